@@ -1,0 +1,46 @@
+package dev.ballast.trainer.math;
+
+/**
+ * The numeric kernels every layer is written against: one small interface, a scalar reference
+ * implementation that is always there ({@link ScalarKernels}) and faster ones chosen at run time
+ * ({@link KernelProvider}). Layers never loop over matrices themselves, so speed work replaces
+ * kernels without touching the layers.
+ *
+ * <p>All matrices are row-major {@code float[]} slices: element (r, c) of a matrix with leading
+ * dimension {@code ld} stored from {@code off} is {@code a[off + r * ld + c]}.
+ */
+public interface Kernels {
+
+    /**
+     * General matrix multiply, {@code C = beta * C + op(A) * op(B)}, as in BLAS sgemm with alpha 1.
+     *
+     * <p>Shapes: op(A) is (m, k), op(B) is (k, n), C is (m, n). {@code op(X)} is X or its transpose;
+     * with {@code transA} the stored A is (k, m), with {@code transB} the stored B is (n, k).
+     * {@code beta} is 0 (overwrite, C's old contents are ignored even if NaN) or 1 (accumulate).
+     *
+     * <p>Implementations must give results that do not depend on the number of threads: each
+     * element of C is a sum over k taken in one fixed order.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float[] a, int aOff, int lda,
+              float[] b, int bOff, int ldb,
+              float beta, float[] c, int cOff, int ldc);
+
+    /** In place: {@code x[i] = 1 / (1 + exp(-x[i]))} for i in [off, off + len). */
+    void sigmoid(float[] x, int off, int len);
+
+    /** In place: {@code x[i] = tanh(x[i])} for i in [off, off + len). */
+    void tanh(float[] x, int off, int len);
+
+    /** A short name for logs and benchmarks, e.g. {@code scalar} or {@code vector-512x2}. */
+    String name();
+
+    /** Convenience for dense, unpadded matrices starting at offset 0. */
+    default void gemm(boolean transA, boolean transB, int m, int n, int k,
+                      float[] a, float[] b, float beta, float[] c) {
+        gemm(transA, transB, m, n, k,
+                a, 0, transA ? m : k,
+                b, 0, transB ? k : n,
+                beta, c, 0, n);
+    }
+}
