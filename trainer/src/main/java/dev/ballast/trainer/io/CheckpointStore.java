@@ -96,14 +96,15 @@ public final class CheckpointStore {
      * {@code checkpoints/step-%08d}, points latest.json (and best.json when {@code best}) at it, and prunes
      * old checkpoints. {@code valLoss} may be NaN when unknown; it is then left out of the pointers.
      * Saving a step that already has a directory (after a resume) replaces it; the old one is deleted only
-     * once the pointers name the new one.
+     * once the pointers name the new one. (If best.json named the old directory and this commit is not
+     * {@code best}, best.json keeps its old step and loss but now names the new content.)
      *
      * @return the checkpoint's final directory
      */
     public Path commit(Path staged, long step, boolean best, double valLoss) {
         requireStep(step);
         Path stagedDir = staged.toAbsolutePath().normalize();
-        if (!stagedDir.getParent().equals(checkpointsDir.toAbsolutePath().normalize())
+        if (!checkpointsDir.toAbsolutePath().normalize().equals(stagedDir.getParent())
                 || !stagedDir.getFileName().toString().startsWith(STAGING_PREFIX) || !Files.isDirectory(stagedDir)) {
             throw new IllegalArgumentException(staged + " is not a staging directory of this store; use stage(step)");
         }

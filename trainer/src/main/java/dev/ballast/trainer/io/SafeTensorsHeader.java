@@ -116,7 +116,8 @@ record SafeTensorsHeader(List<Entry> entries, Map<String, String> metadata) {
         }
         int[] shape = new int[dims.length];
         for (int i = 0; i < dims.length; i++) {
-            shape[i] = (int) dims[i]; // each dim <= elements <= Integer.MAX_VALUE unless another dim is 0
+            // A dim can exceed int only when another dim is 0 (an empty tensor); Ballast cannot hold it.
+            shape[i] = (int) dims[i];
             if (shape[i] != dims[i]) {
                 throw new CheckpointException(file + ": " + where + " has a dimension too large for Ballast in shape " + shapeText);
             }
