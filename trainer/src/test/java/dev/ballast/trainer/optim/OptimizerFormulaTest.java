@@ -213,4 +213,14 @@ class OptimizerFormulaTest {
             assertClose(w, got[s], s);
         }
     }
+
+    @Test
+    void adagradDefaultsToPyTorchEps() {
+        // A gradient of 1e-9 on the first step, where eps matters: the move is lr * g / (|g| + eps),
+        // 1e-9 / (1e-9 + 1e-10) = 0.909 with Adagrad's 1e-10 (it would be 0.0909 with 1e-8).
+        Parameter p = new Parameter("w", Parameter.Kind.INPUT_WEIGHT, 1);
+        p.grad()[0] = 1e-9f;
+        new Adagrad(OptimizerSettings.defaults()).step(List.of(p), 1f);
+        assertEquals(-1e-9 / (1e-9 + 1e-10), p.value()[0], 1e-4);
+    }
 }
