@@ -34,22 +34,24 @@ public final class Schedules {
         try {
             return switch (parts[0]) {
                 case "constant" -> {
-                    arity(parts, 0, 0, "constant");
+                    atMost(parts, 0, "constant");
                     yield new ConstantSchedule(lr);
                 }
                 case "step" -> {
-                    arity(parts, 2, 2, "step:EVERY:GAMMA");
-                    yield new StepDecaySchedule(lr, positiveLong(parts[1], "EVERY"), number(parts[2], "GAMMA"));
+                    String form = "step:EVERY:GAMMA";
+                    atMost(parts, 2, form);
+                    long every = positiveLong(required(parts, 1, form), "EVERY");
+                    yield new StepDecaySchedule(lr, every, number(required(parts, 2, form), "GAMMA"));
                 }
                 case "plateau" -> {
-                    arity(parts, 0, 2, "plateau[:FACTOR[:PATIENCE]]");
+                    atMost(parts, 2, "plateau[:FACTOR[:PATIENCE]]");
                     double factor = parts.length > 1 ? number(parts[1], "FACTOR") : 0.5;
                     int patience = parts.length > 2 ? positiveInt(parts[2], "PATIENCE") : 2;
                     yield new ReduceOnPlateauSchedule(lr, factor, patience, 0f,
                             ReduceOnPlateauSchedule.DEFAULT_THRESHOLD);
                 }
                 case "cosine" -> {
-                    arity(parts, 0, 1, "cosine[:WARMUP]");
+                    atMost(parts, 1, "cosine[:WARMUP]");
                     long warmup = parts.length > 1 ? nonNegativeLong(parts[1], "WARMUP") : 0;
                     yield new CosineSchedule(lr, warmup, totalSteps, 0f);
                 }
@@ -61,11 +63,17 @@ public final class Schedules {
         }
     }
 
-    private static void arity(String[] parts, int min, int max, String form) {
-        int given = parts.length - 1;
-        if (given < min || given > max) {
-            throw new IllegalArgumentException("expected " + form);
+    private static void atMost(String[] parts, int max, String form) {
+        if (parts.length - 1 > max) {
+            throw new IllegalArgumentException("too many parameters, expected " + form);
         }
+    }
+
+    private static String required(String[] parts, int index, String form) {
+        if (index >= parts.length) {
+            throw new IllegalArgumentException("missing parameters, expected " + form);
+        }
+        return parts[index];
     }
 
     private static double number(String text, String field) {
