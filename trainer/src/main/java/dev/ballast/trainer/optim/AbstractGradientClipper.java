@@ -1,0 +1,59 @@
+package dev.ballast.trainer.optim;
+
+import dev.ballast.trainer.nn.Parameter;
+
+import java.util.List;
+
+/**
+ * The shared clipping loop: measure the global norm, leave non-finite gradients alone, let the subclass
+ * rescale, measure again only if something changed.
+ */
+public abstract class AbstractGradientClipper implements GradientClipper {
+
+    @Override
+    public final ClipResult clip(List<Parameter> params) {
+        double before = globalNorm(params);
+        if (!Double.isFinite(before)) {
+            return new ClipResult(before, before, false);
+        }
+        boolean clipped = apply(params, before);
+        return new ClipResult(before, clipped ? globalNorm(params) : before, clipped);
+    }
+
+    /**
+     * Clips the gradients in place; called only when {@code globalNorm} is finite.
+     *
+     * @return whether any gradient changed
+     */
+    protected abstract boolean apply(List<Parameter> params, double globalNorm);
+
+    /** sqrt(Σ g²) over every gradient of every parameter, accumulated in double. */
+    public static double globalNorm(List<Parameter> params) {
+        double sum = 0;
+        for (Parameter p : params) {
+            sum += squaredNorm(p.grad());
+        }
+        return Math.sqrt(sum);
+    }
+
+    static double squaredNorm(float[] g) {
+        double sum = 0;
+        for (float x : g) {
+            sum += (double) x * x;
+        }
+        return sum;
+    }
+
+    static void scale(float[] g, float coef) {
+        for (int i = 0; i < g.length; i++) {
+            g[i] *= coef;
+        }
+    }
+
+    static double requirePositive(String flag, double value) {
+        if (!(value > 0 && Double.isFinite(value))) {
+            throw new IllegalArgumentException(flag + " must be > 0, got " + value);
+        }
+        return value;
+    }
+}

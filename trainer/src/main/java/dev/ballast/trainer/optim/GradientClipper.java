@@ -1,0 +1,23 @@
+package dev.ballast.trainer.optim;
+
+import dev.ballast.trainer.nn.Parameter;
+
+import java.util.List;
+
+/**
+ * Rescales gradients in place between backward and the optimizer step. Implementations never touch
+ * gradients whose global norm is NaN or infinite: they report it and leave recovery to the caller.
+ *
+ * <pre>{@code
+ * GradientClipper clipper = Clippers.create("global-norm", 5.0, 0);
+ * ClipResult r = clipper.clip(model.parameters());
+ * if (!Double.isFinite(r.normBefore())) { ... skip the step ... }
+ * }</pre>
+ */
+public interface GradientClipper {
+
+    ClipResult clip(List<Parameter> params);
+
+    /** One line for logs and provenance, e.g. {@code global-norm(max=5.0)}. */
+    String describe();
+}
