@@ -4,6 +4,7 @@ import dev.ballast.trainer.Rng;
 import dev.ballast.trainer.math.Kernels;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -128,11 +129,11 @@ public final class LanguageModel {
                 Orthogonal.fill(wr, g * h, gh, h, rng); // each gate block its own orthogonal matrix
             }
             float[] b = layer.bias().value();
-            java.util.Arrays.fill(b, 0f);
+            Arrays.fill(b, 0f);
             if (config.cell() == CellType.LSTM) {
                 // Forget-gate bias 1 so the cell remembers by default early in training
                 // (Jozefowicz, Zaremba and Sutskever 2015, "An empirical exploration of recurrent network architectures").
-                java.util.Arrays.fill(b, h, 2 * h, 1f);
+                Arrays.fill(b, h, 2 * h, 1f);
             }
         }
         uniform(output.weight().value(), k, rng);

@@ -2,6 +2,8 @@ package dev.ballast.trainer.nn;
 
 import dev.ballast.trainer.math.Kernels;
 
+import java.util.Arrays;
+
 /**
  * Long short-term memory layer (Hochreiter and Schmidhuber 1997, without peepholes, as in PyTorch).
  * The G*H = 4H columns of w_input, w_recurrent and bias are four H-wide blocks in PyTorch's order
@@ -78,7 +80,7 @@ public final class LstmLayer extends RecurrentLayer {
 
     @Override
     protected void beginBackward() {
-        java.util.Arrays.fill(dcNext, 0, batch * hidden, 0f);
+        Arrays.fill(dcNext, 0, batch * hidden, 0f);
     }
 
     // dH block t: (B, H) -> dGates block t: (B, 4H); updates dcNext to dc_t * f_t for step t-1

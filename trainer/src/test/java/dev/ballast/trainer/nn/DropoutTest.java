@@ -3,6 +3,8 @@ package dev.ballast.trainer.nn;
 import dev.ballast.trainer.Rng;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,7 +26,7 @@ class DropoutTest {
     void dropsAboutHalfAndScalesSurvivorsByTwoAtPHalf() {
         int n = 10_000;
         float[] x = new float[n];
-        java.util.Arrays.fill(x, 3f);
+        Arrays.fill(x, 3f);
         float[] y = new float[n];
         new Dropout(0.5f).forward(x, 0, y, 0, n, true, new Rng(3));
         int zeros = 0;
@@ -43,7 +45,7 @@ class DropoutTest {
     void backwardAppliesTheSameMask() {
         Dropout d = new Dropout(0.3f);
         float[] x = new float[50];
-        java.util.Arrays.fill(x, 1f);
+        Arrays.fill(x, 1f);
         float[] y = new float[50];
         d.forward(x, 0, y, 0, 50, true, new Rng(4));
         float[] dx = new float[50];

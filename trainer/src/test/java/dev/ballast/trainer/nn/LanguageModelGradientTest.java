@@ -71,8 +71,13 @@ class LanguageModelGradientTest {
         return t;
     }
 
-    static RecurrentState randomState(ModelConfig cfg, Rng rng) {
-        RecurrentState s = new RecurrentState(cfg, B);
+    private static RecurrentState randomState(ModelConfig cfg, Rng rng) {
+        return randomState(cfg, B, rng);
+    }
+
+    /** A non-zero starting state, so the tests exercise the carried state. */
+    static RecurrentState randomState(ModelConfig cfg, int batch, Rng rng) {
+        RecurrentState s = new RecurrentState(cfg, batch);
         for (int l = 0; l < cfg.layers(); l++) {
             fill(s.h(l), rng);
             if (s.c(l) != null) {

@@ -168,7 +168,7 @@ class LanguageModelTest {
         Rng rng = new Rng(10);
         int[] x = tokens(n, V, rng);
         int[] y = tokens(n, V, rng);
-        RecurrentState start = GradCheckStates.random(m.config(), batch, rng);
+        RecurrentState start = LanguageModelGradientTest.randomState(m.config(), batch, rng);
         float[] logits = new float[n * V];
         RecurrentState s1 = start.copy();
         m.logits(x, steps, batch, s1, logits);
@@ -276,22 +276,6 @@ class LanguageModelTest {
             if (a.c(l) != null) {
                 assertArrayEquals(a.c(l), b.c(l), tol, "c of layer " + l);
             }
-        }
-    }
-
-    /** Non-zero starting states, so tests exercise the carried state. */
-    private static final class GradCheckStates {
-        static RecurrentState random(ModelConfig cfg, int batch, Rng rng) {
-            RecurrentState s = new RecurrentState(cfg, batch);
-            for (int l = 0; l < cfg.layers(); l++) {
-                for (int i = 0; i < s.h(l).length; i++) {
-                    s.h(l)[i] = rng.nextFloat() - 0.5f;
-                    if (s.c(l) != null) {
-                        s.c(l)[i] = rng.nextFloat() - 0.5f;
-                    }
-                }
-            }
-            return s;
         }
     }
 }
