@@ -1,0 +1,282 @@
+package dev.ballast.trainer.nn;
+
+import dev.ballast.trainer.Rng;
+import dev.ballast.trainer.math.Kernels;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A recurrent language model: embedding, N stacked recurrent layers (each followed by dropout when
+ * {@code dropout > 0}, on the non-recurrent connections only, as in Zaremba et al. 2014), a linear
+ * projection to the vocabulary and the softmax cross-entropy.
+ *
+ * <p>All sequences are time-major: token t of stream b is {@code x[t * batch + b]}. The
+ * {@link RecurrentState} passed in holds the state at the start of the window and is overwritten
+ * with the state at its end, so consecutive windows of a stream continue each other.
+ *
+ * <pre>{@code
+ * LanguageModel model = new LanguageModel(new ModelConfig(CellType.LSTM, 65, 64, 256, 2, 0f), KernelProvider.best(0));
+ * model.initialize(new Rng(42));
+ * RecurrentState state = new RecurrentState(model.config(), batch);
+ * model.zeroGrad();
+ * float loss = model.forward(x, y, steps, batch, state, true, dropoutRng);
+ * model.backward(); // gradients now in model.parameters().get(i).grad()
+ * }</pre>
+ *
+ * <p>Buffers are sized for the largest (steps, batch) seen and reused, so after the first window
+ * forward and backward allocate nothing.
+ */
+public final class LanguageModel {
+
+    private final ModelConfig config;
+    private final Embedding embedding;
+    private final List<RecurrentLayer> layers;
+    private final Dropout[] dropouts; // after each recurrent layer; null when dropout = 0
+    private final Linear output;
+    private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+    private final List<Parameter> parameters;
+
+    // Buffers for the largest window seen; rows = steps * batch.
+    private float[] embedded;   // (rows, E)
+    private float[][] dropped;  // [layer] -> (rows, H), outputs after dropout
+    private float[] logits;     // (rows, V); after backward starts, dLogits
+    private float[] gradA;      // (rows, max(E, H)), ping-pong buffers for the gradient between layers
+    private float[] gradB;
+    private int[] tokens;       // (rows) copy of x of the last training forward
+    private int[] targets;      // (rows) copy of y
+    private int steps;
+    private int batch;
+    private boolean backwardReady;
+
+    public LanguageModel(ModelConfig config, Kernels kernels) {
+        this.config = config;
+        int h = config.hidden();
+        this.embedding = new Embedding(config.vocabSize(), config.embed());
+        List<RecurrentLayer> ls = new ArrayList<>();
+        for (int l = 0; l < config.layers(); l++) {
+            ls.add(RecurrentLayer.create("layers." + l, config.cell(), l == 0 ? config.embed() : h, h, kernels));
+        }
+        this.layers = Collections.unmodifiableList(ls);
+        this.dropouts = new Dropout[config.layers()];
+        if (config.dropout() > 0f) {
+            for (int l = 0; l < dropouts.length; l++) {
+                dropouts[l] = new Dropout(config.dropout());
+            }
+        }
+        this.dropped = new float[config.layers()][];
+        this.output = new Linear("output", h, config.vocabSize(), Parameter.Kind.OUTPUT_WEIGHT, kernels);
+        List<Parameter> ps = new ArrayList<>();
+        ps.add(embedding.weight());
+        for (RecurrentLayer layer : layers) {
+            ps.addAll(layer.parameters());
+        }
+        ps.add(output.weight());
+        ps.add(output.bias());
+        this.parameters = Collections.unmodifiableList(ps);
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /**
+     * embedding.weight, then layers.{i}.w_input, layers.{i}.w_recurrent, layers.{i}.bias for each
+     * layer, then output.weight, output.bias; always in this order.
+     */
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    public long parameterCount() {
+        long n = 0;
+        for (Parameter p : parameters) {
+            n += p.size();
+        }
+        return n;
+    }
+
+    /** The recurrent layers, bottom first. */
+    public List<RecurrentLayer> layers() {
+        return layers;
+    }
+
+    public void setKernels(Kernels kernels) {
+        for (RecurrentLayer layer : layers) {
+            layer.setKernels(kernels);
+        }
+        output.setKernels(kernels);
+    }
+
+    /**
+     * Initializes every parameter as PyTorch does for nn.Embedding / nn.LSTM / nn.Linear, except for
+     * orthogonal recurrent weights and the LSTM forget-gate bias of 1.
+     */
+    public void initialize(Rng rng) {
+        int h = config.hidden();
+        float k = (float) (1.0 / Math.sqrt(h));
+        float[] emb = embedding.weight().value();
+        for (int i = 0; i < emb.length; i++) {
+            emb[i] = (float) rng.nextGaussian(); // N(0, 1) like nn.Embedding
+        }
+        for (RecurrentLayer layer : layers) {
+            uniform(layer.wInput().value(), k, rng);
+            float[] wr = layer.wRecurrent().value();
+            int gh = config.cell().gates() * h;
+            for (int g = 0; g < config.cell().gates(); g++) {
+                Orthogonal.fill(wr, g * h, gh, h, rng); // each gate block its own orthogonal matrix
+            }
+            float[] b = layer.bias().value();
+            Arrays.fill(b, 0f);
+            if (config.cell() == CellType.LSTM) {
+                // Forget-gate bias 1 so the cell remembers by default early in training
+                // (Jozefowicz, Zaremba and Sutskever 2015, "An empirical exploration of recurrent network architectures").
+                Arrays.fill(b, h, 2 * h, 1f);
+            }
+        }
+        uniform(output.weight().value(), k, rng);
+        uniform(output.bias().value(), k, rng);
+    }
+
+    private static void uniform(float[] a, float bound, Rng rng) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (2f * rng.nextFloat() - 1f) * bound;
+        }
+    }
+
+    /**
+     * One window: returns the mean cross-entropy over {@code steps * batch} tokens. With
+     * {@code training}, dropout is applied (masks drawn from {@code dropoutRng}) and what
+     * {@link #backward()} needs is kept.
+     *
+     * @param x     (steps, batch) time-major input token ids
+     * @param y     (steps, batch) time-major target token ids
+     * @param state initial state on entry, final state on return
+     */
+    public float forward(int[] x, int[] y, int steps, int batch, RecurrentState state, boolean training, Rng dropoutRng) {
+        int rows = steps * batch;
+        checkTokens(y, rows, "y");
+        if (training && config.dropout() > 0f && dropoutRng == null) {
+            throw new IllegalArgumentException("training with dropout needs a dropout Rng");
+        }
+        run(x, steps, batch, state, training, dropoutRng);
+        float mean = loss.forward(logits, y, rows, config.vocabSize());
+        backwardReady = training;
+        if (training) {
+            tokens = Buffers.ensure(tokens, rows);
+            targets = Buffers.ensure(targets, rows);
+            System.arraycopy(x, 0, tokens, 0, rows);
+            System.arraycopy(y, 0, targets, 0, rows);
+        }
+        return mean;
+    }
+
+    /**
+     * Accumulates into each {@link Parameter#grad()} the gradient of the mean loss of the last
+     * training {@link #forward}. Truncated BPTT: nothing flows into the window's initial state.
+     */
+    public void backward() {
+        if (!backwardReady) {
+            throw new IllegalStateException("backward needs a training forward first (and nothing in between)");
+        }
+        backwardReady = false;
+        int rows = steps * batch;
+        int top = layers.size() - 1;
+        loss.backward(targets, logits); // logits now hold dLogits
+        output.backward(inputOf(top + 1), inputOffset(top + 1), logits, rows, gradA);
+        float[] dOut = gradA;  // (rows, H): gradient w.r.t. the output of layer l (after dropout)
+        float[] dIn = gradB;
+        for (int l = top; l >= 0; l--) {
+            int n = rows * config.hidden();
+            if (dropouts[l] != null) {
+                dropouts[l].backward(dOut, 0, dOut, 0, n);
+            }
+            layers.get(l).backward(inputOf(l), inputOffset(l), dOut, dIn);
+            float[] swap = dOut;
+            dOut = dIn;
+            dIn = swap;
+        }
+        embedding.backward(tokens, rows, dOut);
+    }
+
+    public void zeroGrad() {
+        for (Parameter p : parameters) {
+            p.zeroGrad();
+        }
+    }
+
+    /** Evaluation: the summed cross-entropy (double) over the window, without dropout; carries the state. */
+    public double lossSum(int[] x, int[] y, int steps, int batch, RecurrentState state) {
+        checkTokens(y, steps * batch, "y");
+        run(x, steps, batch, state, false, null);
+        backwardReady = false;
+        return SoftmaxCrossEntropy.lossSum(logits, y, steps * batch, config.vocabSize());
+    }
+
+    /** Evaluation: writes the raw logits (steps * batch, V) into {@code out}, without dropout; carries the state. */
+    public void logits(int[] x, int steps, int batch, RecurrentState state, float[] out) {
+        int need = steps * batch * config.vocabSize();
+        if (out.length < need) {
+            throw new IllegalArgumentException("logits buffer holds " + out.length + " floats, needs " + need);
+        }
+        run(x, steps, batch, state, false, null);
+        backwardReady = false;
+        System.arraycopy(logits, 0, out, 0, need);
+    }
+
+    // x: (T, B) -> logits: (T*B, V); state in/out
+    private void run(int[] x, int steps, int batch, RecurrentState state, boolean training, Rng rng) {
+        if (steps < 1 || batch < 1) {
+            throw new IllegalArgumentException("steps and batch must be at least 1, got " + steps + " and " + batch);
+        }
+        int rows = steps * batch;
+        checkTokens(x, rows, "x");
+        if (state.batch() != batch || state.layers() != layers.size()) {
+            throw new IllegalArgumentException("state is for batch " + state.batch() + " and " + state.layers()
+                    + " layers, the window has batch " + batch + " and the model " + layers.size() + " layers");
+        }
+        this.steps = steps;
+        this.batch = batch;
+        int e = config.embed();
+        int h = config.hidden();
+        embedded = Buffers.ensure(embedded, rows * e);
+        logits = Buffers.ensure(logits, rows * config.vocabSize());
+        gradA = Buffers.ensure(gradA, rows * Math.max(e, h));
+        gradB = Buffers.ensure(gradB, rows * Math.max(e, h));
+
+        embedding.forward(x, rows, embedded);
+        for (int l = 0; l < layers.size(); l++) {
+            RecurrentLayer layer = layers.get(l);
+            layer.forward(inputOf(l), inputOffset(l), steps, batch, state.h(l), state.c(l));
+            if (dropouts[l] != null) {
+                dropped[l] = Buffers.ensure(dropped[l], rows * h);
+                dropouts[l].forward(layer.output(), layer.outputOffset(), dropped[l], 0, rows * h, training, rng);
+            }
+        }
+        int top = layers.size();
+        output.forward(inputOf(top), inputOffset(top), rows, logits);
+    }
+
+    /** The input of recurrent layer l (l = layers.size() means the output projection). */
+    private float[] inputOf(int l) {
+        if (l == 0) {
+            return embedded;
+        }
+        return dropouts[l - 1] != null ? dropped[l - 1] : layers.get(l - 1).output();
+    }
+
+    private int inputOffset(int l) {
+        if (l == 0 || dropouts[l - 1] != null) {
+            return 0;
+        }
+        return layers.get(l - 1).outputOffset();
+    }
+
+    private static void checkTokens(int[] ids, int rows, String name) {
+        if (ids.length < rows) {
+            throw new IllegalArgumentException(name + " holds " + ids.length + " tokens, the window needs " + rows);
+        }
+    }
+}

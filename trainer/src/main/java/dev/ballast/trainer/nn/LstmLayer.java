@@ -1,0 +1,111 @@
+package dev.ballast.trainer.nn;
+
+import dev.ballast.trainer.math.Kernels;
+
+import java.util.Arrays;
+
+/**
+ * Long short-term memory layer (Hochreiter and Schmidhuber 1997, without peepholes, as in PyTorch).
+ * The G*H = 4H columns of w_input, w_recurrent and bias are four H-wide blocks in PyTorch's order
+ * <b>i, f, g, o</b> (input gate, forget gate, cell candidate, output gate):
+ * <pre>
+ *   i = sigmoid(a_i)   f = sigmoid(a_f)   g = tanh(a_g)   o = sigmoid(a_o)
+ *   c_t = f * c_{t-1} + i * g
+ *   h_t = o * tanh(c_t)
+ * </pre>
+ */
+public final class LstmLayer extends RecurrentLayer {
+
+    private float[] cs;     // (T+1, B, H): block 0 is the initial cell state, block t+1 is c_t
+    private float[] tanhC;  // (T, B, H): tanh(c_t)
+    private float[] dcNext; // (B, H): dL/dc_t flowing back from step t+1, i.e. dc_{t+1} * f_{t+1}
+
+    public LstmLayer(String prefix, int input, int hidden, Kernels kernels) {
+        super(prefix, CellType.LSTM, input, hidden, kernels);
+    }
+
+    @Override
+    public CellType cell() {
+        return CellType.LSTM;
+    }
+
+    @Override
+    protected void beginForward(float[] c) {
+        int n = batch * hidden;
+        cs = Buffers.ensure(cs, (steps + 1) * n);
+        tanhC = Buffers.ensure(tanhC, steps * n);
+        dcNext = Buffers.ensure(dcNext, n);
+        System.arraycopy(c, 0, cs, 0, n);
+    }
+
+    // gateActs block t: (B, 4H) pre-activations -> activations; c_t, tanh(c_t), h_t
+    @Override
+    protected void activate(int t) {
+        int h4 = 4 * hidden;
+        for (int b = 0; b < batch; b++) {
+            int row = (t * batch + b) * h4;
+            kernels.sigmoid(gateActs, row, 2 * hidden);          // i, f
+            kernels.tanh(gateActs, row + 2 * hidden, hidden);    // g
+            kernels.sigmoid(gateActs, row + 3 * hidden, hidden); // o
+        }
+        int n = batch * hidden;
+        int cPrev = t * n;
+        int cCur = (t + 1) * n;
+        for (int b = 0; b < batch; b++) {
+            int row = (t * batch + b) * h4;
+            int s = b * hidden;
+            for (int j = 0; j < hidden; j++) {
+                float i = gateActs[row + j];
+                float f = gateActs[row + hidden + j];
+                float g = gateActs[row + 2 * hidden + j];
+                cs[cCur + s + j] = f * cs[cPrev + s + j] + i * g;
+            }
+        }
+        System.arraycopy(cs, cCur, tanhC, t * n, n);
+        kernels.tanh(tanhC, t * n, n);
+        for (int b = 0; b < batch; b++) {
+            int row = (t * batch + b) * h4 + 3 * hidden;
+            int s = t * n + b * hidden;
+            for (int j = 0; j < hidden; j++) {
+                hs[n + s + j] = gateActs[row + j] * tanhC[s + j];
+            }
+        }
+    }
+
+    @Override
+    protected void endForward(float[] c) {
+        int n = batch * hidden;
+        System.arraycopy(cs, steps * n, c, 0, n);
+    }
+
+    @Override
+    protected void beginBackward() {
+        Arrays.fill(dcNext, 0, batch * hidden, 0f);
+    }
+
+    // dH block t: (B, H) -> dGates block t: (B, 4H); updates dcNext to dc_t * f_t for step t-1
+    @Override
+    protected void activateBackward(int t, float[] dH) {
+        int h4 = 4 * hidden;
+        int n = batch * hidden;
+        for (int b = 0; b < batch; b++) {
+            int row = (t * batch + b) * h4;
+            int s = t * n + b * hidden;
+            for (int j = 0; j < hidden; j++) {
+                float i = gateActs[row + j];
+                float f = gateActs[row + hidden + j];
+                float g = gateActs[row + 2 * hidden + j];
+                float o = gateActs[row + 3 * hidden + j];
+                float tc = tanhC[s + j];
+                float dh = dH[s + j];
+                float dc = dcNext[b * hidden + j] + dh * o * (1f - tc * tc);
+                float cPrev = cs[s + j]; // cs block t is c_{t-1}
+                dGates[row + j] = dc * g * i * (1f - i);
+                dGates[row + hidden + j] = dc * cPrev * f * (1f - f);
+                dGates[row + 2 * hidden + j] = dc * i * (1f - g * g);
+                dGates[row + 3 * hidden + j] = dh * tc * o * (1f - o);
+                dcNext[b * hidden + j] = dc * f;
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.ballast.trainer.nn;
+
+/**
+ * The shape of a {@link LanguageModel}, validated in one place.
+ *
+ * <pre>{@code
+ * ModelConfig cfg = new ModelConfig(CellType.LSTM, 65, 64, 256, 2, 0.25f);
+ * }</pre>
+ *
+ * @param cell      the recurrent cell
+ * @param vocabSize number of token ids V
+ * @param embed     embedding width E
+ * @param hidden    hidden width H of every recurrent layer
+ * @param layers    number of stacked recurrent layers
+ * @param dropout   probability of dropping an activation after each recurrent layer, in [0, 1)
+ */
+public record ModelConfig(CellType cell, int vocabSize, int embed, int hidden, int layers, float dropout) {
+
+    public ModelConfig {
+        if (cell == null) {
+            throw new IllegalArgumentException("cell must be one of lstm, rnn-tanh, rnn-relu, got null");
+        }
+        atLeastOne("vocabSize", vocabSize);
+        atLeastOne("embed", embed);
+        atLeastOne("hidden", hidden);
+        atLeastOne("layers", layers);
+        if (!(dropout >= 0f && dropout < 1f)) { // also rejects NaN
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+    }
+
+    private static void atLeastOne(String field, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(field + " must be at least 1, got " + value);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.ballast.trainer.nn;
+
+import dev.ballast.trainer.math.Kernels;
+
+import java.util.List;
+
+/**
+ * The scaffolding shared by every recurrent cell: the weights, the input projection of a whole
+ * window as one gemm, the step-by-step recurrence, and a backward pass that accumulates the weight
+ * gradients as one gemm each over the window. A subclass only says how the G pre-activation blocks
+ * of one step become h_t ({@link #activate}) and how dh_t becomes the pre-activation gradient
+ * ({@link #activateBackward}).
+ *
+ * <p>Forward, for a window of T steps and B streams (rows are time-major, row t*B + b):
+ * <pre>
+ *   A       = X W_input + bias                       one gemm (T*B, I) x (I, G*H)
+ *   A_t    += h_{t-1} W_recurrent                    per step (B, H) x (H, G*H)
+ *   h_t     = cell(A_t, ...)                         subclass
+ * </pre>
+ * Backward (truncated BPTT: nothing flows into the initial state):
+ * <pre>
+ *   dA_t       = cell'(dh_t, ...)                    subclass
+ *   dh_{t-1}  += dA_t W_recurrent^T                  per step
+ *   dW_input  += X^T dA,  dW_recurrent += Hprev^T dA,  dbias += sum_rows dA,  dX = dA W_input^T
+ * </pre>
+ */
+public abstract class RecurrentLayer {
+
+    protected final int input;   // I
+    protected final int hidden;  // H
+    protected final int gates;   // G
+    // w_input: (I, G*H), w_recurrent: (H, G*H), bias: (G*H)
+    private final Parameter wInput;
+    private final Parameter wRecurrent;
+    private final Parameter bias;
+    protected Kernels kernels;
+
+    // Activations of the last forward, kept for backward; sized for the largest window seen.
+    protected float[] gateActs; // (T, B, G*H): pre-activations, turned into activations in place by activate
+    protected float[] hs;       // (T+1, B, H): block 0 is the initial state, block t+1 is h_t
+    protected float[] dGates;   // (T, B, G*H): gradient w.r.t. the pre-activations
+    protected int steps;
+    protected int batch;
+
+    protected RecurrentLayer(String prefix, CellType cell, int input, int hidden, Kernels kernels) {
+        this.input = input;
+        this.hidden = hidden;
+        this.gates = cell.gates();
+        int gh = gates * hidden;
+        this.wInput = new Parameter(prefix + ".w_input", Parameter.Kind.INPUT_WEIGHT, input, gh);
+        this.wRecurrent = new Parameter(prefix + ".w_recurrent", Parameter.Kind.RECURRENT_WEIGHT, hidden, gh);
+        this.bias = new Parameter(prefix + ".bias", Parameter.Kind.BIAS, gh);
+        this.kernels = kernels;
+    }
+
+    /** A layer of the given cell type; {@code prefix} names its parameters, e.g. {@code layers.0}. */
+    public static RecurrentLayer create(String prefix, CellType cell, int input, int hidden, Kernels kernels) {
+        return switch (cell) {
+            case LSTM -> new LstmLayer(prefix, input, hidden, kernels);
+            case RNN_TANH -> new RnnLayer(prefix, false, input, hidden, kernels);
+            case RNN_RELU -> new RnnLayer(prefix, true, input, hidden, kernels);
+        };
+    }
+
+    public abstract CellType cell();
+
+    public Parameter wInput() {
+        return wInput;
+    }
+
+    public Parameter wRecurrent() {
+        return wRecurrent;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    /** w_input, w_recurrent, bias. */
+    public List<Parameter> parameters() {
+        return List.of(wInput, wRecurrent, bias);
+    }
+
+    public int inputSize() {
+        return input;
+    }
+
+    public int hiddenSize() {
+        return hidden;
+    }
+
+    public void setKernels(Kernels kernels) {
+        this.kernels = kernels;
+    }
+
+    /** The outputs of the last forward: h_t for step t, stream b is at {@code outputOffset() + (t*B + b)*H}. */
+    public float[] output() {
+        return hs;
+    }
+
+    /** Where h_0 of the last forward's output starts in {@link #output()} (after the initial state). */
+    public int outputOffset() {
+        return batch * hidden;
+    }
+
+    // x: (T, B, I) from xOff; h: (B, H) and c: (B, H) or null, initial state in, final state out
+    /** Runs the window; {@code h} and {@code c} hold the initial state and are overwritten with the final one. */
+    public void forward(float[] x, int xOff, int steps, int batch, float[] h, float[] c) {
+        this.steps = steps;
+        this.batch = batch;
+        int gh = gates * hidden;
+        int rows = steps * batch;
+        gateActs = Buffers.ensure(gateActs, rows * gh);
+        hs = Buffers.ensure(hs, (rows + batch) * hidden);
+        dGates = Buffers.ensure(dGates, rows * gh);
+        beginForward(c);
+
+        float[] b = bias.value();
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(b, 0, gateActs, r * gh, gh);
+        }
+        kernels.gemm(false, false, rows, gh, input, x, xOff, input, wInput.value(), 0, gh, 1f, gateActs, 0, gh);
+
+        System.arraycopy(h, 0, hs, 0, batch * hidden);
+        float[] wr = wRecurrent.value();
+        for (int t = 0; t < steps; t++) {
+            kernels.gemm(false, false, batch, gh, hidden, hs, t * batch * hidden, hidden, wr, 0, gh,
+                    1f, gateActs, t * batch * gh, gh);
+            activate(t);
+        }
+        System.arraycopy(hs, rows * hidden, h, 0, batch * hidden);
+        endForward(c);
+    }
+
+    // x: (T, B, I) from xOff (the forward's input); dH: (T, B, H), overwritten; dX: (T, B, I) or null
+    /**
+     * Accumulates the parameter gradients for the last forward given {@code dH}, the gradient of the
+     * loss w.r.t. each output h_t. {@code dH} is used as scratch: the recurrent gradient is added into
+     * it. Unless null, {@code dX} is overwritten with the gradient w.r.t. the input.
+     */
+    public void backward(float[] x, int xOff, float[] dH, float[] dX) {
+        int gh = gates * hidden;
+        int rows = steps * batch;
+        float[] wr = wRecurrent.value();
+        beginBackward();
+        for (int t = steps - 1; t >= 0; t--) {
+            activateBackward(t, dH);
+            if (t > 0) {
+                kernels.gemm(false, true, batch, hidden, gh, dGates, t * batch * gh, gh, wr, 0, gh,
+                        1f, dH, (t - 1) * batch * hidden, hidden);
+            }
+        }
+        kernels.gemm(true, false, input, gh, rows, x, xOff, input, dGates, 0, gh, 1f, wInput.grad(), 0, gh);
+        kernels.gemm(true, false, hidden, gh, rows, hs, 0, hidden, dGates, 0, gh, 1f, wRecurrent.grad(), 0, gh);
+        float[] db = bias.grad();
+        for (int r = 0; r < rows; r++) {
+            int row = r * gh;
+            for (int j = 0; j < gh; j++) {
+                db[j] += dGates[row + j];
+            }
+        }
+        if (dX != null) {
+            kernels.gemm(false, true, rows, input, gh, dGates, 0, gh, wInput.value(), 0, gh, 0f, dX, 0, input);
+        }
+    }
+
+    /** Called before the recurrence with the initial cell state (null for cells without one). */
+    protected abstract void beginForward(float[] c);
+
+    /**
+     * Turns the pre-activations of step t ({@code gateActs} block t) into activations in place and
+     * writes h_t into {@code hs} block t+1.
+     */
+    protected abstract void activate(int t);
+
+    /** Called after the recurrence to store the final cell state into {@code c} (null without one). */
+    protected abstract void endForward(float[] c);
+
+    /** Called before the backward recurrence, e.g. to clear a carried cell gradient. */
+    protected abstract void beginBackward();
+
+    /** Writes {@code dGates} block t from the complete gradient dh_t ({@code dH} block t). */
+    protected abstract void activateBackward(int t, float[] dH);
+}

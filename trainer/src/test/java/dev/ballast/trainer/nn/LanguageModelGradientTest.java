@@ -1,0 +1,115 @@
+package dev.ballast.trainer.nn;
+
+import dev.ballast.trainer.Rng;
+import dev.ballast.trainer.math.KernelProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Finite-difference checks of {@link LanguageModel#backward()} end to end, for every cell and 1 to 3
+ * layers. The loss checked is the summed cross-entropy ({@link LanguageModel#lossSum}, in double)
+ * from a fixed non-zero initial state, so the analytic gradient of the mean is scaled by N = T*B.
+ */
+class LanguageModelGradientTest {
+
+    private static final int V = 7, E = 4, H = 6, T = 5, B = 3, N = T * B;
+
+    static Stream<Arguments> cellsAndDepths() {
+        return Stream.of(CellType.values()).flatMap(c -> Stream.of(1, 2, 3).map(l -> Arguments.of(c, l)));
+    }
+
+    @ParameterizedTest(name = "{0}, {1} layers")
+    @MethodSource("cellsAndDepths")
+    void gradientsMatchFiniteDifferences(CellType cell, int layers) {
+        LanguageModel model = new LanguageModel(new ModelConfig(cell, V, E, H, layers, 0f), KernelProvider.scalar());
+        model.initialize(new Rng(100 + layers));
+        Rng rng = new Rng(200 + layers);
+        int[] x = tokens(rng);
+        int[] y = tokens(rng);
+        RecurrentState start = randomState(model.config(), rng);
+
+        model.zeroGrad();
+        model.forward(x, y, T, B, start.copy(), true, null);
+        model.backward();
+        DoubleSupplier loss = () -> model.lossSum(x, y, T, B, start.copy());
+        Supplier<boolean[]> active = cell == CellType.RNN_RELU ? () -> activeUnits(model) : null;
+        for (Parameter p : model.parameters()) {
+            GradCheck.check(cell.id() + " " + p.name(), p.value(), scaled(p.grad(), N), loss, active);
+        }
+    }
+
+    @Test
+    void gradientsWithDropoutMatchFiniteDifferencesUnderAFixedMask() {
+        // Re-seeding the dropout Rng before every forward redraws the same masks, so the loss is a
+        // smooth function of the parameters and the masked backward can be checked like any other.
+        LanguageModel model = new LanguageModel(new ModelConfig(CellType.LSTM, V, E, H, 2, 0.4f), KernelProvider.scalar());
+        model.initialize(new Rng(300));
+        Rng rng = new Rng(301);
+        int[] x = tokens(rng);
+        int[] y = tokens(rng);
+        RecurrentState start = randomState(model.config(), rng);
+        model.zeroGrad();
+        model.forward(x, y, T, B, start.copy(), true, new Rng(302));
+        model.backward();
+        DoubleSupplier loss = () -> (double) model.forward(x, y, T, B, start.copy(), true, new Rng(302)) * N;
+        for (Parameter p : model.parameters()) {
+            GradCheck.check("dropout " + p.name(), p.value(), scaled(p.grad(), N), loss);
+        }
+    }
+
+    private static int[] tokens(Rng rng) {
+        int[] t = new int[N];
+        for (int i = 0; i < N; i++) {
+            t[i] = rng.nextInt(V);
+        }
+        return t;
+    }
+
+    private static RecurrentState randomState(ModelConfig cfg, Rng rng) {
+        return randomState(cfg, B, rng);
+    }
+
+    /** A non-zero starting state, so the tests exercise the carried state. */
+    static RecurrentState randomState(ModelConfig cfg, int batch, Rng rng) {
+        RecurrentState s = new RecurrentState(cfg, batch);
+        for (int l = 0; l < cfg.layers(); l++) {
+            fill(s.h(l), rng);
+            if (s.c(l) != null) {
+                fill(s.c(l), rng);
+            }
+        }
+        return s;
+    }
+
+    private static void fill(float[] a, Rng rng) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (2f * rng.nextFloat() - 1f) * 0.5f;
+        }
+    }
+
+    private static float[] scaled(float[] g, int n) {
+        float[] s = new float[g.length];
+        for (int i = 0; i < g.length; i++) {
+            s[i] = g[i] * n;
+        }
+        return s;
+    }
+
+    /** Which ReLU units of every layer are on in the last forward (a change means a kink was crossed). */
+    private static boolean[] activeUnits(LanguageModel model) {
+        boolean[] on = new boolean[model.layers().size() * N * H];
+        int k = 0;
+        for (RecurrentLayer layer : model.layers()) {
+            for (int i = 0; i < N * H; i++) {
+                on[k++] = layer.output()[layer.outputOffset() + i] > 0f;
+            }
+        }
+        return on;
+    }
+}
