@@ -9,14 +9,14 @@ import dev.ballast.trainer.Rng;
  * Gram-Schmidt, in double; R's diagonal is positive by construction, which makes Q Haar-distributed
  * (the sign fix PyTorch applies after its QR).
  */
-final class Orthogonal {
+public final class Orthogonal {
 
     private Orthogonal() {
     }
 
     // dst: an (n, n) block at off with leading dimension ld
     /** Fills the n x n block of {@code dst} at {@code off} (row stride {@code ld}) with a random orthogonal matrix. */
-    static void fill(float[] dst, int off, int ld, int n, Rng rng) {
+    public static void fill(float[] dst, int off, int ld, int n, Rng rng) {
         double[][] cols = new double[n][n]; // cols[j] is column j
         for (int r = 0; r < n; r++) {
             for (int j = 0; j < n; j++) {
