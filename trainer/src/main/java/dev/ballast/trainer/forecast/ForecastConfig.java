@@ -13,7 +13,7 @@ import java.util.Locale;
  * and adds nothing.
  *
  * <p>Defaults aim at "a few minutes at most on two cores": a one-layer LSTM of 32 units, a lookback of
- * three seasons (at least 24, at most 96 steps), Adam at 3e-3 with global-norm clipping at 1 (Pascanu et al.
+ * three seasons (at least 24, at most 48 steps), Adam at 3e-3 with global-norm clipping at 1 (Pascanu et al.
  * 2013), standard scaling and seasonal phase features when the season is &gt; 1.
  *
  * <pre>{@code
@@ -101,7 +101,7 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
         private CellType cell = CellType.LSTM;
         private int hidden = 32;
         private int layers = 1;
-        private int steps = 1500;
+        private int steps = 1000;
         private int batch = 32;
         private double lr = 3e-3;
         private String optimizer = "adam";
@@ -121,7 +121,7 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
         private Builder() {
         }
 
-        /** 0 chooses three seasons, clamped to [24, 96]. */
+        /** 0 chooses three seasons, clamped to [24, 48]. */
         public Builder lookback(int v) { lookback = v; return this; }
         public Builder horizon(int v) { horizon = v; return this; }
         public Builder season(int v) { season = v; return this; }
@@ -153,7 +153,7 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
             if (lookback < 0) {
                 throw new ForecastException("--lookback must be >= 1 (or 0 for automatic), got " + lookback);
             }
-            int look = lookback > 0 ? lookback : Math.max(24, Math.min(96, 3 * season));
+            int look = lookback > 0 ? lookback : Math.max(24, Math.min(48, 3 * season));
             if (validation < 0) {
                 throw new ForecastException("--validation must be >= 1 (or 0 for automatic), got " + validation);
             }
