@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * The small corpus embedded in the jar, used when the user asks for {@value CorpusResolver#BUILTIN}
  * (or gives no corpus), so a first run needs no download.
  *
- * <p>About 50 KB of public-domain English written out for Ballast: Shakespeare's sonnets and
+ * <p>About 45 KB of public-domain English written out for Ballast: Shakespeare's sonnets and
  * speeches, Aesop's fables, passages of the King James Bible and nursery rhymes — enough for a
  * char-level model to learn spelling, line breaks and a readable style in a few minutes.
  */
@@ -17,7 +17,7 @@ public final class DefaultCorpus {
 
     /** One line saying what the embedded corpus is, for logs and provenance. */
     public static final String DESCRIPTION =
-            "builtin: ~50 KB of public-domain English (Shakespeare sonnets and speeches, Aesop's fables, King James Bible passages, nursery rhymes)";
+            "builtin: ~45 KB of public-domain English (Shakespeare sonnets and speeches, Aesop's fables, King James Bible passages, nursery rhymes)";
 
     static final String RESOURCE = "/dev/ballast/corpora/builtin-corpus.txt";
 
