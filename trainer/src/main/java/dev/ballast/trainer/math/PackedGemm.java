@@ -23,8 +23,11 @@ import jdk.incubator.vector.VectorSpecies;
  * so the result of an element depends neither on the blocking nor on which rows or columns a
  * thread was given. That is what makes multi-threaded results bit-identical to single-threaded.
  *
- * <p>Rows of C with m &lt;= {@link #ROW_KERNEL_MAX_M} (generation, batch 1) skip the packing and use
- * a one-row kernel that vectorizes along n, with the same per-element order.
+ * <p>Products with m &lt;= {@link #ROW_KERNEL_MAX_M} (generation, batch 1) and B not transposed skip
+ * the packing and use {@link RowKernel}, which vectorizes along n with the same per-element order.
+ *
+ * <p>Buffers: one packed-A, one packed-B and one scratch tile per thread (thread-local, about
+ * 2 MB with 512-bit vectors), allocated on a thread's first call and reused after.
  */
 final class PackedGemm {
 

@@ -7,8 +7,12 @@ import java.util.Arrays;
  * over a few threads. Loaded only through {@link KernelProvider}, which checks that the module is
  * enabled first.
  *
- * <p>gemm is a packed, register-blocked Goto/BLIS-style multiply: see {@link PackedGemm} for the
- * MR x NR micro-tile and the packing, and {@link RowKernel} for the batch-1 (m &lt;= 2) case.
+ * <p>gemm is a packed, register-blocked Goto/BLIS-style multiply ({@link PackedGemm}): C is
+ * computed in 6 x (2 vectors) micro-tiles held in 12 vector registers; op(A) and op(B) are first
+ * copied into zero-padded panels laid out in exactly the order the micro-tile reads them, so one
+ * micro-kernel serves all four transpose pairs with contiguous loads and no tail cases, and the
+ * 256-deep K blocks keep each B panel in L1 while the rows of the A block stream past it. Batch-1
+ * products (m &lt;= 2, B not transposed) use {@link RowKernel}, a gemv along n without packing.
  * Threads split C only, into blocks of whole columns (when C is wide or has few rows) or whole
  * rows, never k; every element is summed in the same order whoever computes it, so results are
  * bit-identical for any thread count. Calls with fewer than {@link #PARALLEL_MIN_WORK}
@@ -63,12 +67,12 @@ public final class VectorKernels implements Kernels {
         }
         PackedGemm.Operand opA = PackedGemm.Operand.of(a, aOff, lda, transA);
         PackedGemm.Operand opB = PackedGemm.Operand.of(b, bOff, ldb, transB);
-        int parts = parts(m, n, k);
-        if (parts == 1) {
+        Split split = split(m, n, k);
+        if (split == Split.NONE) {
             PackedGemm.multiply(m, n, k, opA, opB, accumulate, c, cOff, ldc);
-        } else if (splitColumns(m, n, parts)) {
-            int chunk = chunk(n, parts, COLUMN_ALIGN);
-            pool.run(parts, p -> {
+        } else if (split == Split.COLUMNS) {
+            int chunk = chunk(n, threads, COLUMN_ALIGN);
+            pool.run(threads, p -> {
                 int j0 = p * chunk;
                 int nj = Math.min(n, j0 + chunk) - j0;
                 if (nj > 0) {
@@ -76,8 +80,8 @@ public final class VectorKernels implements Kernels {
                 }
             });
         } else {
-            int chunk = chunk(m, parts, PackedGemm.MR);
-            pool.run(parts, p -> {
+            int chunk = chunk(m, threads, PackedGemm.MR);
+            pool.run(threads, p -> {
                 int i0 = p * chunk;
                 int mi = Math.min(m, i0 + chunk) - i0;
                 if (mi > 0) {
@@ -90,23 +94,24 @@ public final class VectorKernels implements Kernels {
     /** Column blocks are whole row-kernel strips (4 vectors), which are also whole NR panels. */
     private static final int COLUMN_ALIGN = 2 * PackedGemm.NR;
 
-    private int parts(int m, int n, int k) {
-        if (threads == 1 || (long) m * n * k < PARALLEL_MIN_WORK) {
-            return 1;
-        }
-        boolean columnsSplittable = n >= threads * COLUMN_ALIGN;
-        boolean rowsSplittable = m >= threads * PackedGemm.MR && m > PackedGemm.ROW_KERNEL_MAX_M;
-        return columnsSplittable || rowsSplittable ? threads : 1;
-    }
+    /** How C is shared between the threads: not at all, by blocks of columns or of rows. */
+    private enum Split { NONE, COLUMNS, ROWS }
 
     /**
-     * Split along n when C is at least as wide as tall (each thread then re-packs only A, the
-     * smaller operand) or when there are too few rows to share; along m otherwise.
+     * Small calls are not split. Otherwise split along n when C is at least as wide as tall (each
+     * thread then re-packs only A, the smaller operand) or when there are too few rows to share
+     * (including the one-row kernel); along m otherwise.
      */
-    private static boolean splitColumns(int m, int n, int parts) {
-        boolean columnsSplittable = n >= parts * COLUMN_ALIGN;
-        boolean rowsSplittable = m >= parts * PackedGemm.MR && m > PackedGemm.ROW_KERNEL_MAX_M;
-        return columnsSplittable && (n >= m || !rowsSplittable);
+    private Split split(int m, int n, int k) {
+        if (threads == 1 || (long) m * n * k < PARALLEL_MIN_WORK) {
+            return Split.NONE;
+        }
+        boolean columns = n >= threads * COLUMN_ALIGN;
+        boolean rows = m >= threads * PackedGemm.MR && m > PackedGemm.ROW_KERNEL_MAX_M;
+        if (columns && (n >= m || !rows)) {
+            return Split.COLUMNS;
+        }
+        return rows ? Split.ROWS : Split.NONE;
     }
 
     /** ceil(total / parts) rounded up to a multiple of align. */
