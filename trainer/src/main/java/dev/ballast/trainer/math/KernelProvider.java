@@ -1,11 +1,24 @@
 package dev.ballast.trainer.math;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * Chooses the fastest available {@link Kernels}. The Vector API implementation is used when the
  * {@code jdk.incubator.vector} module is enabled (the {@code ballast} launcher enables it);
- * otherwise one notice is logged and the scalar kernels are used.
+ * otherwise one notice is printed to stderr, once per JVM, and the scalar kernels are used.
+ *
+ * <pre>{@code
+ * Kernels kernels = KernelProvider.best(0);   // one thread per core
+ * kernels.gemm(false, false, m, n, k, a, b, 0f, c);
+ * }</pre>
  */
 public final class KernelProvider {
+
+    static final String FALLBACK_NOTICE = "ballast: Vector API not enabled (start java with "
+            + "--add-modules jdk.incubator.vector); using scalar kernels";
+
+    private static final String VECTOR_KERNELS = "dev.ballast.trainer.math.VectorKernels";
+    private static final AtomicBoolean NOTICE_PRINTED = new AtomicBoolean();
 
     private KernelProvider() {
     }
@@ -15,11 +28,37 @@ public final class KernelProvider {
         return ScalarKernels.INSTANCE;
     }
 
+    /** Whether {@code jdk.incubator.vector} is in the boot layer, so {@link VectorKernels} can load. */
+    public static boolean vectorAvailable() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
     /**
      * The best kernels for this JVM using {@code threads} threads (0 means one per available core).
+     * Without the Vector API this is the single-threaded scalar reference.
      */
     public static Kernels best(int threads) {
-        // Replaced by the Vector API implementation in the speed work; scalar until then.
-        return ScalarKernels.INSTANCE;
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0 (0 = one per core), got " + threads);
+        }
+        int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+        if (!vectorAvailable()) {
+            if (NOTICE_PRINTED.compareAndSet(false, true)) {
+                System.err.println(FALLBACK_NOTICE);
+            }
+            return ScalarKernels.INSTANCE;
+        }
+        return loadVectorKernels(n);
+    }
+
+    /** Reflective so that VectorKernels (and the Vector API) is never linked when absent. */
+    private static Kernels loadVectorKernels(int threads) {
+        try {
+            return (Kernels) Class.forName(VECTOR_KERNELS)
+                    .getConstructor(int.class)
+                    .newInstance(threads);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create " + VECTOR_KERNELS, e);
+        }
     }
 }

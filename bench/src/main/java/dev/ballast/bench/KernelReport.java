@@ -1,0 +1,62 @@
+package dev.ballast.bench;
+
+import dev.ballast.trainer.math.Kernels;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A quick GFLOP/s table without JMH's full protocol: for each shape and kernel choice, warm up,
+ * then time {@code runs} calls and print the median. Run with
+ * {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.ballast.bench.KernelReport [runs] [SHAPE...]}.
+ */
+public final class KernelReport {
+
+    /** {@code -Dscalar=false} skips the slow scalar column (seconds per call on the big shapes). */
+    private static final boolean WITH_SCALAR = !"false".equals(System.getProperty("scalar"));
+
+    private KernelReport() {
+    }
+
+    public static void main(String[] args) {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        GemmShape[] shapes = args.length > 1
+                ? Arrays.stream(args, 1, args.length).map(GemmShape::valueOf).toArray(GemmShape[]::new)
+                : GemmShape.values();
+        System.out.printf(Locale.ROOT, "%-46s %10s %10s %10s%n", "shape (GFLOP/s, median)", "scalar",
+                KernelChoice.VECTOR_1.create().name(), KernelChoice.VECTOR_2.create().name());
+        for (GemmShape shape : shapes) {
+            GemmOperands ops = new GemmOperands(shape, 1);
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-46s", shape));
+            for (KernelChoice choice : KernelChoice.values()) {
+                if (choice == KernelChoice.SCALAR && !WITH_SCALAR) {
+                    row.append(String.format(Locale.ROOT, " %10s", "-"));
+                    continue;
+                }
+                // The scalar kernels take seconds on the largest shapes: fewer runs there.
+                int n = choice == KernelChoice.SCALAR ? Math.min(runs, 3) : runs;
+                row.append(String.format(Locale.ROOT, " %10.1f", medianGflops(ops, choice.create(), n)));
+            }
+            System.out.println(row);
+        }
+    }
+
+    private static double medianGflops(GemmOperands ops, Kernels kernels, int runs) {
+        long warmEnd = System.nanoTime() + 1_000_000_000L;
+        int warm = 0;
+        while (warm < 1 || (System.nanoTime() < warmEnd && warm < 200)) {
+            ops.multiply(kernels);
+            warm++;
+        }
+        int reps = Math.max(1, (int) (5e7 / ops.shape.flops()));  // batch tiny shapes to ~50 MFLOP per sample
+        double[] gflops = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+                ops.multiply(kernels);
+            }
+            gflops[r] = ops.shape.flops() * reps / (System.nanoTime() - t0);
+        }
+        Arrays.sort(gflops);
+        return gflops[runs / 2];
+    }
+}

@@ -1,0 +1,84 @@
+package dev.ballast.cli;
+
+import dev.ballast.corpora.CorpusException;
+import dev.ballast.tokenizer.UnknownSymbolException;
+import dev.ballast.trainer.ConfigException;
+import dev.ballast.trainer.TrainingDivergedException;
+import dev.ballast.trainer.io.CheckpointException;
+import dev.ballast.trainer.model.Provenance;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code ballast}: train, evaluate and sample recurrent language models.
+ *
+ * <p>Exit codes: 0 success; 1 training diverged or another run-time failure; 2 a bad flag, file,
+ * corpus or model (one line on stderr names it); 130 stopped by Ctrl-C after saving a checkpoint.
+ */
+@Command(name = "ballast", mixinStandardHelpOptions = true, versionProvider = BallastCommand.Version.class,
+        description = "Train, evaluate and sample char-level LSTM and vanilla-RNN language models.",
+        subcommands = {TrainCommand.class, EvalCommand.class, GenerateCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 training diverged or failed, 2 bad input, 130 interrupted (checkpoint saved).",
+                "Run 'ballast COMMAND --help' for a command's options."})
+public final class BallastCommand implements Runnable {
+
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_BAD_INPUT = 2;
+    static final int EXIT_INTERRUPTED = 130;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, eval or generate");
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new BallastCommand());
+        // A mistyped flag gets one line and a pointer to --help, not the whole usage text.
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("ballast " + cmd.getCommandName() + ": " + e.getMessage()
+                    + " (see 'ballast " + (cmd.getParent() == null ? "" : cmd.getCommandName() + " ") + "--help')");
+            return EXIT_BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            String name = cmd.getCommandName();
+            if (isUserError(e)) {
+                cmd.getErr().println("ballast " + name + ": " + e.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            if (e instanceof TrainingDivergedException) {
+                cmd.getErr().println("ballast " + name + ": " + e.getMessage());
+                return EXIT_FAILED;
+            }
+            if (e instanceof java.io.UncheckedIOException) {
+                cmd.getErr().println("ballast " + name + ": " + e.getMessage());
+                return EXIT_FAILED;
+            }
+            cmd.getErr().println("ballast " + name + ": internal error: " + e
+                    + (System.getenv("BALLAST_DEBUG") == null ? " (set BALLAST_DEBUG=1 for the stack trace)" : ""));
+            if (System.getenv("BALLAST_DEBUG") != null) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return EXIT_FAILED;
+        });
+        return cl;
+    }
+
+    static boolean isUserError(Throwable e) {
+        return e instanceof ConfigException || e instanceof CorpusException || e instanceof CheckpointException
+                || e instanceof UnknownSymbolException;
+    }
+
+    /** Prints the Ballast version with the JVM it runs on. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ballast " + Provenance.currentVersion(),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.ballast.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.trainer.ConfigException;
+import dev.ballast.trainer.bench.BenchConfig;
+import dev.ballast.trainer.bench.ThroughputBenchmark;
+import dev.ballast.trainer.math.KernelProvider;
+import dev.ballast.trainer.math.Kernels;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ballast bench}: training and generation throughput on the reference configurations. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Time training (forward + backward + clip + Adam) and single-stream generation on the",
+                "configurations of the PyTorch reference (torch_lstm_bench.py), and report GFLOP/s."},
+        footer = {"", "Examples:", "  ballast bench", "  ballast bench --config char-lstm-2x256 --threads 1 --json"})
+final class BenchCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "NAME", description = "char-lstm-2x256, char-lstm-2x512, char-rnn-1x512 or word-lstm-2x200 (default: all).")
+    String config;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Compute threads, 0 = one per core (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "20", description = "Timed training steps per repeat (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "3", description = "Repeats; medians are reported (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--json", description = "Print one JSON object per config: config, train_tokens_per_s, gen_tokens_per_s, threads, gflops, peak_gflops.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (threads < 0) {
+            throw new ConfigException("--threads must be at least 0, got " + threads);
+        }
+        if (steps < 1 || repeats < 1) {
+            throw new ConfigException("--steps and --repeats must be at least 1");
+        }
+        List<BenchConfig> configs = config == null ? BenchConfig.ALL : List.of(BenchConfig.named(config));
+        int t = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+        Kernels kernels = KernelProvider.best(t);
+        PrintWriter out = spec.commandLine().getOut();
+        double peak = ThroughputBenchmark.peakGflops(kernels, 5);
+        if (!json) {
+            out.printf(Locale.ROOT, "kernels %s, matrix-multiply peak %.1f GFLOP/s (1024^3, median of 5)%n", kernels.name(), peak);
+            out.printf(Locale.ROOT, "%-18s %14s %14s %9s %7s%n", "config", "train tok/s", "gen tok/s", "GFLOP/s", "peak");
+            out.flush();
+        }
+        for (BenchConfig c : configs) {
+            ThroughputBenchmark.Result r = ThroughputBenchmark.run(c, kernels, t, steps, repeats, peak);
+            if (json) {
+                ObjectNode n = JsonNodeFactory.instance.objectNode();
+                n.put("config", c.name());
+                n.put("train_tokens_per_s", Math.round(r.trainTokensPerSecond() * 10) / 10.0);
+                n.put("gen_tokens_per_s", Math.round(r.genTokensPerSecond() * 10) / 10.0);
+                n.put("threads", t);
+                n.put("gflops", Math.round(r.gflops() * 10) / 10.0);
+                n.put("peak_gflops", Math.round(peak * 10) / 10.0);
+                n.put("kernels", kernels.name());
+                out.println(n.toString());
+            } else {
+                out.printf(Locale.ROOT, "%-18s %,14.0f %,14.0f %9.1f %6.0f%%%n", c.name(), r.trainTokensPerSecond(),
+                        r.genTokensPerSecond(), r.gflops(), 100 * r.peakFraction());
+            }
+            out.flush();
+        }
+        return 0;
+    }
+}

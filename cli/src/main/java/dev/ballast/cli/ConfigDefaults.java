@@ -1,0 +1,25 @@
+package dev.ballast.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ballast.trainer.TrainingConfig;
+import dev.ballast.trainer.model.ModelFiles;
+import picocli.CommandLine;
+
+/**
+ * Takes the defaults shown in {@code --help} and applied to unset flags from {@link TrainingConfig}
+ * itself ({@code --clip-norm} ↔ {@code clip_norm}), so they are written down in one place only.
+ */
+final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
+
+    private static final JsonNode DEFAULTS = ModelFiles.JSON.valueToTree(TrainingConfig.builder().build());
+
+    @Override
+    public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
+        if (!(argSpec instanceof CommandLine.Model.OptionSpec option)) {
+            return null;
+        }
+        String key = option.longestName().replaceFirst("^--", "").replace('-', '_');
+        JsonNode value = DEFAULTS.get(key);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

@@ -1,0 +1,198 @@
+package dev.ballast.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.trainer.ConfigException;
+import dev.ballast.trainer.Trainer;
+import dev.ballast.trainer.TrainingConfig;
+import dev.ballast.trainer.model.ModelFiles;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ballast train}: maps flags onto {@link TrainingConfig} and runs the {@link Trainer}. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = ConfigDefaults.class,
+        description = {"Train a character-level language model (LSTM or vanilla RNN).",
+                "With no options it trains a 2x256 LSTM on the built-in corpus and saves it to runs/latest."},
+        footer = {"", "Examples:",
+                "  ballast train --corpus tinyshakespeare --steps 600 --out runs/shakespeare",
+                "  ballast train --resume runs/shakespeare --steps 1200",
+                "  ballast train --corpus my.txt --cell rnn-tanh --hidden 512 --layers 1 --json"})
+final class TrainCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    // data
+    @Option(names = "--corpus", paramLabel = "PATH|NAME", description = "Text file, directory of files, corpus name under $BALLAST_CORPORA, or 'builtin' (default: ${DEFAULT-VALUE}).")
+    String corpus;
+    @Option(names = "--valid", paramLabel = "PATH", description = "Separate validation text (instead of --valid-fraction).")
+    String valid;
+    @Option(names = "--valid-fraction", paramLabel = "F", description = "Share of the corpus, taken from its end, used for validation (default: ${DEFAULT-VALUE}).")
+    double validFraction;
+    @Option(names = "--replace-malformed", description = "Replace invalid UTF-8 with U+FFFD instead of failing.")
+    boolean replaceMalformed;
+    @Option(names = {"--unknown-policy", "--unknown"}, paramLabel = "POLICY", description = "Characters not in the vocabulary at evaluation or generation: replace (with <unk>), skip or error (default: ${DEFAULT-VALUE}).")
+    String unknownPolicy;
+    // architecture
+    @Option(names = "--cell", paramLabel = "CELL", description = "lstm, rnn-tanh or rnn-relu (default: ${DEFAULT-VALUE}).")
+    String cell;
+    @Option(names = "--layers", paramLabel = "N", description = "Stacked recurrent layers (default: ${DEFAULT-VALUE}).")
+    int layers;
+    @Option(names = "--hidden", paramLabel = "N", description = "Hidden units per layer (default: ${DEFAULT-VALUE}).")
+    int hidden;
+    @Option(names = "--embed", paramLabel = "N", description = "Embedding size (default: ${DEFAULT-VALUE}).")
+    int embed;
+    @Option(names = "--dropout", paramLabel = "P", description = "Dropout on each recurrent layer's output while training (default: ${DEFAULT-VALUE}).")
+    float dropout;
+    // batching
+    @Option(names = "--seq", paramLabel = "N", description = "Truncated-BPTT window: time steps per update (default: ${DEFAULT-VALUE}).")
+    int seq;
+    @Option(names = "--batch", paramLabel = "N", description = "Parallel streams per update (default: ${DEFAULT-VALUE}).")
+    int batch;
+    @Option(names = "--steps", paramLabel = "N", description = "Total optimizer steps (with --resume: the new total). Default " + TrainingConfig.DEFAULT_STEPS + " unless --epochs is given.")
+    long steps;
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training split (instead of --steps).")
+    int epochs;
+    // optimisation
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, adam, adamw, rmsprop or adagrad (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    float lr;
+    @Option(names = "--lr-schedule", paramLabel = "SPEC", description = "constant, step:EVERY:GAMMA, plateau[:FACTOR[:PATIENCE]] or cosine[:WARMUP] (default: ${DEFAULT-VALUE}).")
+    String lrSchedule;
+    @Option(names = "--momentum", paramLabel = "X", description = "Momentum for sgd and rmsprop (default: ${DEFAULT-VALUE}).")
+    double momentum;
+    @Option(names = "--nesterov", description = "Nesterov momentum for sgd.")
+    boolean nesterov;
+    @Option(names = "--clip", paramLabel = "MODE", description = "Gradient clipping: global-norm, tensor-norm, value or none (default: ${DEFAULT-VALUE}).")
+    String clip;
+    @Option(names = "--clip-norm", paramLabel = "X", description = "Norm threshold for global-norm and tensor-norm clipping (default: ${DEFAULT-VALUE}).")
+    double clipNorm;
+    @Option(names = "--clip-value", paramLabel = "X", description = "Element threshold for value clipping (default: ${DEFAULT-VALUE}).")
+    double clipValue;
+    @Option(names = "--l2", paramLabel = "X", description = "L2 penalty coefficient; biases excluded unless --l2-biases (default: ${DEFAULT-VALUE}).")
+    double l2;
+    @Option(names = "--l2-biases", description = "Apply --l2 and --l1 to biases too.")
+    boolean l2Biases;
+    @Option(names = "--l1", paramLabel = "X", description = "L1 penalty coefficient (default: ${DEFAULT-VALUE}).")
+    double l1;
+    @Option(names = "--weight-decay", paramLabel = "X", description = "Decoupled weight decay, any optimizer (adamw defaults to 0.01).")
+    Double weightDecay;
+    // bookkeeping
+    @Option(names = "--seed", paramLabel = "N", description = "Seed for initialisation, dropout and samples (default: ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--threads", paramLabel = "N", description = "Compute threads, 0 = one per core (default: ${DEFAULT-VALUE}).")
+    int threads;
+    @Option(names = "--eval-every", paramLabel = "N", description = "Validate, sample and checkpoint every N steps; 0 = only at the end (default: ${DEFAULT-VALUE}).")
+    int evalEvery;
+    @Option(names = "--eval-batch", paramLabel = "N", description = "Parallel streams when validating (default: ${DEFAULT-VALUE}).")
+    int evalBatch;
+    @Option(names = "--sample-length", paramLabel = "N", description = "Characters sampled at each validation, 0 = none (default: ${DEFAULT-VALUE}).")
+    int sampleLength;
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory for checkpoints (default: runs/latest, or the resumed run).")
+    Path out;
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue a run (its directory or a checkpoint) exactly where it stopped.")
+    Path resume;
+    @Option(names = "--json", description = "Print one JSON object with the results on stdout; progress goes to stderr.")
+    boolean json;
+
+    /** Flags that may change when resuming; everything else is fixed by the checkpoint. */
+    private static final Set<String> RESUMABLE = Set.of("--steps", "--epochs", "--threads", "--eval-every",
+            "--eval-batch", "--sample-length", "--out", "--resume", "--json", "--help", "--version");
+
+    @Override
+    public Integer call() {
+        ProgressPrinter progress = new ProgressPrinter(spec.commandLine().getErr(), System.console() != null);
+        Trainer trainer = resume != null
+                ? Trainer.resume(resume, this::applyResumeOverrides, out, progress)
+                : Trainer.start(toConfig(), out != null ? out : Path.of("runs", "latest"), progress);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = Interrupts.onShutdown(trainer::requestStop, done);
+        Trainer.Result result;
+        try {
+            result = trainer.run();
+        } finally {
+            progress.finish();
+            done.countDown();
+            Interrupts.remove(hook);
+        }
+        if (json) {
+            spec.commandLine().getOut().println(ModelFiles.toJson(toJson(result, trainer)).strip());
+        } else {
+            progress.summary(result);
+        }
+        if (result.stopped()) {
+            spec.commandLine().getErr().println("stopped at step " + result.steps() + "; continue with: ballast train --resume " + result.runDir());
+            return BallastCommand.EXIT_INTERRUPTED;
+        }
+        return 0;
+    }
+
+    private static ObjectNode toJson(Trainer.Result r, Trainer trainer) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("steps", r.steps());
+        n.put("train_loss", r.trainLoss());
+        if (r.validation() != null) {
+            n.put("val_loss", r.validation().loss());
+            n.put("val_perplexity", r.validation().perplexity());
+            n.put("val_bits_per_token", r.validation().bitsPerToken());
+            n.put("val_tokens", r.validation().tokens());
+        }
+        n.put("tokens_per_second", Math.round(r.tokensPerSecond() * 10) / 10.0);
+        n.put("seconds", Math.round(r.seconds() * 10) / 10.0);
+        n.put("parameters", trainer.model().parameterCount());
+        n.put("run_dir", r.runDir().toString());
+        n.put("stopped", r.stopped());
+        return n;
+    }
+
+    private TrainingConfig applyResumeOverrides(TrainingConfig saved) {
+        CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        for (CommandLine.Model.OptionSpec o : pr.matchedOptions()) {
+            if (!RESUMABLE.contains(o.longestName())) {
+                throw new ConfigException(o.longestName() + " cannot be combined with --resume: a resumed run keeps its configuration"
+                        + " (only " + String.join(", ", List.of("--steps", "--epochs", "--threads", "--eval-every", "--sample-length", "--out")) + " may change)");
+            }
+        }
+        TrainingConfig.Builder b = saved.toBuilder();
+        if (pr.hasMatchedOption("--steps")) {
+            b.steps(steps).epochs(0);
+        }
+        if (pr.hasMatchedOption("--epochs")) {
+            b.epochs(epochs).steps(0);
+        }
+        if (pr.hasMatchedOption("--threads")) {
+            b.threads(threads);
+        }
+        if (pr.hasMatchedOption("--eval-every")) {
+            b.evalEvery(evalEvery);
+        }
+        if (pr.hasMatchedOption("--eval-batch")) {
+            b.evalBatch(evalBatch);
+        }
+        if (pr.hasMatchedOption("--sample-length")) {
+            b.sampleLength(sampleLength);
+        }
+        return b.build();
+    }
+
+    TrainingConfig toConfig() {
+        return TrainingConfig.builder()
+                .corpus(corpus).valid(valid).validFraction(validFraction).replaceMalformed(replaceMalformed)
+                .unknownPolicy(unknownPolicy)
+                .cell(cell).layers(layers).hidden(hidden).embed(embed).dropout(dropout)
+                .seq(seq).batch(batch).steps(steps).epochs(epochs)
+                .optimizer(optimizer).lr(lr).lrSchedule(lrSchedule).momentum(momentum).nesterov(nesterov)
+                .clip(clip).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1).l2Biases(l2Biases)
+                .weightDecay(weightDecay)
+                .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength)
+                .build();
+    }
+}

@@ -1,0 +1,17 @@
+package dev.ballast.corpora;
+
+/**
+ * A problem with a corpus the user pointed at (missing, binary, badly encoded, too small to split or
+ * batch). The message is one line naming the file and, where it helps, the byte offset; the CLI
+ * prints it as is.
+ */
+public class CorpusException extends RuntimeException {
+
+    public CorpusException(String message) {
+        super(message);
+    }
+
+    public CorpusException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,204 @@
+package dev.ballast.trainer;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.ballast.tokenizer.UnknownPolicy;
+import dev.ballast.trainer.nn.CellType;
+import dev.ballast.trainer.optim.Clippers;
+import dev.ballast.trainer.optim.OptimizerSettings;
+import dev.ballast.trainer.optim.Optimizers;
+import dev.ballast.trainer.optim.Schedules;
+
+/**
+ * Everything that defines a training run: data, architecture, optimisation and bookkeeping.
+ * Immutable; built with {@link #builder()} and validated in one place ({@link Builder#build()}),
+ * where every message names the command-line flag and the allowed range. The CLI maps flags onto
+ * the builder and adds nothing; the same object is stored in every checkpoint (snake_case JSON).
+ *
+ * <pre>{@code
+ * TrainingConfig config = TrainingConfig.builder()
+ *         .corpus("tinyshakespeare").cell("lstm").layers(2).hidden(256)
+ *         .steps(600).seed(1).build();
+ * }</pre>
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonDeserialize(builder = TrainingConfig.Builder.class)
+public record TrainingConfig(
+        // data
+        String corpus, String valid, double validFraction, boolean replaceMalformed, String unknownPolicy,
+        // architecture
+        String cell, int layers, int hidden, int embed, float dropout,
+        // batching
+        int seq, int batch, long steps, int epochs,
+        // optimisation
+        String optimizer, float lr, double momentum, boolean nesterov, Double weightDecay,
+        String clip, double clipNorm, double clipValue, double l2, double l1, boolean l2Biases,
+        String lrSchedule,
+        // bookkeeping
+        long seed, int threads, int evalEvery, int evalBatch, int sampleLength) {
+
+    /** Steps trained when neither --steps nor --epochs is given. */
+    public static final long DEFAULT_STEPS = 500;
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's values, to change a few of them. */
+    public Builder toBuilder() {
+        return new Builder()
+                .corpus(corpus).valid(valid).validFraction(validFraction).replaceMalformed(replaceMalformed)
+                .unknownPolicy(unknownPolicy)
+                .cell(cell).layers(layers).hidden(hidden).embed(embed).dropout(dropout)
+                .seq(seq).batch(batch).steps(steps).epochs(epochs)
+                .optimizer(optimizer).lr(lr).momentum(momentum).nesterov(nesterov).weightDecay(weightDecay)
+                .clip(clip).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1).l2Biases(l2Biases)
+                .lrSchedule(lrSchedule)
+                .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength);
+    }
+
+    public CellType cellType() {
+        return CellType.parse(cell);
+    }
+
+    public OptimizerSettings optimizerSettings() {
+        OptimizerSettings.Builder b = OptimizerSettings.builder().momentum(momentum).nesterov(nesterov);
+        if (weightDecay != null) {
+            b.weightDecay(weightDecay);
+        }
+        return b.build();
+    }
+
+    /** Builder with the defaults of the reference configuration (2×256 LSTM, Adam 2e-3, clip 5). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder(withPrefix = "")
+    public static final class Builder {
+        private String corpus = "builtin";
+        private String valid;
+        private double validFraction = 0.1;
+        private boolean replaceMalformed;
+        private String unknownPolicy = "replace";
+        private String cell = "lstm";
+        private int layers = 2;
+        private int hidden = 256;
+        private int embed = 64;
+        private float dropout;
+        private int seq = 64;
+        private int batch = 32;
+        private long steps;
+        private int epochs;
+        private String optimizer = "adam";
+        private float lr = 2e-3f;
+        private double momentum;
+        private boolean nesterov;
+        private Double weightDecay;
+        private String clip = "global-norm";
+        private double clipNorm = 5.0;
+        private double clipValue = 1.0;
+        private double l2;
+        private double l1;
+        private boolean l2Biases;
+        private String lrSchedule = "constant";
+        private long seed = 1;
+        private int threads;
+        private int evalEvery = 100;
+        private int evalBatch = 10;
+        private int sampleLength = 200;
+
+        public Builder corpus(String v) { corpus = v; return this; }
+        public Builder valid(String v) { valid = v; return this; }
+        public Builder validFraction(double v) { validFraction = v; return this; }
+        public Builder replaceMalformed(boolean v) { replaceMalformed = v; return this; }
+        public Builder unknownPolicy(String v) { unknownPolicy = v; return this; }
+        public Builder cell(String v) { cell = v; return this; }
+        public Builder layers(int v) { layers = v; return this; }
+        public Builder hidden(int v) { hidden = v; return this; }
+        public Builder embed(int v) { embed = v; return this; }
+        public Builder dropout(float v) { dropout = v; return this; }
+        public Builder seq(int v) { seq = v; return this; }
+        public Builder batch(int v) { batch = v; return this; }
+        public Builder steps(long v) { steps = v; return this; }
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder optimizer(String v) { optimizer = v; return this; }
+        public Builder lr(float v) { lr = v; return this; }
+        public Builder momentum(double v) { momentum = v; return this; }
+        public Builder nesterov(boolean v) { nesterov = v; return this; }
+        public Builder weightDecay(Double v) { weightDecay = v; return this; }
+        public Builder clip(String v) { clip = v; return this; }
+        public Builder clipNorm(double v) { clipNorm = v; return this; }
+        public Builder clipValue(double v) { clipValue = v; return this; }
+        public Builder l2(double v) { l2 = v; return this; }
+        public Builder l1(double v) { l1 = v; return this; }
+        public Builder l2Biases(boolean v) { l2Biases = v; return this; }
+        public Builder lrSchedule(String v) { lrSchedule = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder threads(int v) { threads = v; return this; }
+        public Builder evalEvery(int v) { evalEvery = v; return this; }
+        public Builder evalBatch(int v) { evalBatch = v; return this; }
+        public Builder sampleLength(int v) { sampleLength = v; return this; }
+
+        /** Validates every field; the first problem found is thrown as a {@link ConfigException}. */
+        public TrainingConfig build() {
+            require(corpus != null && !corpus.isBlank(), "--corpus must name a file, a directory or a corpus");
+            require(validFraction >= 0 && validFraction < 1,
+                    "--valid-fraction must be in [0, 1), got " + validFraction);
+            require(valid != null || validFraction > 0,
+                    "--valid-fraction must be above 0 when no --valid file is given");
+            userInput(() -> UnknownPolicy.parse(unknownPolicy));
+            userInput(() -> CellType.parse(cell));
+            positive("--layers", layers);
+            positive("--hidden", hidden);
+            positive("--embed", embed);
+            require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
+            positive("--seq", seq);
+            positive("--batch", batch);
+            require(steps >= 0, "--steps must be at least 1, got " + steps);
+            require(epochs >= 0, "--epochs must be at least 1, got " + epochs);
+            require(steps == 0 || epochs == 0, "give --steps or --epochs, not both");
+            require(lr > 0 && Float.isFinite(lr), "--lr must be a positive number, got " + lr);
+            userInput(() -> Optimizers.create(optimizer, toSettings()));
+            userInput(() -> Clippers.create(clip, clipNorm, clipValue));
+            require(l2 >= 0, "--l2 must be at least 0, got " + l2);
+            require(l1 >= 0, "--l1 must be at least 0, got " + l1);
+            userInput(() -> Schedules.parse(lrSchedule, lr, Math.max(1, steps)));
+            require(threads >= 0, "--threads must be at least 0 (0 = one per core), got " + threads);
+            require(evalEvery >= 0, "--eval-every must be at least 0 (0 = only at the end), got " + evalEvery);
+            positive("--eval-batch", evalBatch);
+            require(sampleLength >= 0, "--sample-length must be at least 0, got " + sampleLength);
+            return new TrainingConfig(corpus, valid, validFraction, replaceMalformed, unknownPolicy,
+                    cell, layers, hidden, embed, dropout, seq, batch, steps, epochs,
+                    optimizer, lr, momentum, nesterov, weightDecay, clip, clipNorm, clipValue, l2, l1, l2Biases,
+                    lrSchedule, seed, threads, evalEvery, evalBatch, sampleLength);
+        }
+
+        private OptimizerSettings toSettings() {
+            OptimizerSettings.Builder b = OptimizerSettings.builder().momentum(momentum).nesterov(nesterov);
+            if (weightDecay != null) {
+                b.weightDecay(weightDecay);
+            }
+            return b.build();
+        }
+
+        /** Runs a parser of a user-given value; its IllegalArgumentException becomes a ConfigException. */
+        private static void userInput(Runnable parse) {
+            try {
+                parse.run();
+            } catch (ConfigException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
+        }
+
+        private static void positive(String flag, long value) {
+            require(value >= 1, flag + " must be at least 1, got " + value);
+        }
+
+        private static void require(boolean ok, String message) {
+            if (!ok) {
+                throw new ConfigException(message);
+            }
+        }
+    }
+}

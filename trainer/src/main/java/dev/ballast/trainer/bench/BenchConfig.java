@@ -1,0 +1,51 @@
+package dev.ballast.trainer.bench;
+
+import dev.ballast.trainer.ConfigException;
+import dev.ballast.trainer.nn.CellType;
+import dev.ballast.trainer.nn.ModelConfig;
+import java.util.List;
+
+/**
+ * One model size to time, named as in the PyTorch reference {@code torch_lstm_bench.py}, so the
+ * two can be compared config by config.
+ *
+ * @param level "char" (tinyshakespeare's 65 symbols) or "word" (PTB's 10,000 words)
+ */
+public record BenchConfig(String name, String level, CellType cell, int layers, int hidden, int embed,
+                          int seq, int batch, int vocab) {
+
+    /** The reference's four configurations. */
+    public static final List<BenchConfig> ALL = List.of(
+            new BenchConfig("char-lstm-2x256", "char", CellType.LSTM, 2, 256, 64, 64, 32, 65),
+            new BenchConfig("char-lstm-2x512", "char", CellType.LSTM, 2, 512, 64, 100, 50, 65),
+            new BenchConfig("char-rnn-1x512", "char", CellType.RNN_TANH, 1, 512, 64, 64, 32, 65),
+            new BenchConfig("word-lstm-2x200", "word", CellType.LSTM, 2, 200, 200, 20, 20, 10000));
+
+    public static BenchConfig named(String name) {
+        return ALL.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(() -> new ConfigException(
+                "unknown --config '" + name + "' (choose " + String.join(", ", ALL.stream().map(BenchConfig::name).toList()) + ")"));
+    }
+
+    public ModelConfig modelConfig() {
+        return new ModelConfig(cell, vocab, embed, hidden, layers, 0f);
+    }
+
+    /**
+     * Floating-point operations of one training token: the forward multiplies (2 per multiply-add)
+     * of every layer and the output projection, times 3 for forward + backward (the backward pass
+     * does two multiplies of the same size per forward one). Element-wise work is not counted.
+     */
+    public double trainFlopsPerToken() {
+        return 3 * forwardFlopsPerToken();
+    }
+
+    public double forwardFlopsPerToken() {
+        double flops = 0;
+        int gh = cell.gates() * hidden;
+        for (int l = 0; l < layers; l++) {
+            int in = l == 0 ? embed : hidden;
+            flops += 2.0 * gh * (in + hidden);
+        }
+        return flops + 2.0 * hidden * vocab;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.ballast.trainer.bench;
+
+import dev.ballast.trainer.Rng;
+import dev.ballast.trainer.generate.Sampler;
+import dev.ballast.trainer.generate.SamplingOptions;
+import dev.ballast.trainer.math.Kernels;
+import dev.ballast.trainer.nn.LanguageModel;
+import dev.ballast.trainer.nn.Parameter;
+import dev.ballast.trainer.nn.RecurrentState;
+import dev.ballast.trainer.optim.Adam;
+import dev.ballast.trainer.optim.GlobalNormClipper;
+import dev.ballast.trainer.optim.OptimizerSettings;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Times what the PyTorch reference times, the same way: a training step is forward + backward +
+ * global-norm clip 5 + Adam (lr 2e-3), measured after 5 warm-up steps; generation is single-stream
+ * sampling, one token at a time, after 20 warm-up tokens. Token ids are drawn at random — the
+ * arithmetic does not depend on which tokens they are.
+ */
+public final class ThroughputBenchmark {
+
+    /** Medians over the repeats. */
+    public record Result(BenchConfig config, String kernels, int threads, double trainTokensPerSecond,
+                         double genTokensPerSecond, double gflops, double peakGflops) {
+
+        public double peakFraction() {
+            return gflops / peakGflops;
+        }
+    }
+
+    private ThroughputBenchmark() {
+    }
+
+    /**
+     * @param steps   timed training steps per repeat
+     * @param repeats how many times to time; the medians are reported
+     */
+    public static Result run(BenchConfig config, Kernels kernels, int threads, int steps, int repeats, double peakGflops) {
+        LanguageModel model = new LanguageModel(config.modelConfig(), kernels);
+        Rng rng = new Rng(1);
+        model.initialize(rng);
+        List<Parameter> params = model.parameters();
+        Adam adam = new Adam(OptimizerSettings.defaults());
+        GlobalNormClipper clip = new GlobalNormClipper(5.0);
+        int n = config.seq() * config.batch();
+        int[] x = new int[n];
+        int[] y = new int[n];
+        RecurrentState state = new RecurrentState(config.modelConfig(), config.batch());
+        double[] train = new double[repeats];
+        double[] gen = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            int warm = r == 0 ? 5 : 1;
+            long t0 = 0;
+            for (int s = 0; s < warm + steps; s++) {
+                if (s == warm) {
+                    t0 = System.nanoTime();
+                }
+                for (int i = 0; i < n; i++) {
+                    x[i] = rng.nextInt(config.vocab());
+                    y[i] = rng.nextInt(config.vocab());
+                }
+                model.zeroGrad();
+                model.forward(x, y, config.seq(), config.batch(), state, true, rng);
+                model.backward();
+                clip.clip(params);
+                adam.step(params, 2e-3f);
+            }
+            train[r] = (double) steps * n / ((System.nanoTime() - t0) * 1e-9);
+            gen[r] = generationSpeed(model, config, r == 0 ? 20 : 5, 400);
+        }
+        double trainMedian = median(train);
+        return new Result(config, kernels.name(), threads, trainMedian, median(gen),
+                trainMedian * config.trainFlopsPerToken() * 1e-9, peakGflops);
+    }
+
+    private static double generationSpeed(LanguageModel model, BenchConfig config, int warm, int tokens) {
+        RecurrentState state = new RecurrentState(config.modelConfig(), 1);
+        Sampler sampler = new Sampler(SamplingOptions.DEFAULT, new Rng(2));
+        float[] logits = new float[config.vocab()];
+        int[] token = {0};
+        long t0 = 0;
+        for (int i = 0; i < warm + tokens; i++) {
+            if (i == warm) {
+                t0 = System.nanoTime();
+            }
+            model.logits(token, 1, 1, state, logits);
+            token[0] = sampler.sample(logits, 0, config.vocab());
+        }
+        return tokens / ((System.nanoTime() - t0) * 1e-9);
+    }
+
+    /**
+     * The kernels' matrix-multiply rate on a large square product, the yardstick for "fraction of
+     * peak": median GFLOP/s of {@code repeats} 1024³ multiplies.
+     */
+    public static double peakGflops(Kernels kernels, int repeats) {
+        int s = 1024;
+        float[] a = new float[s * s];
+        float[] b = new float[s * s];
+        float[] c = new float[s * s];
+        Rng rng = new Rng(3);
+        for (int i = 0; i < a.length; i++) {
+            a[i] = rng.nextFloat() - 0.5f;
+            b[i] = rng.nextFloat() - 0.5f;
+        }
+        kernels.gemm(false, false, s, s, s, a, b, 0f, c); // warm-up
+        double[] rates = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            kernels.gemm(false, false, s, s, s, a, b, 0f, c);
+            rates[r] = 2.0 * s * s * s / ((System.nanoTime() - t0) * 1e-9) * 1e-9;
+        }
+        return median(rates);
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int m = v.length / 2;
+        return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+    }
+}

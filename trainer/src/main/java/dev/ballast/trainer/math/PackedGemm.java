@@ -1,0 +1,246 @@
+package dev.ballast.trainer.math;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-threaded, cache-blocked, register-blocked gemm on the Vector API: the engine behind
+ * {@link VectorKernels#gemm}. {@code C = (accumulate ? C : 0) + op(A) op(B)}, row-major.
+ *
+ * <p>Blocking (Goto / BLIS scheme): C is produced in {@code MR x NR} micro-tiles, MR = 6 rows by
+ * NR = two vectors of columns (32 floats with 512-bit vectors, 16 with 256-bit). The micro-kernel
+ * keeps the 12 accumulators in registers and, for each p, loads two vectors of a B row and
+ * broadcasts six A values: 12 FMAs per 8 loads, which fits the 16 vector registers of AVX2 and
+ * leaves room on AVX-512. To make those loads contiguous whatever the transposes, the operands
+ * are packed first: a KC x NC block of op(B) into NR-wide column panels ({@code p * NR + j}) and
+ * an MC x KC block of op(A) into MR-high row panels ({@code p * MR + i}), both zero-padded, so
+ * one micro-kernel serves NN, NT, TN and TT. KC bounds a B micro-panel so it stays in L1 while
+ * it is reused by every row panel of the A block, and MC bounds the A block to L2.
+ *
+ * <p>Summation order: every element of C is {@code c = fma(a_p, b_p, c)} for p = 0, 1, .., k-1
+ * in that order, starting from 0 (overwrite) or from the old C (accumulate). Between K blocks the
+ * partial sums go through C exactly, and edge tiles run the same micro-kernel on a scratch tile,
+ * so the result of an element depends neither on the blocking nor on which rows or columns a
+ * thread was given. That is what makes multi-threaded results bit-identical to single-threaded.
+ *
+ * <p>Products with m &lt;= {@link #ROW_KERNEL_MAX_M} (generation, batch 1) and B not transposed skip
+ * the packing and use {@link RowKernel}, which vectorizes along n with the same per-element order.
+ *
+ * <p>Buffers: one packed-A, one packed-B and one scratch tile per thread (thread-local, about
+ * 2 MB with 512-bit vectors), allocated on a thread's first call and reused after.
+ */
+final class PackedGemm {
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    static final int MR = 6;
+    static final int NR = 2 * L;
+    static final int KC = 256;
+    static final int MC = 16 * MR;
+    static final int NC = 2048;
+    /** Up to this many rows the one-row kernel (no packing) beats the padded 6-row tiles. */
+    static final int ROW_KERNEL_MAX_M = 2;
+
+    /** Per-thread packing buffers, sized once for the largest block. */
+    private static final class Workspace {
+        final float[] packedA = new float[MC * KC];
+        final float[] packedB = new float[KC * NC];
+        final float[] tile = new float[MR * NR];
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private PackedGemm() {
+    }
+
+    /** One operand as stored: element (r, c) of op(X) is {@code x[off + r*rowStride + c*colStride]}. */
+    record Operand(float[] data, int off, int rowStride, int colStride) {
+        static Operand of(float[] data, int off, int ld, boolean trans) {
+            return trans ? new Operand(data, off, 1, ld) : new Operand(data, off, ld, 1);
+        }
+
+        float get(int r, int c) {
+            return data[off + r * rowStride + c * colStride];
+        }
+
+        /** The sub-operand starting at row r, column c of op(X). */
+        Operand shift(int r, int c) {
+            return new Operand(data, off + r * rowStride + c * colStride, rowStride, colStride);
+        }
+    }
+
+    /** C (m, n) from off with ld = ldc; {@code accumulate} false overwrites C, ignoring NaN. */
+    static void multiply(int m, int n, int k, Operand a, Operand b,
+                         boolean accumulate, float[] c, int cOff, int ldc) {
+        if (m <= ROW_KERNEL_MAX_M && b.colStride() == 1) {
+            for (int i = 0; i < m; i++) {
+                RowKernel.row(n, k, a.shift(i, 0), b, accumulate, c, cOff + i * ldc);
+            }
+            return;
+        }
+        Workspace ws = WORKSPACE.get();
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean overwrite = pc == 0 && !accumulate;
+                packB(b.shift(pc, jc), kc, nc, ws.packedB);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(a.shift(ic, pc), mc, kc, ws.packedA);
+                    block(mc, nc, kc, ws, overwrite, c, cOff + ic * ldc + jc, ldc);
+                }
+            }
+        }
+    }
+
+    /** All micro-tiles of one (mc, nc) block of C over one K block. */
+    private static void block(int mc, int nc, int kc, Workspace ws, boolean overwrite,
+                              float[] c, int cOff, int ldc) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bIdx = jr * kc;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int aIdx = ir * kc;
+                int cIdx = cOff + ir * ldc + jr;
+                if (mr == MR && nr == NR) {
+                    microKernel(kc, ws.packedA, aIdx, ws.packedB, bIdx, c, cIdx, ldc, overwrite);
+                } else {
+                    edgeTile(mr, nr, kc, ws, aIdx, bIdx, c, cIdx, ldc, overwrite);
+                }
+            }
+        }
+    }
+
+    /** A partial tile: run the full micro-kernel on a scratch tile, then copy the valid part. */
+    private static void edgeTile(int mr, int nr, int kc, Workspace ws, int aIdx, int bIdx,
+                                 float[] c, int cIdx, int ldc, boolean overwrite) {
+        float[] t = ws.tile;
+        if (!overwrite) {
+            for (int i = 0; i < mr; i++) {
+                System.arraycopy(c, cIdx + i * ldc, t, i * NR, nr);
+            }
+        }
+        microKernel(kc, ws.packedA, aIdx, ws.packedB, bIdx, t, 0, NR, overwrite);
+        for (int i = 0; i < mr; i++) {
+            System.arraycopy(t, i * NR, c, cIdx + i * ldc, nr);
+        }
+    }
+
+    /**
+     * The MR x NR register tile: {@code C[i][j] (+)= sum_p A[p*MR + i] * B[p*NR + j]}, packed A
+     * and B. Written out by hand because the 12 accumulators must be locals to live in registers.
+     */
+    private static void microKernel(int kc, float[] a, int aIdx, float[] b, int bIdx,
+                                    float[] c, int cIdx, int ldc, boolean overwrite) {
+        int c1 = cIdx + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector r00 = overwrite ? z : FloatVector.fromArray(S, c, cIdx);
+        FloatVector r01 = overwrite ? z : FloatVector.fromArray(S, c, cIdx + L);
+        FloatVector r10 = overwrite ? z : FloatVector.fromArray(S, c, c1);
+        FloatVector r11 = overwrite ? z : FloatVector.fromArray(S, c, c1 + L);
+        FloatVector r20 = overwrite ? z : FloatVector.fromArray(S, c, c2);
+        FloatVector r21 = overwrite ? z : FloatVector.fromArray(S, c, c2 + L);
+        FloatVector r30 = overwrite ? z : FloatVector.fromArray(S, c, c3);
+        FloatVector r31 = overwrite ? z : FloatVector.fromArray(S, c, c3 + L);
+        FloatVector r40 = overwrite ? z : FloatVector.fromArray(S, c, c4);
+        FloatVector r41 = overwrite ? z : FloatVector.fromArray(S, c, c4 + L);
+        FloatVector r50 = overwrite ? z : FloatVector.fromArray(S, c, c5);
+        FloatVector r51 = overwrite ? z : FloatVector.fromArray(S, c, c5 + L);
+        for (int p = 0; p < kc; p++) {
+            int bi = bIdx + p * NR;
+            int ai = aIdx + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector av = FloatVector.broadcast(S, a[ai]);
+            r00 = av.fma(b0, r00);
+            r01 = av.fma(b1, r01);
+            av = FloatVector.broadcast(S, a[ai + 1]);
+            r10 = av.fma(b0, r10);
+            r11 = av.fma(b1, r11);
+            av = FloatVector.broadcast(S, a[ai + 2]);
+            r20 = av.fma(b0, r20);
+            r21 = av.fma(b1, r21);
+            av = FloatVector.broadcast(S, a[ai + 3]);
+            r30 = av.fma(b0, r30);
+            r31 = av.fma(b1, r31);
+            av = FloatVector.broadcast(S, a[ai + 4]);
+            r40 = av.fma(b0, r40);
+            r41 = av.fma(b1, r41);
+            av = FloatVector.broadcast(S, a[ai + 5]);
+            r50 = av.fma(b0, r50);
+            r51 = av.fma(b1, r51);
+        }
+        r00.intoArray(c, cIdx);
+        r01.intoArray(c, cIdx + L);
+        r10.intoArray(c, c1);
+        r11.intoArray(c, c1 + L);
+        r20.intoArray(c, c2);
+        r21.intoArray(c, c2 + L);
+        r30.intoArray(c, c3);
+        r31.intoArray(c, c3 + L);
+        r40.intoArray(c, c4);
+        r41.intoArray(c, c4 + L);
+        r50.intoArray(c, c5);
+        r51.intoArray(c, c5 + L);
+    }
+
+    /** Packs op(A) (mc, kc) into MR-row panels: panel q holds {@code [p*MR + i]}, zero-padded. */
+    private static void packA(Operand a, int mc, int kc, float[] dst) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int base = ir * kc;
+            int mr = Math.min(MR, mc - ir);
+            if (a.colStride() == 1) {
+                // A stored (m, k): each row is contiguous along p.
+                for (int i = 0; i < mr; i++) {
+                    int src = a.off() + (ir + i) * a.rowStride();
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + p * MR + i] = a.data()[src + p];
+                    }
+                }
+            } else {
+                // A stored (k, m): the MR values of one p are contiguous.
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(a.data(), a.off() + p * a.colStride() + ir, dst, base + p * MR, mr);
+                }
+            }
+            if (mr < MR) {
+                for (int p = 0; p < kc; p++) {
+                    java.util.Arrays.fill(dst, base + p * MR + mr, base + (p + 1) * MR, 0f);
+                }
+            }
+        }
+    }
+
+    /** Packs op(B) (kc, nc) into NR-column panels: panel q holds {@code [p*NR + j]}, zero-padded. */
+    private static void packB(Operand b, int kc, int nc, float[] dst) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int base = jr * kc;
+            int nr = Math.min(NR, nc - jr);
+            if (b.colStride() == 1) {
+                // B stored (k, n): a panel row is a contiguous slice of a B row.
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(b.data(), b.off() + p * b.rowStride() + jr, dst, base + p * NR, nr);
+                }
+            } else {
+                // B stored (n, k): each column of op(B) is contiguous along p.
+                for (int j = 0; j < nr; j++) {
+                    int src = b.off() + (jr + j) * b.colStride();
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + p * NR + j] = b.data()[src + p];
+                    }
+                }
+            }
+            if (nr < NR) {
+                for (int p = 0; p < kc; p++) {
+                    java.util.Arrays.fill(dst, base + p * NR + nr, base + (p + 1) * NR, 0f);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.ballast.trainer.math;
+
+import java.util.Arrays;
+
+/**
+ * {@link Kernels} on the incubating Vector API ({@code jdk.incubator.vector}), optionally spread
+ * over a few threads. Loaded only through {@link KernelProvider}, which checks that the module is
+ * enabled first.
+ *
+ * <p>gemm is a packed, register-blocked Goto/BLIS-style multiply ({@link PackedGemm}): C is
+ * computed in 6 x (2 vectors) micro-tiles held in 12 vector registers; op(A) and op(B) are first
+ * copied into zero-padded panels laid out in exactly the order the micro-tile reads them, so one
+ * micro-kernel serves all four transpose pairs with contiguous loads and no tail cases, and the
+ * 256-deep K blocks keep each B panel in L1 while the rows of the A block stream past it. Batch-1
+ * products (m &lt;= 2, B not transposed) use {@link RowKernel}, a gemv along n without packing.
+ * Threads split C only, into blocks of whole columns (when C is wide or has few rows) or whole
+ * rows, never k; every element is summed in the same order whoever computes it, so results are
+ * bit-identical for any thread count. Calls with fewer than {@link #PARALLEL_MIN_WORK}
+ * multiply-adds stay on the calling thread.
+ *
+ * <p>sigmoid and tanh: see {@link VectorActivations} (a few ulps from the reference; results
+ * that would be subnormal are flushed to 0).
+ *
+ * <p>Instances are thread-safe; packing buffers are per thread and reused across calls.
+ */
+public final class VectorKernels implements Kernels {
+
+    /**
+     * m*n*k below which a call stays on one thread. Measured on a 2-core EPYC: the hand-off to a
+     * parked worker costs ~10-20 us, so a second thread starts to pay off around 4M multiply-adds
+     * (e.g. 64x512x128); batch-1 generation (1x2048x512) is faster on one thread.
+     */
+    static final long PARALLEL_MIN_WORK = 1L << 22;
+
+    private final int threads;
+    private final KernelThreads pool;
+
+    /** Kernels using {@code threads} threads (at least 1). */
+    public VectorKernels(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.threads = threads;
+        this.pool = threads > 1 ? KernelThreads.shared(threads) : null;
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        ScalarKernels.checkBeta(beta);
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("negative gemm shape m=" + m + " n=" + n + " k=" + k);
+        }
+        boolean accumulate = beta == 1f;
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
+            return;
+        }
+        PackedGemm.Operand opA = PackedGemm.Operand.of(a, aOff, lda, transA);
+        PackedGemm.Operand opB = PackedGemm.Operand.of(b, bOff, ldb, transB);
+        Split split = split(m, n, k);
+        if (split == Split.NONE) {
+            PackedGemm.multiply(m, n, k, opA, opB, accumulate, c, cOff, ldc);
+        } else if (split == Split.COLUMNS) {
+            int chunk = chunk(n, threads, COLUMN_ALIGN);
+            pool.run(threads, p -> {
+                int j0 = p * chunk;
+                int nj = Math.min(n, j0 + chunk) - j0;
+                if (nj > 0) {
+                    PackedGemm.multiply(m, nj, k, opA, opB.shift(0, j0), accumulate, c, cOff + j0, ldc);
+                }
+            });
+        } else {
+            int chunk = chunk(m, threads, PackedGemm.MR);
+            pool.run(threads, p -> {
+                int i0 = p * chunk;
+                int mi = Math.min(m, i0 + chunk) - i0;
+                if (mi > 0) {
+                    PackedGemm.multiply(mi, n, k, opA.shift(i0, 0), opB, accumulate, c, cOff + i0 * ldc, ldc);
+                }
+            });
+        }
+    }
+
+    /** Column blocks are whole row-kernel strips (4 vectors), which are also whole NR panels. */
+    private static final int COLUMN_ALIGN = 2 * PackedGemm.NR;
+
+    /** How C is shared between the threads: not at all, by blocks of columns or of rows. */
+    private enum Split { NONE, COLUMNS, ROWS }
+
+    /**
+     * Small calls are not split. Otherwise split along n when C is at least as wide as tall (each
+     * thread then re-packs only A, the smaller operand) or when there are too few rows to share
+     * (including the one-row kernel); along m otherwise.
+     */
+    private Split split(int m, int n, int k) {
+        if (threads == 1 || (long) m * n * k < PARALLEL_MIN_WORK) {
+            return Split.NONE;
+        }
+        boolean columns = n >= threads * COLUMN_ALIGN;
+        boolean rows = m >= threads * PackedGemm.MR && m > PackedGemm.ROW_KERNEL_MAX_M;
+        if (columns && (n >= m || !rows)) {
+            return Split.COLUMNS;
+        }
+        return rows ? Split.ROWS : Split.NONE;
+    }
+
+    /** ceil(total / parts) rounded up to a multiple of align. */
+    private static int chunk(int total, int parts, int align) {
+        int per = (total + parts - 1) / parts;
+        return (per + align - 1) / align * align;
+    }
+
+    @Override
+    public void sigmoid(float[] x, int off, int len) {
+        VectorActivations.sigmoid(x, off, len);
+    }
+
+    @Override
+    public void tanh(float[] x, int off, int len) {
+        VectorActivations.tanh(x, off, len);
+    }
+
+    /** The number of threads a large gemm is split over. */
+    public int threads() {
+        return threads;
+    }
+
+    @Override
+    public String name() {
+        return "vector-" + PackedGemm.S.vectorBitSize() + "x" + threads;
+    }
+}
