@@ -1,0 +1,293 @@
+package dev.ballast.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.corpora.timeseries.FillPolicy;
+import dev.ballast.corpora.timeseries.TimeSeries;
+import dev.ballast.corpora.timeseries.TimeSeriesCsv;
+import dev.ballast.corpora.timeseries.TimeSeriesException;
+import dev.ballast.trainer.ConfigException;
+import dev.ballast.trainer.forecast.Backtest;
+import dev.ballast.trainer.forecast.DefaultSeries;
+import dev.ballast.trainer.forecast.ForecastConfig;
+import dev.ballast.trainer.forecast.ForecastException;
+import dev.ballast.trainer.forecast.ForecastMetrics;
+import dev.ballast.trainer.forecast.ForecastPipeline;
+import dev.ballast.trainer.forecast.ForecastReport;
+import dev.ballast.trainer.forecast.ForecastTrainer;
+import dev.ballast.trainer.forecast.ForecasterFiles;
+import dev.ballast.trainer.forecast.Strategy;
+import dev.ballast.trainer.forecast.SvgPlot;
+import dev.ballast.trainer.nn.CellType;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ballast forecast}: trains a recurrent forecaster on a CSV/TSV series, scores it on the last H
+ * points next to the naive, seasonal-naive and drift baselines, saves it, and prints the forecast with its
+ * prediction interval. Without {@code --data} it forecasts the embedded synthetic monthly series.
+ */
+@Command(name = "forecast", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a recurrent forecaster, evaluate it on the last --horizon points against naive,",
+                "seasonal-naive and drift baselines, save it and print the forecast with a prediction interval.",
+                "Without --data it uses an embedded synthetic monthly series (season 12)."},
+        footer = {"", "Examples:", "  ballast forecast",
+                "  ballast forecast --data airline-passengers.csv --column Passengers --horizon 24 --season 12 "
+                        + "--transform log --difference 12 --plot airline.svg",
+                "  ballast forecast --data temps.csv --column Temp --horizon 365 --season 365 --json"})
+final class ForecastCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "CSV or TSV file with a header row (default: the embedded series).")
+    Path data;
+
+    @Option(names = "--column", paramLabel = "NAME", description = "Value column, by name or 1-based index (required with --data).")
+    String column;
+
+    @Option(names = "--time-column", paramLabel = "NAME", description = "Time column (yyyy, yyyy-MM, yyyy-MM-dd or ISO date-time).")
+    String timeColumn;
+
+    @Option(names = "--covariates", paramLabel = "NAME", split = ",", description = "Extra input columns, comma-separated.")
+    List<String> covariates = new ArrayList<>();
+
+    @Option(names = "--fill", paramLabel = "POLICY", defaultValue = "none",
+            description = "Missing values: none (an error), previous, linear, zero or drop (default: ${DEFAULT-VALUE}).")
+    String fill;
+
+    @Option(names = "--horizon", paramLabel = "H", description = "Points held out and forecast (default: 12).")
+    Integer horizon;
+
+    @Option(names = "--season", paramLabel = "M", description = "Seasonal period; 1 for none (default: 12 for the embedded series, else 1).")
+    Integer season;
+
+    @Option(names = "--future", paramLabel = "H", defaultValue = "0", description = "Also forecast this many points past the end of the data.")
+    int future;
+
+    @Option(names = "--lookback", paramLabel = "N", defaultValue = "0", description = "Past points the network sees (default: 3 seasons within [24, 48]).")
+    int lookback;
+
+    @Option(names = "--cell", paramLabel = "CELL", defaultValue = "lstm", description = "lstm, rnn-tanh or rnn-relu (default: ${DEFAULT-VALUE}).")
+    String cell;
+
+    @Option(names = "--hidden", paramLabel = "N", defaultValue = "32", description = "Units per layer (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--layers", paramLabel = "N", defaultValue = "1", description = "Recurrent layers (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "1000", description = "Training steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "Windows per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", paramLabel = "X", defaultValue = "0.003", description = "Peak learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--loss", paramLabel = "LOSS", defaultValue = "mse", description = "mse, mae or huber (default: ${DEFAULT-VALUE}).")
+    String loss;
+
+    @Option(names = "--scale", paramLabel = "KIND", defaultValue = "standard", description = "standard, minmax or mean (default: ${DEFAULT-VALUE}).")
+    String scale;
+
+    @Option(names = "--transform", paramLabel = "T", defaultValue = "none", description = "none or log, before differencing (default: ${DEFAULT-VALUE}).")
+    String transform;
+
+    @Option(names = "--difference", paramLabel = "LAG", defaultValue = "0", description = "Model y_t - y_{t-LAG}; 0 for none, 1 for trend, M for seasonal (default: ${DEFAULT-VALUE}).")
+    int difference;
+
+    @Option(names = "--no-season-features", description = "Do not feed sin/cos of the seasonal phase as inputs.")
+    boolean noSeasonFeatures;
+
+    @Option(names = "--strategy", paramLabel = "S", defaultValue = "recursive", description = "recursive or direct (default: ${DEFAULT-VALUE}).")
+    String strategy;
+
+    @Option(names = "--interval", paramLabel = "P", defaultValue = "0.9", description = "Coverage of the prediction interval (default: ${DEFAULT-VALUE}).")
+    double interval;
+
+    @Option(names = "--validation", paramLabel = "N", defaultValue = "0", description = "Points before the hold-out for early stopping and intervals (default: min(H, n/5)).")
+    int validation;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--backtest", paramLabel = "K", defaultValue = "0", description = "Also evaluate K rolling origins, each H earlier, refitting at each.")
+    int backtest;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/forecast", description = "Where the model is saved (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--plot", paramLabel = "FILE", description = "Write an SVG of history, hold-out, forecast and interval.")
+    Path plot;
+
+    @Option(names = "--json", description = "Print one JSON object: mase, smape, rmse, mae, mape, baselines, forecast, horizon, season.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        try {
+            return run();
+        } catch (ForecastException | TimeSeriesException e) {
+            throw new ConfigException(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            if (e instanceof ConfigException) {
+                throw e;
+            }
+            throw new ConfigException(e.getMessage()); // e.g. CellType.parse naming the choices
+        }
+    }
+
+    private int run() {
+        TimeSeries series = load();
+        int m = season != null ? season : data == null ? DefaultSeries.SEASON : 1;
+        ForecastConfig config = ForecastConfig.builder()
+                .horizon(horizon != null ? horizon : 12).season(m).lookback(lookback).validation(validation)
+                .cell(CellType.parse(cell)).hidden(hidden).layers(layers).steps(steps).batch(batch).lr(lr)
+                .loss(loss).scale(scale).transform(transform).difference(difference)
+                .seasonFeatures(!noSeasonFeatures).strategy(Strategy.parse(strategy)).interval(interval).seed(seed)
+                .build();
+        PrintWriter err = spec.commandLine().getErr();
+        ForecastTrainer.Listener progress = json ? null : (step, l, mae, best) -> err.printf(Locale.ROOT,
+                "step %5d  loss %.4f  validation MAE %.4f%s%n", step, l, mae, best ? "  (best)" : "");
+        ForecastReport r = ForecastPipeline.run(series, config, future, progress);
+        Backtest bt = backtest > 0 ? Backtest.run(series, config, backtest, null) : null;
+        Map<String, Double> saved = new LinkedHashMap<>();
+        saved.put("mase", r.metrics().mase());
+        saved.put("smape", r.metrics().smape());
+        saved.put("rmse", r.metrics().rmse());
+        saved.put("seasonal_naive_mase", r.baselines().get("seasonal-naive").mase());
+        ForecasterFiles.save(out, r.forecaster(), saved, series.source());
+        if (plot != null) {
+            SvgPlot.write(plot, r);
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            o.println(toJson(series, r, bt).toPrettyString());
+        } else {
+            printText(o, series, r, bt);
+        }
+        o.flush();
+        return 0;
+    }
+
+    private TimeSeries load() {
+        FillPolicy policy = FillPolicy.parse(fill);
+        if (data == null) {
+            if (column != null || timeColumn != null || !covariates.isEmpty()) {
+                throw new ConfigException("--column, --time-column and --covariates need --data");
+            }
+            return DefaultSeries.load();
+        }
+        if (column == null) {
+            throw new ConfigException("--data needs --column to name the value column");
+        }
+        TimeSeriesCsv.Options options = TimeSeriesCsv.Options.of(column).withTimeColumn(timeColumn)
+                .withCovariates(covariates).withFill(policy);
+        return TimeSeriesCsv.read(data, options);
+    }
+
+    private static String label(TimeSeries s, int t) {
+        LocalDateTime[] times = s.times();
+        if (times != null && t < times.length) {
+            LocalDateTime d = times[t];
+            return d.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) ? d.toLocalDate().toString() : d.toString();
+        }
+        return t < s.length() ? "#" + (t + 1) : "+" + (t - s.length() + 1);
+    }
+
+    private void printText(PrintWriter o, TimeSeries s, ForecastReport r, Backtest bt) {
+        ForecastConfig c = r.config();
+        o.printf(Locale.ROOT, "%s: %d points, hold-out %d, season %d, validation %d, trained %d steps "
+                        + "(best at %d) in %.1f s%n", s.source(), s.length(), c.horizon(), c.season(),
+                r.split().validation(), c.steps(), r.training().bestStep(), r.seconds());
+        o.printf(Locale.ROOT, "%-16s %10s %10s %10s %10s %10s%n", "", "MASE", "sMAPE", "RMSE", "MAE", "MAPE");
+        row(o, "ballast", r.metrics());
+        r.baselines().forEach((name, m) -> row(o, name, m));
+        o.printf(Locale.ROOT, "MASE ratio to seasonal naive: %.3f (%s)%n", r.maseRatio(),
+                r.maseRatio() < 1 ? "beats it" : "does not beat it");
+        if (bt != null) {
+            o.printf(Locale.ROOT, "backtest over %d origins (means):%n", bt.cuts().size());
+            row(o, "ballast", bt.mean());
+            bt.baselines().forEach((name, m) -> row(o, name, m));
+        }
+        int pct = (int) Math.round(100 * c.interval());
+        o.printf(Locale.ROOT, "%-12s %12s %12s %12s %12s%n", "time", "actual", "forecast", "lower " + pct + "%", "upper " + pct + "%");
+        int start = r.split().validEnd();
+        for (int i = 0; i < r.forecast().length; i++) {
+            o.printf(Locale.ROOT, "%-12s %12.4f %12.4f %12.4f %12.4f%n", label(s, start + i), r.actual()[i],
+                    r.forecast()[i], r.lower()[i], r.upper()[i]);
+        }
+        for (int i = 0; i < r.future().length; i++) {
+            o.printf(Locale.ROOT, "%-12s %12s %12.4f %12.4f %12.4f%n", label(s, s.length() + i), "",
+                    r.future()[i], r.futureLower()[i], r.futureUpper()[i]);
+        }
+        o.printf("model saved to %s%s%n", out, plot != null ? ", plot to " + plot : "");
+    }
+
+    private static void row(PrintWriter o, String name, ForecastMetrics m) {
+        o.printf(Locale.ROOT, "%-16s %10.4f %10.4f %10.4f %10.4f %10.4f%n", name, m.mase(), m.smape(), m.rmse(), m.mae(), m.mape());
+    }
+
+    private ObjectNode toJson(TimeSeries s, ForecastReport r, Backtest bt) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("source", s.source());
+        root.put("horizon", r.config().horizon());
+        root.put("season", r.config().season());
+        metrics(root, r.metrics());
+        root.put("mase_ratio", r.maseRatio());
+        ObjectNode baselines = root.putObject("baselines");
+        r.baselines().forEach((name, m) -> metrics(baselines.putObject(name), m));
+        root.put("interval", r.config().interval());
+        ArrayNode fc = root.putArray("forecast");
+        int start = r.split().validEnd();
+        for (int i = 0; i < r.forecast().length; i++) {
+            ObjectNode p = fc.addObject();
+            p.put("time", label(s, start + i));
+            p.put("actual", r.actual()[i]);
+            p.put("value", r.forecast()[i]);
+            p.put("lower", r.lower()[i]);
+            p.put("upper", r.upper()[i]);
+        }
+        ArrayNode fut = root.putArray("future");
+        for (int i = 0; i < r.future().length; i++) {
+            ObjectNode p = fut.addObject();
+            p.put("time", label(s, s.length() + i));
+            p.put("value", r.future()[i]);
+            p.put("lower", r.futureLower()[i]);
+            p.put("upper", r.futureUpper()[i]);
+        }
+        if (bt != null) {
+            ObjectNode b = root.putObject("backtest");
+            b.put("origins", bt.cuts().size());
+            metrics(b, bt.mean());
+            ObjectNode bb = b.putObject("baselines");
+            bt.baselines().forEach((name, m) -> metrics(bb.putObject(name), m));
+        }
+        root.put("best_step", r.training().bestStep());
+        root.put("seconds", r.seconds());
+        root.put("model", out.toString());
+        return root;
+    }
+
+    private static void metrics(ObjectNode n, ForecastMetrics m) {
+        n.put("mase", m.mase());
+        n.put("smape", m.smape());
+        n.put("rmse", m.rmse());
+        n.put("mae", m.mae());
+        n.put("mape", m.mape());
+    }
+}

@@ -1,0 +1,99 @@
+package dev.ballast.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ballast forecast} in-process: the JSON contract, the saved files, the plot, and one-line errors. */
+class ForecastCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome ballast(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    private Path csv() throws Exception {
+        StringBuilder sb = new StringBuilder("\"Month\",\"Sales\"\n");
+        for (int t = 0; t < 96; t++) {
+            sb.append(String.format(java.util.Locale.ROOT, "\"%d-%02d\",%.3f%n", 2000 + t / 12, t % 12 + 1,
+                    50 + 10 * Math.sin(2 * Math.PI * t / 12) + (t * 7 % 5) * 0.1));
+        }
+        Path f = tmp.resolve("sales.csv");
+        Files.writeString(f, sb);
+        return f;
+    }
+
+    @Test
+    void jsonCarriesMetricsBaselinesAndForecastWithIntervals() throws Exception {
+        Path model = tmp.resolve("model");
+        Path plot = tmp.resolve("plot.svg");
+        Outcome o = ballast("forecast", "--data", csv().toString(), "--column", "Sales", "--time-column", "Month",
+                "--horizon", "6", "--season", "12", "--lookback", "12", "--hidden", "8", "--steps", "40",
+                "--future", "3", "--out", model.toString(), "--plot", plot.toString(), "--json");
+        assertEquals(0, o.code(), o.err());
+        JsonNode j = new ObjectMapper().readTree(o.out());
+        for (String k : new String[] {"mase", "smape", "rmse", "mae", "mape"}) {
+            assertTrue(j.get(k).isNumber(), k);
+            assertTrue(j.path("baselines").path("seasonal-naive").get(k).isNumber(), k);
+        }
+        assertTrue(j.path("baselines").has("naive") && j.path("baselines").has("drift"));
+        assertEquals(6, j.get("horizon").asInt());
+        assertEquals(12, j.get("season").asInt());
+        assertEquals(6, j.get("forecast").size());
+        JsonNode first = j.get("forecast").get(0);
+        assertEquals("2007-07-01", first.get("time").asText());
+        assertTrue(first.get("lower").asDouble() <= first.get("value").asDouble()
+                && first.get("value").asDouble() <= first.get("upper").asDouble());
+        assertEquals(3, j.get("future").size());
+        assertTrue(Files.exists(model.resolve("forecaster.json")) && Files.exists(model.resolve("forecaster.safetensors")));
+        assertTrue(Files.readString(plot).startsWith("<svg"));
+    }
+
+    @Test
+    void noArgumentsForecastsTheEmbeddedSeries() {
+        Outcome o = ballast("forecast", "--steps", "20", "--hidden", "8", "--out", tmp.resolve("m").toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("seasonal-naive") && o.out().contains("MASE ratio to seasonal naive"), o.out());
+        assertTrue(o.out().contains("2023-12-01"), o.out());
+    }
+
+    @Test
+    void badInputsAreOneLineErrorsWithExitCode2() throws Exception {
+        Path bad = tmp.resolve("bad.csv");
+        Files.writeString(bad, "t,v\n2020-01,1\n2020-02,x\n");
+        Outcome o = ballast("forecast", "--data", bad.toString(), "--column", "v", "--out", tmp.resolve("m").toString());
+        assertEquals(2, o.code());
+        assertEquals("ballast forecast: bad.csv: row 3, column 'v': cannot parse 'x' as a number", o.err().trim());
+
+        Outcome missing = ballast("forecast", "--data", csv().toString());
+        assertEquals(2, missing.code());
+        assertEquals("ballast forecast: --data needs --column to name the value column", missing.err().trim());
+
+        Outcome loss = ballast("forecast", "--loss", "l3", "--out", tmp.resolve("m").toString());
+        assertEquals(2, loss.code());
+        assertEquals("ballast forecast: --loss must be mse, mae or huber, got 'l3'", loss.err().trim());
+
+        Outcome tooShort = ballast("forecast", "--data", csv().toString(), "--column", "Sales", "--horizon", "60",
+                "--out", tmp.resolve("m").toString());
+        assertEquals(2, tooShort.code());
+        assertTrue(tooShort.err().startsWith("ballast forecast: the series has 96 points: holding out --horizon 60"),
+                tooShort.err());
+        assertEquals(1, tooShort.err().trim().lines().count());
+    }
+}
