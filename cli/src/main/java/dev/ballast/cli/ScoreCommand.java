@@ -43,6 +43,9 @@ final class ScoreCommand implements Callable<Integer> {
             if (json) {
                 var n = s.toJson(true);
                 n.put("backend", m.info().backend());
+                var info = m.info().toJson();
+                info.remove("provenance");
+                n.set("model", info);
                 out.println(ModelFiles.toJson(n).strip());
             } else {
                 out.printf(Locale.ROOT, "tokens %d  log-prob %.4f  loss %.4f nats/token  perplexity %.4f  bits/token %.4f  (%s)%n",

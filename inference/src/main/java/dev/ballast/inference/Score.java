@@ -10,10 +10,12 @@ import java.util.List;
  * How likely a model finds a text.
  *
  * @param pieces   the scored tokens as text
+ * @param inputs   the token ids fed to the model, in order (input t predicts target t)
+ * @param targets  the token ids scored
  * @param logProbs natural-log probability of each scored token given everything before it
  * @param total    sum of {@code logProbs}
  */
-public record Score(List<String> pieces, double[] logProbs, double total) {
+public record Score(List<String> pieces, int[] inputs, int[] targets, double[] logProbs, double total) {
 
     public int tokens() {
         return logProbs.length;
@@ -46,6 +48,12 @@ public record Score(List<String> pieces, double[] logProbs, double total) {
                 ObjectNode t = arr.addObject();
                 t.put("token", pieces.get(i));
                 t.put("log_prob", logProbs[i]);
+            }
+            ArrayNode in = n.putArray("input_ids");
+            ArrayNode out = n.putArray("target_ids");
+            for (int i = 0; i < inputs.length; i++) {
+                in.add(inputs[i]);
+                out.add(targets[i]);
             }
         }
         return n;

@@ -56,6 +56,7 @@ public final class Scorer {
                 pieces.add(tokenizer.decode(ids, start + t + first, 1));
             }
         }
-        return new Score(List.copyOf(pieces), logProbs, total);
+        int[] targets = java.util.Arrays.copyOfRange(ids, first, first + input.length);
+        return new Score(List.copyOf(pieces), input, targets, logProbs, total);
     }
 }
