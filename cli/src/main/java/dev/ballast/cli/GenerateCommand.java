@@ -2,14 +2,14 @@ package dev.ballast.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.inference.GenerationRequest;
+import dev.ballast.inference.Generator;
+import dev.ballast.inference.InferenceModel;
 import dev.ballast.trainer.ConfigException;
-import dev.ballast.trainer.Rng;
-import dev.ballast.trainer.generate.Sampler;
 import dev.ballast.trainer.generate.SamplingOptions;
-import dev.ballast.trainer.generate.TextGenerator;
 import dev.ballast.trainer.model.ModelFiles;
-import dev.ballast.trainer.model.TrainedModel;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 
 /** {@code ballast generate}: sample text from a trained model. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Generate text from a trained model, continuing an optional prime text.",
+        description = {"Generate text from a trained model, continuing an optional prime text.",
+                "--model may also be an exported .onnx file (run with ONNX Runtime)."},
         footer = {"", "Examples:", "  ballast generate --model runs/shakespeare --prime 'ROMEO:' --length 300 --temperature 0.8",
                 "  ballast generate --model runs/shakespeare --greedy --length 100 --json"})
 final class GenerateCommand implements Callable<Integer> {
@@ -60,12 +61,16 @@ final class GenerateCommand implements Callable<Integer> {
         }
         SamplingOptions options = new SamplingOptions(greedy ? 0.0 : temperature, topK, topP);
         long s = seed != null ? seed : System.nanoTime() ^ Runtime.getRuntime().freeMemory();
-        TrainedModel m = modelOptions.load();
-        TextGenerator generator = new TextGenerator(m.network(), m.tokenizer());
-        Sampler sampler = new Sampler(options, new Rng(s));
+        // A directory runs on Ballast's engine, an exported .onnx file on ONNX Runtime.
+        try (InferenceModel m = InferenceModel.open(modelOptions.model, modelOptions.threads)) {
+            return print(m, new GenerationRequest(prime, length, options, s, List.of()), s);
+        }
+    }
+
+    private int print(InferenceModel m, GenerationRequest request, long s) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            String text = generator.generate(prime, length, sampler, null);
+            String text = Generator.generate(m, request, null).text();
             ObjectNode n = JsonNodeFactory.instance.objectNode();
             n.put("prime", prime);
             n.put("text", text);
@@ -74,7 +79,7 @@ final class GenerateCommand implements Callable<Integer> {
             out.println(ModelFiles.toJson(n).strip());
         } else {
             out.print(prime);
-            generator.generate(prime, length, sampler, piece -> {
+            Generator.generate(m, request, piece -> {
                 out.print(piece);
                 out.flush();
             });

@@ -1,0 +1,91 @@
+package dev.ballast.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.export.OnnxExporter;
+import dev.ballast.export.OnnxVerifier;
+import dev.ballast.trainer.model.ModelFiles;
+import dev.ballast.trainer.model.TrainedModel;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ballast export}: write a trained model as ONNX, optionally checking it in ONNX Runtime. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Export a trained model to ONNX (opset 17): token ids and states in, log-probabilities and states out,",
+                "with the vocabulary, tokenizer, configuration and provenance in the file's metadata."},
+        footer = {"", "Examples:", "  ballast export --model runs/shakespeare --out shakespeare.onnx --verify",
+                "  ballast generate --model shakespeare.onnx --prime 'ROMEO:'",
+                "", "With --verify a maximum log-probability difference above 1e-4 fails the command (exit 1)."})
+final class ExportCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The .onnx file to write.")
+    Path out;
+
+    @Option(names = "--verify", description = "Run the file in ONNX Runtime against Ballast's engine on several batch sizes and lengths.")
+    boolean verify;
+
+    @Option(names = "--json", description = "Print one JSON object: out, bytes, opset, and the verification when asked.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (Files.isDirectory(out)) {
+            throw new dev.ballast.trainer.ConfigException("--out " + out + " is a directory; name the .onnx file to write");
+        }
+        TrainedModel model = modelOptions.load();
+        OnnxExporter.write(OnnxExporter.export(model), out);
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("out", out.toString());
+        n.put("bytes", Files.size(out));
+        n.put("opset", dev.ballast.export.OnnxOps.OPSET);
+        n.put("ir_version", OnnxExporter.IR_VERSION);
+        OnnxVerifier.VerificationReport report = verify ? OnnxVerifier.verify(model, out) : null;
+        PrintWriter w = spec.commandLine().getOut();
+        if (report != null) {
+            ObjectNode v = n.putObject("verify");
+            v.put("max_abs_diff", report.maxAbsDiff());
+            v.put("tolerance", report.tolerance());
+            v.put("passed", report.passed());
+            ArrayNode cases = v.putArray("cases");
+            for (OnnxVerifier.Case c : report.cases()) {
+                ObjectNode cn = cases.addObject();
+                cn.put("batch", c.batch());
+                ArrayNode lengths = cn.putArray("lengths");
+                for (int len : c.lengths()) {
+                    lengths.add(len);
+                }
+                cn.put("max_abs_diff", c.maxAbsDiff());
+            }
+        }
+        if (json) {
+            w.println(ModelFiles.toJson(n).strip());
+        } else {
+            w.printf(Locale.ROOT, "wrote %s (%d bytes, opset %d)%n", out, Files.size(out), dev.ballast.export.OnnxOps.OPSET);
+            if (report != null) {
+                w.printf(Locale.ROOT, "verify: max |log-prob difference| %.3g over batches 1, 2, 5 with carried state (tolerance %.0e): %s%n",
+                        report.maxAbsDiff(), report.tolerance(), report.passed() ? "ok" : "MISMATCH");
+            }
+        }
+        w.flush();
+        if (report != null && !report.passed()) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "ballast export: verification failed: max difference %.3g exceeds %.0e%n",
+                    report.maxAbsDiff(), report.tolerance());
+            return BallastCommand.EXIT_FAILED;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.ballast.cli;
+
+import dev.ballast.inference.InferenceModel;
+import dev.ballast.inference.InferenceServer;
+import dev.ballast.inference.ServerLimits;
+import dev.ballast.trainer.ConfigException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ballast serve}: HTTP/JSON generation and scoring until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Serve a model over HTTP with JSON: POST /v1/generate, POST /v1/score, GET /v1/model, GET /health.",
+                "--model is a run or checkpoint directory (Ballast's engine) or an exported .onnx file (ONNX Runtime).",
+                "Binds to loopback unless --host says otherwise. Stop with Ctrl-C."},
+        footer = {"", "Examples:", "  ballast serve --model shakespeare.onnx --port 8080",
+                "  curl -s localhost:8080/v1/generate -d '{\"prompt\": \"ROMEO:\", \"max_tokens\": 100, \"seed\": 1}'",
+                "  curl -s localhost:8080/v1/score -d '{\"text\": \"To be, or not to be\"}'"})
+final class ServeCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR|FILE.onnx", description = "A run or checkpoint directory, or an exported .onnx file.")
+    Path model;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8080", description = "Port, 0 = any free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Compute threads per model call, 0 = default (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--server-threads", paramLabel = "N", defaultValue = "4", description = "Requests handled at once (default: ${DEFAULT-VALUE}).")
+    int serverThreads;
+
+    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "65536", description = "Largest request body (default: ${DEFAULT-VALUE}).")
+    int maxBody;
+
+    @Option(names = "--max-input-tokens", paramLabel = "N", defaultValue = "4096", description = "Most tokens in a prompt or scored text (default: ${DEFAULT-VALUE}).")
+    int maxInputTokens;
+
+    @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "2048", description = "Most tokens one request may generate (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new ConfigException("--port must be in [0, 65535], got " + port);
+        }
+        ServerLimits limits = new ServerLimits(maxBody, maxInputTokens, maxNewTokens, serverThreads);
+        try (InferenceModel m = InferenceModel.open(model, threads)) {
+            InferenceServer server;
+            try {
+                server = InferenceServer.start(m, host, port, limits);
+            } catch (java.net.BindException e) {
+                throw new ConfigException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.stop(2);
+                stopped.countDown();
+            }, "ballast-serve-stop"));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("serving %s (%s) on http://%s:%d%n", m.info().source(), m.info().backend(),
+                    server.address().getHostString(), server.port());
+            out.flush();
+            stopped.await();
+        }
+        return 0;
+    }
+}

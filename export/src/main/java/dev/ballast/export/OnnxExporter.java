@@ -1,0 +1,249 @@
+package dev.ballast.export;
+
+import ai.onnx.proto.OnnxMl;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.trainer.io.AtomicFiles;
+import dev.ballast.trainer.model.ModelFiles;
+import dev.ballast.trainer.model.Provenance;
+import dev.ballast.trainer.model.TrainedModel;
+import dev.ballast.trainer.nn.CellType;
+import dev.ballast.trainer.nn.LanguageModel;
+import dev.ballast.trainer.nn.ModelConfig;
+import dev.ballast.trainer.nn.RecurrentLayer;
+import org.tribuo.util.onnx.ONNXContext;
+import org.tribuo.util.onnx.ONNXInitializer;
+import org.tribuo.util.onnx.ONNXNode;
+import org.tribuo.util.onnx.ONNXOperators;
+import org.tribuo.util.onnx.ONNXPlaceholder;
+import org.tribuo.util.onnx.ONNXRef;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a trained {@link LanguageModel} into an ONNX model (opset {@value OnnxOps#OPSET}, IR version
+ * {@value #IR_VERSION}) built with Tribuo's {@code org.tribuo.util.onnx} builders.
+ *
+ * <p>The graph, for L layers of hidden size H over a vocabulary of V symbols:
+ * <pre>
+ *   tokens  int64 (S, B)       h0 float (L, B, H)      c0 float (L, B, H)   [LSTM only]
+ *   x       = Gather(embedding (V, E), tokens)                              (S, B, E)
+ *   layer l : LSTM / RNN(x, W (1, G*H, I), R (1, G*H, H), B (1, 2*G*H), h0[l], c0[l])
+ *             x = Squeeze(Y, axis 1)                                       (S, B, H)
+ *   log_probs = LogSoftmax(MatMul(x, W_out (H, V)) + b_out)                 (S, B, V)
+ *   hn, cn  = Concat over layers of Y_h, Y_c                                (L, B, H)
+ * </pre>
+ * S and B are dynamic, so one file serves whole-sequence scoring and step-by-step generation with the
+ * state passed back in by the caller. {@code layout} stays 0 (ONNX Runtime's CPU kernels refuse 1) and
+ * {@code sequence_lens} is never used. Ballast stores gate blocks in PyTorch's order i, f, g, o as
+ * columns of (I, 4H) matrices; ONNX wants rows of (4H, I) in the order i, o, f, c, so the weights are
+ * transposed and reordered here; the single bias goes into Wb and Rb is zero.
+ *
+ * <pre>{@code
+ * TrainedModel m = ModelFiles.load(dir, KernelProvider.scalar());
+ * OnnxExporter.write(OnnxExporter.export(m), Path.of("model.onnx"));
+ * }</pre>
+ */
+public final class OnnxExporter {
+
+    /** IR version 8 goes with opset 17. */
+    public static final int IR_VERSION = 8;
+    public static final String TOKENS = "tokens";
+    public static final String H0 = "h0";
+    public static final String C0 = "c0";
+    public static final String LOG_PROBS = "log_probs";
+    public static final String HN = "hn";
+    public static final String CN = "cn";
+
+    /** For each ONNX LSTM gate block (i, o, f, c), the index of Ballast's block (i, f, g, o). */
+    private static final int[] LSTM_GATE_FROM_BALLAST = {0, 3, 1, 2};
+
+    private OnnxExporter() {
+    }
+
+    /** The ONNX model of {@code model}, its metadata included (see {@link OnnxMetadata}). */
+    public static OnnxMl.ModelProto export(TrainedModel model) {
+        LanguageModel net = model.network();
+        ModelConfig cfg = net.config();
+        boolean lstm = cfg.cell() == CellType.LSTM;
+        int h = cfg.hidden();
+        int v = cfg.vocabSize();
+
+        ONNXContext ctx = new ONNXContext();
+        ctx.setName("ballast_" + cfg.cell().id().replace('-', '_') + "_lm");
+        // Tribuo only declares float (batch, n) placeholders; the real types and shapes are set below.
+        ONNXPlaceholder tokens = ctx.floatInput(TOKENS, 1);
+        ONNXPlaceholder h0 = ctx.floatInput(H0, h);
+        ONNXPlaceholder c0 = lstm ? ctx.floatInput(C0, h) : null;
+        ONNXPlaceholder logProbsOut = ctx.floatOutput(LOG_PROBS, v);
+        ONNXPlaceholder hnOut = ctx.floatOutput(HN, h);
+        ONNXPlaceholder cnOut = lstm ? ctx.floatOutput(CN, h) : null;
+
+        float[] emb = net.parameters().get(0).value();
+        ONNXInitializer embedding = ctx.floatTensor("embedding_weight", List.of(v, cfg.embed()), b -> b.put(emb));
+        ONNXRef<?> x = ctx.operation(ONNXOperators.GATHER, List.of(embedding, tokens), "embedded", Map.of("axis", 0));
+
+        ONNXInitializer axis0 = ctx.array("axis_0", new long[] {0});
+        ONNXInitializer axis1 = ctx.array("axis_1", new long[] {1});
+        List<ONNXRef<?>> finalH = new ArrayList<>();
+        List<ONNXRef<?>> finalC = new ArrayList<>();
+        for (int l = 0; l < cfg.layers(); l++) {
+            RecurrentLayer layer = net.layers().get(l);
+            ONNXInitializer start = ctx.array("layer" + l + "_start", new long[] {l});
+            ONNXInitializer end = ctx.array("layer" + l + "_end", new long[] {l + 1});
+            List<ONNXRef<?>> inputs = new ArrayList<>();
+            inputs.add(x);
+            inputs.add(ctx.floatTensor("layer" + l + "_W", List.of(1, layer.wInput().shape()[1], layer.inputSize()),
+                    b -> b.put(onnxWeight(layer.wInput().value(), layer.inputSize(), h, cfg.cell()))));
+            inputs.add(ctx.floatTensor("layer" + l + "_R", List.of(1, layer.wRecurrent().shape()[1], h),
+                    b -> b.put(onnxWeight(layer.wRecurrent().value(), h, h, cfg.cell()))));
+            inputs.add(ctx.floatTensor("layer" + l + "_B", List.of(1, 2 * layer.bias().size()),
+                    b -> b.put(onnxBias(layer.bias().value(), h, cfg.cell()))));
+            inputs.add(ctx.operation(OnnxOps.SLICE, List.of(h0, start, end, axis0), "layer" + l + "_h0"));
+            List<ONNXNode> outs;
+            if (lstm) {
+                inputs.add(ctx.operation(OnnxOps.SLICE, List.of(c0, start, end, axis0), "layer" + l + "_c0"));
+                outs = ctx.operation(OnnxOps.LSTM, inputs,
+                        List.of("layer" + l + "_Y", "layer" + l + "_Y_h", "layer" + l + "_Y_c"),
+                        Map.of("hidden_size", h, "layout", 0));
+                finalC.add(outs.get(2));
+            } else {
+                String act = cfg.cell() == CellType.RNN_RELU ? "Relu" : "Tanh";
+                outs = ctx.operation(OnnxOps.RNN, inputs, List.of("layer" + l + "_Y", "layer" + l + "_Y_h"),
+                        Map.of("hidden_size", h, "layout", 0, "activations", new String[] {act}));
+            }
+            finalH.add(outs.get(1));
+            // Y is (S, num_directions = 1, B, H); the next layer and the projection want (S, B, H).
+            x = ctx.operation(OnnxOps.SQUEEZE, List.of(outs.get(0), axis1), "layer" + l + "_out");
+        }
+
+        float[] wOut = net.parameters().get(net.parameters().size() - 2).value(); // (H, V)
+        float[] bOut = net.parameters().get(net.parameters().size() - 1).value(); // (V)
+        ONNXInitializer outW = ctx.floatTensor("output_weight", List.of(h, v), b -> b.put(wOut));
+        ONNXInitializer outB = ctx.floatTensor("output_bias", List.of(v), b -> b.put(bOut));
+        ONNXNode projected = ctx.operation(OnnxOps.MATMUL, List.of(x, outW), "projected");
+        ONNXNode logits = ctx.operation(ONNXOperators.ADD, List.of(projected, outB), "logits");
+        ONNXNode logProbs = ctx.operation(OnnxOps.LOG_SOFTMAX, List.of(logits), "log_probs_raw", Map.of("axis", 2));
+        ctx.assignTo(logProbs, logProbsOut);
+        ctx.assignTo(ctx.operation(ONNXOperators.CONCAT, finalH, "hn_raw", Map.of("axis", 0)), hnOut);
+        if (lstm) {
+            ctx.assignTo(ctx.operation(ONNXOperators.CONCAT, finalC, "cn_raw", Map.of("axis", 0)), cnOut);
+        }
+
+        OnnxMl.GraphProto.Builder graph = ctx.buildGraph().toBuilder();
+        graph.clearInput();
+        graph.addInput(valueInfo(TOKENS, OnnxMl.TensorProto.DataType.INT64, "sequence", "batch"));
+        graph.addInput(valueInfo(H0, OnnxMl.TensorProto.DataType.FLOAT, cfg.layers(), "batch", h));
+        if (lstm) {
+            graph.addInput(valueInfo(C0, OnnxMl.TensorProto.DataType.FLOAT, cfg.layers(), "batch", h));
+        }
+        graph.clearOutput();
+        graph.addOutput(valueInfo(LOG_PROBS, OnnxMl.TensorProto.DataType.FLOAT, "sequence", "batch", v));
+        graph.addOutput(valueInfo(HN, OnnxMl.TensorProto.DataType.FLOAT, cfg.layers(), "batch", h));
+        if (lstm) {
+            graph.addOutput(valueInfo(CN, OnnxMl.TensorProto.DataType.FLOAT, cfg.layers(), "batch", h));
+        }
+        graph.setDocString("Ballast " + cfg.cell().id() + " language model: token ids (sequence, batch) and initial "
+                + "states (layers, batch, hidden) in; log-probabilities (sequence, batch, vocabulary) and final states out.");
+
+        OnnxMl.ModelProto.Builder proto = OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxOps.OPSET))
+                .setProducerName("ballast")
+                .setProducerVersion(Provenance.currentVersion())
+                .setDomain("dev.ballast")
+                .setModelVersion(OnnxMetadata.VERSION)
+                .setDocString("Recurrent language model exported by Ballast; see the ballast.* metadata.")
+                .setGraph(graph);
+        Map<String, String> metadata = OnnxMetadata.fromModelJson(ModelFiles.describe(model), exportBlock(), signature(lstm));
+        metadata.forEach((k, val) -> proto.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(val)));
+        return proto.build();
+    }
+
+    /** Writes the model atomically (a failed write leaves any old file untouched). */
+    public static void write(OnnxMl.ModelProto model, Path out) {
+        AtomicFiles.write(out, model::writeTo);
+    }
+
+    // ours: (in, G*H), gate blocks as column blocks -> ONNX: (G*H, in), row blocks in ONNX gate order
+    static float[] onnxWeight(float[] w, int in, int h, CellType cell) {
+        int gates = cell.gates();
+        int gh = gates * h;
+        float[] out = new float[gh * in];
+        for (int q = 0; q < gates; q++) {
+            int g = gates == 4 ? LSTM_GATE_FROM_BALLAST[q] : 0;
+            for (int j = 0; j < h; j++) {
+                int row = (q * h + j) * in;
+                for (int k = 0; k < in; k++) {
+                    out[row + k] = w[k * gh + g * h + j];
+                }
+            }
+        }
+        return out;
+    }
+
+    // ours: (G*H) -> ONNX: (2*G*H) = concat(Wb reordered, Rb = 0)
+    static float[] onnxBias(float[] b, int h, CellType cell) {
+        int gates = cell.gates();
+        float[] out = new float[2 * gates * h];
+        for (int q = 0; q < gates; q++) {
+            int g = gates == 4 ? LSTM_GATE_FROM_BALLAST[q] : 0;
+            System.arraycopy(b, g * h, out, q * h, h);
+        }
+        return out;
+    }
+
+    private static OnnxMl.ValueInfoProto valueInfo(String name, OnnxMl.TensorProto.DataType type, Object... dims) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+        for (Object d : dims) {
+            OnnxMl.TensorShapeProto.Dimension.Builder dim = OnnxMl.TensorShapeProto.Dimension.newBuilder();
+            if (d instanceof Integer i) {
+                dim.setDimValue(i);
+            } else {
+                dim.setDimParam((String) d);
+            }
+            shape.addDim(dim);
+        }
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name)
+                .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(type.getNumber()).setShape(shape)))
+                .build();
+    }
+
+    private static ObjectNode exportBlock() {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("ballast_version", Provenance.currentVersion());
+        n.put("exported", Instant.now().toString());
+        n.put("java_version", System.getProperty("java.version"));
+        n.put("java_vendor", System.getProperty("java.vendor"));
+        n.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        n.put("arch", System.getProperty("os.arch"));
+        n.put("opset", OnnxOps.OPSET);
+        n.put("ir_version", IR_VERSION);
+        n.put("exporter", "org.tribuo.util.onnx");
+        return n;
+    }
+
+    private static ObjectNode signature(boolean lstm) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        ArrayNode in = n.putArray("inputs");
+        in.add(TOKENS + ": int64 [sequence, batch]");
+        in.add(H0 + ": float32 [layers, batch, hidden]");
+        if (lstm) {
+            in.add(C0 + ": float32 [layers, batch, hidden]");
+        }
+        ArrayNode out = n.putArray("outputs");
+        out.add(LOG_PROBS + ": float32 [sequence, batch, vocabulary]");
+        out.add(HN + ": float32 [layers, batch, hidden]");
+        if (lstm) {
+            out.add(CN + ": float32 [layers, batch, hidden]");
+        }
+        n.put("layout", "time-major; state rows are streams; pass hn/cn back as h0/c0 to continue");
+        return n;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.ballast.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.tokenizer.Tokenizer;
+import dev.ballast.trainer.io.CheckpointException;
+import dev.ballast.trainer.model.ModelFiles;
+import dev.ballast.trainer.model.TokenizerCodec;
+import dev.ballast.trainer.nn.CellType;
+import dev.ballast.trainer.nn.ModelConfig;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code metadata_props} of an exported model: everything needed to use the file without the model
+ * directory it came from. Every value is a string; the structured ones are JSON.
+ *
+ * <table>
+ * <caption>Keys</caption>
+ * <tr><td>{@value #FORMAT}</td><td>{@code ballast-onnx}</td></tr>
+ * <tr><td>{@value #FORMAT_VERSION}</td><td>{@code 1}</td></tr>
+ * <tr><td>{@value #MODEL}</td><td>JSON: cell, vocab_size, embed, hidden, layers, dropout, parameters</td></tr>
+ * <tr><td>{@value #VOCABULARY}</td><td>JSON array of the symbols, index = token id</td></tr>
+ * <tr><td>{@value #TOKENIZER}</td><td>JSON tokenizer spec as in model.json (type, unknown_policy, symbols)</td></tr>
+ * <tr><td>{@value #TRAINING}</td><td>JSON training configuration (absent for an untrained model)</td></tr>
+ * <tr><td>{@value #PROVENANCE}</td><td>JSON: the model's provenance plus an {@code export} block (Ballast
+ *     version, time, JDK, OS, opset, IR version)</td></tr>
+ * <tr><td>{@value #METRICS}</td><td>JSON metrics of the checkpoint (step, val_loss, ...)</td></tr>
+ * <tr><td>{@value #STABILITY}</td><td>JSON stability summary, only when model.json has one</td></tr>
+ * <tr><td>{@value #SIGNATURE}</td><td>JSON: the names, types and shapes of the graph inputs and outputs</td></tr>
+ * </table>
+ */
+public final class OnnxMetadata {
+
+    public static final String FORMAT = "ballast.format";
+    public static final String FORMAT_VERSION = "ballast.format_version";
+    public static final String MODEL = "ballast.model";
+    public static final String VOCABULARY = "ballast.vocabulary";
+    public static final String TOKENIZER = "ballast.tokenizer";
+    public static final String TRAINING = "ballast.training";
+    public static final String PROVENANCE = "ballast.provenance";
+    public static final String METRICS = "ballast.metrics";
+    public static final String STABILITY = "ballast.stability";
+    public static final String SIGNATURE = "ballast.signature";
+
+    public static final String FORMAT_NAME = "ballast-onnx";
+    public static final int VERSION = 1;
+
+    /** What an exported file's metadata says about the model inside. */
+    public record Contents(ModelConfig config, Tokenizer tokenizer, Map<String, String> raw) {
+    }
+
+    private OnnxMetadata() {
+    }
+
+    /** Builds the metadata from a model.json document (see {@link ModelFiles#describe}) and an export block. */
+    static Map<String, String> fromModelJson(ObjectNode modelJson, ObjectNode export, ObjectNode signature) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(FORMAT, FORMAT_NAME);
+        m.put(FORMAT_VERSION, Integer.toString(VERSION));
+        m.put(MODEL, compact(modelJson.get("model")));
+        JsonNode tokenizer = modelJson.get("tokenizer");
+        m.put(VOCABULARY, compact(tokenizer.get("symbols")));
+        m.put(TOKENIZER, compact(tokenizer));
+        if (modelJson.has("training")) {
+            m.put(TRAINING, compact(modelJson.get("training")));
+        }
+        ObjectNode provenance = modelJson.has("provenance") && modelJson.get("provenance").isObject()
+                ? ((ObjectNode) modelJson.get("provenance")).deepCopy() : JsonNodeFactory.instance.objectNode();
+        provenance.set("export", export);
+        m.put(PROVENANCE, compact(provenance));
+        m.put(METRICS, compact(modelJson.path("metrics")));
+        if (modelJson.has("stability")) {
+            m.put(STABILITY, compact(modelJson.get("stability")));
+        }
+        m.put(SIGNATURE, compact(signature));
+        return m;
+    }
+
+    /**
+     * Rebuilds the model configuration and the tokenizer from an exported file's metadata.
+     *
+     * @param source names the file in error messages
+     * @throws CheckpointException (one line) when a key is missing or malformed
+     */
+    public static Contents read(Map<String, String> metadata, String source) {
+        if (!FORMAT_NAME.equals(metadata.get(FORMAT))) {
+            throw new CheckpointException(source + " is an ONNX model but not one exported by Ballast (metadata "
+                    + FORMAT + " is " + (metadata.get(FORMAT) == null ? "missing" : "'" + metadata.get(FORMAT) + "'") + ")");
+        }
+        String version = metadata.get(FORMAT_VERSION);
+        if (!Integer.toString(VERSION).equals(version)) {
+            throw new CheckpointException(source + " has " + FORMAT_VERSION + " " + version + "; this Ballast reads version " + VERSION);
+        }
+        JsonNode arch = parse(metadata, MODEL, source);
+        ModelConfig config;
+        try {
+            config = new ModelConfig(CellType.parse(arch.path("cell").asText("")), arch.path("vocab_size").asInt(0),
+                    arch.path("embed").asInt(0), arch.path("hidden").asInt(0), arch.path("layers").asInt(0),
+                    (float) arch.path("dropout").asDouble(0));
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(source + ": metadata " + MODEL + ": " + e.getMessage());
+        }
+        Tokenizer tokenizer = TokenizerCodec.fromJson(parse(metadata, TOKENIZER, source), source + " metadata " + TOKENIZER);
+        if (tokenizer.vocabulary().size() != config.vocabSize()) {
+            throw new CheckpointException(source + ": tokenizer has " + tokenizer.vocabulary().size()
+                    + " symbols but the model's vocab_size is " + config.vocabSize());
+        }
+        return new Contents(config, tokenizer, Map.copyOf(metadata));
+    }
+
+    private static JsonNode parse(Map<String, String> metadata, String key, String source) {
+        String text = metadata.get(key);
+        if (text == null) {
+            throw new CheckpointException(source + " has no metadata " + key);
+        }
+        try {
+            JsonNode n = ModelFiles.JSON.readTree(text);
+            if (n == null || !(n.isObject() || n.isArray())) {
+                throw new CheckpointException(source + ": metadata " + key + " is not a JSON object");
+            }
+            return n;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CheckpointException(source + ": metadata " + key + " is not valid JSON");
+        }
+    }
+
+    static String compact(JsonNode n) {
+        return n == null ? "null" : n.toString();
+    }
+
+    static ArrayNode array(String... values) {
+        ArrayNode a = JsonNodeFactory.instance.arrayNode();
+        for (String v : values) {
+            a.add(v);
+        }
+        return a;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.ballast.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl;
+import dev.ballast.trainer.io.CheckpointException;
+import dev.ballast.trainer.model.TrainedModel;
+import dev.ballast.trainer.nn.CellType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OnnxExporterTest {
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest(name = "{0} with {1} layer(s)")
+    @CsvSource({"lstm, 1", "lstm, 2", "lstm, 3", "rnn-tanh, 1", "rnn-tanh, 2", "rnn-tanh, 3",
+            "rnn-relu, 1", "rnn-relu, 2", "rnn-relu, 3"})
+    void exportMatchesEngineAcrossBatchesAndCarriedState(String cell, int layers) {
+        TrainedModel model = TinyModels.create(CellType.parse(cell), layers, 7L + layers);
+        Path file = tmp.resolve("m.onnx");
+        OnnxExporter.write(OnnxExporter.export(model), file);
+        OnnxVerifier.VerificationReport report = OnnxVerifier.verify(model, file);
+        assertTrue(report.passed(), "max |diff| " + report.maxAbsDiff());
+        assertEquals(OnnxVerifier.BATCHES.length, report.cases().size());
+    }
+
+    @Test
+    void wrongGateOrderWouldFailVerification() {
+        // The verifier must be able to fail: a model whose LSTM weights are changed after export disagrees.
+        TrainedModel model = TinyModels.create(CellType.LSTM, 1, 3L);
+        Path file = tmp.resolve("m.onnx");
+        OnnxExporter.write(OnnxExporter.export(model), file);
+        float[] b = model.network().layers().get(0).bias().value();
+        for (int i = 0; i < b.length; i++) {
+            b[i] += 0.3f;
+        }
+        assertFalse(OnnxVerifier.verify(model, file).passed());
+    }
+
+    @Test
+    void stampsOpset17IrVersion8AndDynamicAxes() {
+        OnnxMl.ModelProto proto = OnnxExporter.export(TinyModels.create(CellType.LSTM, 2, 1L));
+        assertEquals(8, proto.getIrVersion());
+        assertEquals(17, proto.getOpsetImport(0).getVersion());
+        OnnxMl.ValueInfoProto tokens = proto.getGraph().getInput(0);
+        assertEquals("tokens", tokens.getName());
+        assertEquals(OnnxMl.TensorProto.DataType.INT64.getNumber(), tokens.getType().getTensorType().getElemType());
+        assertEquals("sequence", tokens.getType().getTensorType().getShape().getDim(0).getDimParam());
+        assertEquals("batch", tokens.getType().getTensorType().getShape().getDim(1).getDimParam());
+        assertEquals(3, proto.getGraph().getInputCount());
+        assertEquals(3, proto.getGraph().getOutputCount());
+        for (OnnxMl.NodeProto node : proto.getGraph().getNodeList()) {
+            if (node.getOpType().equals("LSTM")) {
+                assertEquals("", node.getInput(4), "sequence_lens must stay empty");
+            }
+        }
+    }
+
+    @Test
+    void metadataCarriesVocabularyTokenizerAndConfig() {
+        TrainedModel model = TinyModels.create(CellType.RNN_RELU, 2, 5L);
+        OnnxMl.ModelProto proto = OnnxExporter.export(model);
+        Map<String, String> meta = proto.getMetadataPropsList().stream()
+                .collect(Collectors.toMap(OnnxMl.StringStringEntryProto::getKey, OnnxMl.StringStringEntryProto::getValue));
+        for (String key : new String[] {OnnxMetadata.FORMAT, OnnxMetadata.MODEL, OnnxMetadata.VOCABULARY,
+                OnnxMetadata.TOKENIZER, OnnxMetadata.PROVENANCE, OnnxMetadata.SIGNATURE}) {
+            assertNotNull(meta.get(key), key);
+        }
+        OnnxMetadata.Contents back = OnnxMetadata.read(meta, "m.onnx");
+        assertEquals(model.network().config(), back.config());
+        assertEquals(model.tokenizer().vocabulary().symbols(), back.tokenizer().vocabulary().symbols());
+        assertTrue(meta.get(OnnxMetadata.PROVENANCE).contains("\"opset\":17"));
+    }
+
+    @Test
+    void truncatedFileGivesOneLineError() throws IOException {
+        Path file = tmp.resolve("m.onnx");
+        OnnxExporter.write(OnnxExporter.export(TinyModels.create(CellType.LSTM, 1, 1L)), file);
+        byte[] bytes = Files.readAllBytes(file);
+        Path cut = tmp.resolve("cut.onnx");
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> OnnxRunner.open(cut, 1));
+        assertTrue(e.getMessage().contains("cut.onnx"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void nonOnnxFileGivesOneLineError() throws IOException {
+        Path file = tmp.resolve("notes.onnx");
+        Files.writeString(file, "this is not a model\n");
+        CheckpointException e = assertThrows(CheckpointException.class, () -> OnnxRunner.open(file, 1));
+        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+}

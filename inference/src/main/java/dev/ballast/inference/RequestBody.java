@@ -1,0 +1,142 @@
+package dev.ballast.inference;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A JSON request body checked field by field: only the named fields are allowed, each must have the
+ * right type, and every violation is a {@link RequestException} (400) whose message names the field.
+ */
+final class RequestBody {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+    private final JsonNode root;
+
+    private RequestBody(JsonNode root) {
+        this.root = root;
+    }
+
+    static RequestBody parse(byte[] body, Set<String> allowed) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new RequestException(400, "malformed JSON: " + firstLine(e.getOriginalMessage()));
+        } catch (java.io.IOException e) {
+            throw new RequestException(400, "unreadable body");
+        }
+        if (root == null || !root.isObject()) {
+            throw new RequestException(400, "the body must be a JSON object");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!allowed.contains(f)) {
+                throw new RequestException(400, "unknown field '" + truncate(f) + "' (allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+            }
+        }
+        return new RequestBody(root);
+    }
+
+    String requiredString(String field) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            throw new RequestException(400, "missing field '" + field + "'");
+        }
+        if (!n.isTextual()) {
+            throw new RequestException(400, "field '" + field + "' must be a string");
+        }
+        return n.textValue();
+    }
+
+    String string(String field, String fallback) {
+        return root.has(field) && !root.get(field).isNull() ? requiredString(field) : fallback;
+    }
+
+    int integer(String field, int fallback) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+            throw new RequestException(400, "field '" + field + "' must be an integer");
+        }
+        return n.intValue();
+    }
+
+    Long longValue(String field) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw new RequestException(400, "field '" + field + "' must be an integer");
+        }
+        return n.longValue();
+    }
+
+    double number(String field, double fallback) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isNumber()) {
+            throw new RequestException(400, "field '" + field + "' must be a number");
+        }
+        return n.doubleValue();
+    }
+
+    boolean bool(String field, boolean fallback) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isBoolean()) {
+            throw new RequestException(400, "field '" + field + "' must be true or false");
+        }
+        return n.booleanValue();
+    }
+
+    List<String> strings(String field, int maxItems, int maxLength) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return List.of();
+        }
+        if (!n.isArray()) {
+            throw new RequestException(400, "field '" + field + "' must be an array of strings");
+        }
+        if (n.size() > maxItems) {
+            throw new RequestException(400, "field '" + field + "' has " + n.size() + " items, at most " + maxItems + " allowed");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : n) {
+            if (!e.isTextual() || e.textValue().isEmpty() || e.textValue().length() > maxLength) {
+                throw new RequestException(400, "field '" + field + "' must hold non-empty strings of at most " + maxLength + " characters");
+            }
+            out.add(e.textValue());
+        }
+        return out;
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 160 ? line.substring(0, 160) + "..." : line;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.ballast.inference;
+
+import dev.ballast.tokenizer.Tokenizer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scores a text under an {@link InferenceModel}. The text is read as the start of a document: when the
+ * vocabulary has a line break the first token is predicted after one (as generation starts), otherwise
+ * the first token only sets the state and is not scored. Long texts are fed in windows with the state
+ * carried, so memory stays bounded.
+ */
+public final class Scorer {
+
+    static final int WINDOW = 256;
+
+    private Scorer() {
+    }
+
+    /** @throws IllegalArgumentException (a user error) when the text encodes to no scorable token */
+    public static Score score(InferenceModel model, String text) {
+        Tokenizer tokenizer = model.tokenizer();
+        int vocab = model.config().vocabSize();
+        int[] ids = tokenizer.encode(text);
+        int newline = tokenizer.vocabulary().id("\n");
+        int[] input; // input[i] predicts ids[i + first]
+        int first;
+        if (newline >= 0) {
+            input = new int[ids.length];
+            if (ids.length > 0) {
+                input[0] = newline;
+                System.arraycopy(ids, 0, input, 1, ids.length - 1);
+            }
+            first = 0;
+        } else {
+            input = ids.length > 1 ? java.util.Arrays.copyOf(ids, ids.length - 1) : new int[0];
+            first = 1;
+        }
+        if (input.length == 0) {
+            throw new dev.ballast.trainer.ConfigException("text has no token to score (it is empty"
+                    + (first == 1 ? " or a single token)" : ")"));
+        }
+        InferenceSession session = model.newSession();
+        double[] logProbs = new double[input.length];
+        List<String> pieces = new ArrayList<>(input.length);
+        double total = 0;
+        for (int start = 0; start < input.length; start += WINDOW) {
+            int len = Math.min(WINDOW, input.length - start);
+            float[] rows = session.feed(java.util.Arrays.copyOfRange(input, start, start + len));
+            for (int t = 0; t < len; t++) {
+                int target = ids[start + t + first];
+                double lp = rows[t * vocab + target];
+                logProbs[start + t] = lp;
+                total += lp;
+                pieces.add(tokenizer.decode(ids, start + t + first, 1));
+            }
+        }
+        int[] targets = java.util.Arrays.copyOfRange(ids, first, first + input.length);
+        return new Score(List.copyOf(pieces), input, targets, logProbs, total);
+    }
+}
