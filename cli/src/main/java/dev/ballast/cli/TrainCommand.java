@@ -51,6 +51,10 @@ final class TrainCommand implements Callable<Integer> {
     int embed;
     @Option(names = "--dropout", paramLabel = "P", description = "Dropout on each recurrent layer's output while training (default: ${DEFAULT-VALUE}).")
     float dropout;
+    @Option(names = "--init", paramLabel = "SCHEME", description = "Recurrent weights: orthogonal or uniform (PyTorch's U(-1/sqrt(H), 1/sqrt(H))) (default: ${DEFAULT-VALUE}).")
+    String init;
+    @Option(names = "--forget-bias", paramLabel = "X", description = "Initial LSTM forget-gate bias; 1 favours long memory (default: ${DEFAULT-VALUE}).")
+    float forgetBias;
     // batching
     @Option(names = "--seq", paramLabel = "N", description = "Truncated-BPTT window: time steps per update (default: ${DEFAULT-VALUE}).")
     int seq;
@@ -188,6 +192,7 @@ final class TrainCommand implements Callable<Integer> {
                 .corpus(corpus).valid(valid).validFraction(validFraction).replaceMalformed(replaceMalformed)
                 .unknownPolicy(unknownPolicy)
                 .cell(cell).layers(layers).hidden(hidden).embed(embed).dropout(dropout)
+                .init(init).forgetBias(forgetBias)
                 .seq(seq).batch(batch).steps(steps).epochs(epochs)
                 .optimizer(optimizer).lr(lr).lrSchedule(lrSchedule).momentum(momentum).nesterov(nesterov)
                 .clip(clip).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1).l2Biases(l2Biases)

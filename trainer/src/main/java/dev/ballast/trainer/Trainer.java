@@ -105,7 +105,7 @@ public final class Trainer {
         ModelConfig mc = new ModelConfig(CellType.parse(config.cell()), data.tokenizer().vocabulary().size(),
                 config.embed(), config.hidden(), config.layers(), config.dropout());
         LanguageModel model = new LanguageModel(mc, kernels);
-        model.initialize(new Rng(config.seed()));
+        model.initialize(new Rng(config.seed()), config.initialization());
         return new Trainer(config, data, model, kernels, runDir, listener, false);
     }
 

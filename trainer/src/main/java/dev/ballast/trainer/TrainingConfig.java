@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.ballast.tokenizer.UnknownPolicy;
 import dev.ballast.trainer.nn.CellType;
+import dev.ballast.trainer.nn.Initialization;
 import dev.ballast.trainer.optim.Clippers;
 import dev.ballast.trainer.optim.OptimizerSettings;
 import dev.ballast.trainer.optim.Optimizers;
@@ -28,7 +29,7 @@ public record TrainingConfig(
         // data
         String corpus, String valid, double validFraction, boolean replaceMalformed, String unknownPolicy,
         // architecture
-        String cell, int layers, int hidden, int embed, float dropout,
+        String cell, int layers, int hidden, int embed, float dropout, String init, float forgetBias,
         // batching
         int seq, int batch, long steps, int epochs,
         // optimisation
@@ -51,6 +52,7 @@ public record TrainingConfig(
                 .corpus(corpus).valid(valid).validFraction(validFraction).replaceMalformed(replaceMalformed)
                 .unknownPolicy(unknownPolicy)
                 .cell(cell).layers(layers).hidden(hidden).embed(embed).dropout(dropout)
+                .init(init).forgetBias(forgetBias)
                 .seq(seq).batch(batch).steps(steps).epochs(epochs)
                 .optimizer(optimizer).lr(lr).momentum(momentum).nesterov(nesterov).weightDecay(weightDecay)
                 .clip(clip).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1).l2Biases(l2Biases)
@@ -60,6 +62,10 @@ public record TrainingConfig(
 
     public CellType cellType() {
         return CellType.parse(cell);
+    }
+
+    public Initialization initialization() {
+        return new Initialization(init, forgetBias);
     }
 
     public OptimizerSettings optimizerSettings() {
@@ -84,6 +90,8 @@ public record TrainingConfig(
         private int hidden = 256;
         private int embed = 64;
         private float dropout;
+        private String init = Initialization.DEFAULT.recurrent();
+        private float forgetBias = Initialization.DEFAULT.forgetBias();
         private int seq = 64;
         private int batch = 32;
         private long steps;
@@ -116,6 +124,8 @@ public record TrainingConfig(
         public Builder hidden(int v) { hidden = v; return this; }
         public Builder embed(int v) { embed = v; return this; }
         public Builder dropout(float v) { dropout = v; return this; }
+        public Builder init(String v) { init = v; return this; }
+        public Builder forgetBias(float v) { forgetBias = v; return this; }
         public Builder seq(int v) { seq = v; return this; }
         public Builder batch(int v) { batch = v; return this; }
         public Builder steps(long v) { steps = v; return this; }
@@ -151,6 +161,8 @@ public record TrainingConfig(
             positive("--hidden", hidden);
             positive("--embed", embed);
             require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
+            require(init != null, "--init must be orthogonal or uniform");
+            new Initialization(init, forgetBias);
             positive("--seq", seq);
             positive("--batch", batch);
             require(steps >= 0, "--steps must be at least 1, got " + steps);
@@ -167,7 +179,7 @@ public record TrainingConfig(
             positive("--eval-batch", evalBatch);
             require(sampleLength >= 0, "--sample-length must be at least 0, got " + sampleLength);
             return new TrainingConfig(corpus, valid, validFraction, replaceMalformed, unknownPolicy,
-                    cell, layers, hidden, embed, dropout, seq, batch, steps, epochs,
+                    cell, layers, hidden, embed, dropout, init, forgetBias, seq, batch, steps, epochs,
                     optimizer, lr, momentum, nesterov, weightDecay, clip, clipNorm, clipValue, l2, l1, l2Biases,
                     lrSchedule, seed, threads, evalEvery, evalBatch, sampleLength);
         }

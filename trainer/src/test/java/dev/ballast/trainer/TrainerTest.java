@@ -115,7 +115,8 @@ class TrainerTest {
         Path run = tmp.resolve("run");
         Trainer trainer = Trainer.start(small(tinyCorpus()).steps(3).build(), run, null);
         trainer.run();
-        TrainedModel loaded = load(CheckpointStore.resolveModel(run));
+        // Same kernels as training (threads 1), so the comparison can be exact.
+        TrainedModel loaded = ModelFiles.load(CheckpointStore.resolveModel(run), KernelProvider.best(1));
         int[] x = loaded.tokenizer().encode("the quick");
         int v = loaded.network().config().vocabSize();
         float[] expected = new float[x.length * v];

@@ -110,11 +110,17 @@ public final class LanguageModel {
         output.setKernels(kernels);
     }
 
-    /**
-     * Initializes every parameter as PyTorch does for nn.Embedding / nn.LSTM / nn.Linear, except for
-     * orthogonal recurrent weights and the LSTM forget-gate bias of 1.
-     */
+    /** {@link #initialize(Rng, Initialization)} with {@link Initialization#DEFAULT}. */
     public void initialize(Rng rng) {
+        initialize(rng, Initialization.DEFAULT);
+    }
+
+    /**
+     * Initializes every parameter as PyTorch does for nn.Embedding / nn.Linear; recurrent weights
+     * and biases as {@code init} says (orthogonal: zero biases; uniform: PyTorch's U(-1/√H, 1/√H)
+     * for both), plus {@code init.forgetBias()} on the LSTM forget gate.
+     */
+    public void initialize(Rng rng, Initialization init) {
         int h = config.hidden();
         float k = (float) (1.0 / Math.sqrt(h));
         float[] emb = embedding.weight().value();
@@ -125,15 +131,23 @@ public final class LanguageModel {
             uniform(layer.wInput().value(), k, rng);
             float[] wr = layer.wRecurrent().value();
             int gh = config.cell().gates() * h;
-            for (int g = 0; g < config.cell().gates(); g++) {
-                Orthogonal.fill(wr, g * h, gh, h, rng); // each gate block its own orthogonal matrix
+            if (init.orthogonal()) {
+                for (int g = 0; g < config.cell().gates(); g++) {
+                    Orthogonal.fill(wr, g * h, gh, h, rng); // each gate block its own orthogonal matrix
+                }
+            } else {
+                uniform(wr, k, rng);
             }
             float[] b = layer.bias().value();
-            Arrays.fill(b, 0f);
+            if (init.orthogonal()) {
+                Arrays.fill(b, 0f);
+            } else {
+                uniform(b, k, rng); // PyTorch draws its two bias vectors this way; we keep their sum in one
+            }
             if (config.cell() == CellType.LSTM) {
-                // Forget-gate bias 1 so the cell remembers by default early in training
-                // (Jozefowicz, Zaremba and Sutskever 2015, "An empirical exploration of recurrent network architectures").
-                Arrays.fill(b, h, 2 * h, 1f);
+                for (int j = h; j < 2 * h; j++) {
+                    b[j] += init.forgetBias(); // gate block order i, f, g, o
+                }
             }
         }
         uniform(output.weight().value(), k, rng);
