@@ -79,7 +79,7 @@ final class TrainCommand implements Callable<Integer> {
     String clip;
     @Option(names = "--clip-norm", paramLabel = "X", description = "Norm threshold for global-norm and tensor-norm clipping (default: ${DEFAULT-VALUE}).")
     double clipNorm;
-    @Option(names = "--clip-value", paramLabel = "X", description = "Element threshold for value clipping (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--clip-value", paramLabel = "X", description = "Element threshold for value clipping; given without --clip it selects value clipping (default: ${DEFAULT-VALUE}).")
     double clipValue;
     @Option(names = "--l2", paramLabel = "X", description = "L2 penalty coefficient; biases excluded unless --l2-biases (default: ${DEFAULT-VALUE}).")
     double l2;
@@ -188,6 +188,10 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     TrainingConfig toConfig() {
+        CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        if (pr.hasMatchedOption("--clip-value") && !pr.hasMatchedOption("--clip")) {
+            clip = "value"; // giving only a value threshold means value clipping
+        }
         return TrainingConfig.builder()
                 .corpus(corpus).valid(valid).validFraction(validFraction).replaceMalformed(replaceMalformed)
                 .unknownPolicy(unknownPolicy)

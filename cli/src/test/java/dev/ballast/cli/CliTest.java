@@ -136,6 +136,18 @@ class CliTest {
     }
 
     @Test
+    void clipValueAloneSelectsValueClipping() throws IOException {
+        Path out = tmp.resolve("clip-value");
+        Outcome o = ballast("train", "--corpus", corpus.toString(), "--layers", "1", "--hidden", "8", "--embed", "4",
+                "--seq", "8", "--batch", "2", "--steps", "2", "--eval-every", "0", "--sample-length", "0",
+                "--clip-value", "0.25", "--out", out.toString(), "--json");
+        assertEquals(0, o.code(), o.err());
+        JsonNode model = new ObjectMapper().readTree(dev.ballast.trainer.io.CheckpointStore.resolveModel(out).resolve("model.json").toFile());
+        assertEquals("value", model.at("/training/clip").asText());
+        assertEquals(0.25, model.at("/training/clip_value").asDouble());
+    }
+
+    @Test
     void helpDescribesEveryCommand() {
         Outcome o = ballast("--help");
         assertEquals(0, o.code());
