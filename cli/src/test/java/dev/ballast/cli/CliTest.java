@@ -131,6 +131,11 @@ class CliTest {
     }
 
     @Test
+    void resumeBelowTheCheckpointStepIsOneLineError() {
+        assertBadInput(ballast("train", "--resume", run.toString(), "--steps", "10"), "is at step 30 already");
+    }
+
+    @Test
     void resumeRejectsArchitectureChanges() {
         assertBadInput(ballast("train", "--resume", run.toString(), "--hidden", "64"), "--hidden cannot be combined with --resume");
     }

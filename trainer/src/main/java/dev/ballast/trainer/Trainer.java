@@ -137,6 +137,10 @@ public final class Trainer {
         Trainer t = new Trainer(config, data, model, kernels, target, listener, true);
         TrainingCheckpoint cp = TrainingCheckpoint.load(dir, model.config().layers(), model.config().cell() == CellType.LSTM);
         t.restore(cp);
+        if (t.totalSteps <= t.step) {
+            throw new ConfigException("the run in " + dir + " is at step " + t.step
+                    + " already; give --steps above " + t.step + " (or more --epochs) to train further");
+        }
         return t;
     }
 
