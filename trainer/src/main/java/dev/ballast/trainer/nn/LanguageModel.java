@@ -178,6 +178,31 @@ public final class LanguageModel {
      * training {@link #forward}. Truncated BPTT: nothing flows into the window's initial state.
      */
     public void backward() {
+        backward(false);
+    }
+
+    /**
+     * Diagnostics for vanishing gradients: back-propagates the loss of the LAST time step of the last
+     * training {@link #forward} only, and returns per layer (bottom first) the norm of
+     * dL_T/dh_t for t in [0, T): how much of the final step's error still reaches k = T-1-t steps back.
+     * Accumulates into the gradients like {@link #backward()}; the caller zeroes them afterwards.
+     */
+    public float[][] reachBack() {
+        float[][] curves = new float[layers.size()][steps];
+        for (int l = 0; l < layers.size(); l++) {
+            layers.get(l).traceGradients(curves[l]);
+        }
+        try {
+            backward(true);
+        } finally {
+            for (RecurrentLayer layer : layers) {
+                layer.traceGradients(null);
+            }
+        }
+        return curves;
+    }
+
+    private void backward(boolean lastStepOnly) {
         if (!backwardReady) {
             throw new IllegalStateException("backward needs a training forward first (and nothing in between)");
         }
@@ -185,6 +210,9 @@ public final class LanguageModel {
         int rows = steps * batch;
         int top = layers.size() - 1;
         loss.backward(targets, logits); // logits now hold dLogits
+        if (lastStepOnly) {
+            Arrays.fill(logits, 0, (steps - 1) * batch * config.vocabSize(), 0f);
+        }
         output.backward(inputOf(top + 1), inputOffset(top + 1), logits, rows, gradA);
         float[] dOut = gradA;  // (rows, H): gradient w.r.t. the output of layer l (after dropout)
         float[] dIn = gradB;
