@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ballast", mixinStandardHelpOptions = true, versionProvider = BallastCommand.Version.class,
         description = "Train, evaluate and sample char-level LSTM and vanilla-RNN language models.",
-        subcommands = {TrainCommand.class, EvalCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, EvalCommand.class, GenerateCommand.class, DiagnoseCommand.class,
+                StressCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 training diverged or failed, 2 bad input, 130 interrupted (checkpoint saved).",
                 "Run 'ballast COMMAND --help' for a command's options."})
 public final class BallastCommand implements Runnable {

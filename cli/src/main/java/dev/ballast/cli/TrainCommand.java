@@ -71,12 +71,16 @@ final class TrainCommand implements Callable<Integer> {
     double momentum;
     @Option(names = "--nesterov", description = "Nesterov momentum for sgd.")
     boolean nesterov;
-    @Option(names = "--clip", paramLabel = "MODE", description = "Gradient clipping: global-norm, tensor-norm, value or none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--clip", paramLabel = "MODE", description = "Gradient clipping: global-norm, layer-norm, tensor-norm, value, auto (AutoClip percentile), agc (unit-wise, relative to weights) or none (default: ${DEFAULT-VALUE}).")
     String clip;
     @Option(names = "--clip-norm", paramLabel = "X", description = "Norm threshold for global-norm and tensor-norm clipping (default: ${DEFAULT-VALUE}).")
     double clipNorm;
     @Option(names = "--clip-value", paramLabel = "X", description = "Element threshold for value clipping (default: ${DEFAULT-VALUE}).")
     double clipValue;
+    @Option(names = "--clip-percentile", paramLabel = "P", description = "auto clipping: percentile of recent gradient norms used as the threshold (default: ${DEFAULT-VALUE}).")
+    double clipPercentile;
+    @Option(names = "--clip-ratio", paramLabel = "X", description = "agc clipping: largest gradient-to-weight norm ratio per unit (default: ${DEFAULT-VALUE}).")
+    double clipRatio;
     @Option(names = "--l2", paramLabel = "X", description = "L2 penalty coefficient; biases excluded unless --l2-biases (default: ${DEFAULT-VALUE}).")
     double l2;
     @Option(names = "--l2-biases", description = "Apply --l2 and --l1 to biases too.")
@@ -85,6 +89,23 @@ final class TrainCommand implements Callable<Integer> {
     double l1;
     @Option(names = "--weight-decay", paramLabel = "X", description = "Decoupled weight decay, any optimizer (adamw defaults to 0.01).")
     Double weightDecay;
+    @Option(names = "--l2-input", paramLabel = "X", description = "L2 coefficient for input weights (default: --l2).")
+    Double l2Input;
+    @Option(names = "--l2-recurrent", paramLabel = "X", description = "L2 coefficient for recurrent weights (default: --l2).")
+    Double l2Recurrent;
+    @Option(names = "--l2-bias", paramLabel = "X", description = "L2 coefficient for biases (default: --l2 with --l2-biases, else 0).")
+    Double l2Bias;
+    @Option(names = "--max-norm", paramLabel = "X", description = "Max-norm constraint on each unit's recurrent weights, 0 = off (default: ${DEFAULT-VALUE}).")
+    double maxNorm;
+    // stability
+    @Option(names = "--recovery", paramLabel = "on|off", description = "On a NaN or a loss spike, skip the update or roll back and retry with a lower rate, instead of failing (default: ${DEFAULT-VALUE}).")
+    String recovery;
+    @Option(names = "--spike-factor", paramLabel = "X", description = "A loss above X times its moving average is a spike (default: ${DEFAULT-VALUE}).")
+    double spikeFactor;
+    @Option(names = "--max-retries", paramLabel = "N", description = "Rollbacks allowed before the run fails (default: ${DEFAULT-VALUE}).")
+    int maxRetries;
+    @Option(names = "--diagnose-every", paramLabel = "N", description = "Spectral norms, gate statistics and gradient reach-back every N steps, 0 = never (default: ${DEFAULT-VALUE}).")
+    int diagnoseEvery;
     // bookkeeping
     @Option(names = "--seed", paramLabel = "N", description = "Seed for initialisation, dropout and samples (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -150,6 +171,7 @@ final class TrainCommand implements Callable<Integer> {
         n.put("parameters", trainer.model().parameterCount());
         n.put("run_dir", r.runDir().toString());
         n.put("stopped", r.stopped());
+        n.set("stability", trainer.stabilitySummary());
         return n;
     }
 
@@ -192,6 +214,9 @@ final class TrainCommand implements Callable<Integer> {
                 .optimizer(optimizer).lr(lr).lrSchedule(lrSchedule).momentum(momentum).nesterov(nesterov)
                 .clip(clip).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1).l2Biases(l2Biases)
                 .weightDecay(weightDecay)
+                .clipPercentile(clipPercentile).clipRatio(clipRatio).l2Input(l2Input).l2Recurrent(l2Recurrent)
+                .l2Bias(l2Bias).maxNorm(maxNorm).recovery(recovery).spikeFactor(spikeFactor).maxRetries(maxRetries)
+                .diagnoseEvery(diagnoseEvery)
                 .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength)
                 .build();
     }
