@@ -1,9 +1,10 @@
 package dev.ballast.trainer.stability;
 
 /**
- * Flags a loss far above its recent level: {@code loss > factor * ema}, where {@code ema} is an
+ * Flags a loss far above its recent level: {@code loss > factor * min(ema, best)}, where {@code ema} is an
  * exponential moving average (decay {@value #DECAY}, about the last 20 accepted steps) of the losses of
- * healthy steps. No verdict during the first {@value #WARMUP} steps, while the loss is still falling from
+ * healthy steps and {@code best} the lowest that average has been since warm-up. The second term catches
+ * the slow divergence of a too-high learning rate, where the loss creeps up so the average follows it. No verdict during the first {@value #WARMUP} steps, while the loss is still falling from
  * ln(V). Only losses passed to {@link #accept} move the average, so a run of spikes cannot teach the
  * detector that spiking is normal.
  */
@@ -15,6 +16,7 @@ public final class LossSpikeDetector {
     private final double factor;
     private double ema;
     private long count;
+    private double best = Double.POSITIVE_INFINITY;
 
     /** @param factor the {@code --spike-factor}, &gt; 1 */
     public LossSpikeDetector(double factor) {
@@ -29,13 +31,16 @@ public final class LossSpikeDetector {
         if (!Double.isFinite(loss)) {
             return true;
         }
-        return count >= WARMUP && loss > factor * ema;
+        return count >= WARMUP && loss > factor * Math.min(ema, best);
     }
 
     /** Adds a healthy step's loss to the moving average. */
     public void accept(double loss) {
         ema = count == 0 ? loss : DECAY * ema + (1 - DECAY) * loss;
         count++;
+        if (count >= WARMUP) {
+            best = Math.min(best, ema);
+        }
     }
 
     /** The moving average (NaN before the first accepted loss). */
@@ -43,13 +48,14 @@ public final class LossSpikeDetector {
         return count == 0 ? Double.NaN : ema;
     }
 
-    /** {ema, count}: training depends on it, so it is checkpointed and snapshotted. */
+    /** {ema, count, best}: training depends on it, so it is checkpointed and snapshotted. */
     public double[] state() {
-        return new double[] {ema, count};
+        return new double[] {ema, count, best};
     }
 
     public void restore(double[] s) {
         ema = s[0];
         count = (long) s[1];
+        best = s.length > 2 ? s[2] : Double.POSITIVE_INFINITY;
     }
 }

@@ -56,6 +56,11 @@ public final class RecoveryPolicy {
         return Incident.Action.ROLLED_BACK;
     }
 
+    /** Whether every allowed rollback has been used. */
+    public boolean exhausted() {
+        return rollbacks >= maxRetries;
+    }
+
     /** A step went through cleanly. */
     public void healthy() {
         consecutive = 0;

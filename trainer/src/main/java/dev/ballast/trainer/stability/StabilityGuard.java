@@ -32,9 +32,10 @@ public final class StabilityGuard {
     private final Rng rng;
     private final TbpttBatcher batcher;
     private final RecurrentState state;
-    private final RecurrentState spare;      // the carried state before this step's forward
-    private final RecurrentState snapshotState;
-    private TrainingSnapshot snapshot;
+    private final RecurrentState spare;
+    private final dev.ballast.trainer.nn.ModelConfig modelConfig;      // the carried state before this step's forward
+    private final java.util.ArrayDeque<TrainingSnapshot> snapshots = new java.util.ArrayDeque<>(); // oldest first, at most 2
+    private TrainingSnapshot snapshot; // the one the last rollback went to
     private String lastLayer = "";
 
     public StabilityGuard(boolean enabled, double spikeFactor, int maxRetries, StabilityMonitor monitor,
@@ -51,7 +52,7 @@ public final class StabilityGuard {
         this.batcher = batcher;
         this.state = state;
         this.spare = new RecurrentState(model.config(), state.batch());
-        this.snapshotState = new RecurrentState(model.config(), state.batch());
+        this.modelConfig = model.config();
     }
 
     public boolean enabled() {
@@ -91,7 +92,9 @@ public final class StabilityGuard {
             lastLayer = p == null ? "" : dev.ballast.trainer.optim.LayerNormClipper.layerOf(p);
             return Incident.Kind.NONFINITE_GRADIENT;
         }
-        if (enabled && spikes.isSpike(loss)) {
+        // Once the retries are used up a finite spike is let through: failing a run that is still finite
+        // would be worse than the spike.
+        if (enabled && !policy.exhausted() && spikes.isSpike(loss)) {
             lastLayer = "";
             return Incident.Kind.LOSS_SPIKE;
         }
@@ -111,17 +114,40 @@ public final class StabilityGuard {
         }
         spikes.accept(loss);
         policy.healthy();
-        if (snapshot == null || step % SNAPSHOT_EVERY == 0) {
-            snapshot(step, tokensSeen);
+        if (snapshots.isEmpty() || step % SNAPSHOT_EVERY == 0) {
+            snapshots.addLast(take(step, tokensSeen));
+            if (snapshots.size() > 2) {
+                snapshots.removeFirst();
+            }
         }
     }
 
-    /** Takes the in-memory snapshot now (at the start of a run and at every checkpoint). */
+    /**
+     * Takes the in-memory snapshot now, at the start of a run and at every checkpoint, and forgets older
+     * ones: a rollback never goes behind a saved checkpoint.
+     */
     public void snapshot(long step, long tokensSeen) {
         if (enabled) {
-            snapshot = TrainingSnapshot.take(step, tokensSeen, params, optimizer, schedule, rng, batcher, state,
-                    snapshotState, spikes);
+            snapshots.clear();
+            snapshots.addLast(take(step, tokensSeen));
         }
+    }
+
+    private TrainingSnapshot take(long step, long tokensSeen) {
+        return TrainingSnapshot.take(step, tokensSeen, params, optimizer, schedule, rng, batcher, state,
+                new RecurrentState(modelConfig, state.batch()), spikes);
+    }
+
+    /**
+     * The snapshot to go back to for an incident at {@code step}: the newest one followed by at least
+     * half a snapshot interval of healthy steps. A snapshot taken just before the incident may already hold
+     * the update that did the damage (a loss explodes one step after the bad update), so it is passed over.
+     */
+    private TrainingSnapshot target(long step) {
+        while (snapshots.size() > 1 && snapshots.peekLast().step() > step - 1 - SNAPSHOT_EVERY / 2) {
+            snapshots.removeLast();
+        }
+        return snapshots.peekLast();
     }
 
     /**
@@ -132,8 +158,11 @@ public final class StabilityGuard {
      */
     public Incident.Action recover(long step, Incident.Kind kind, double value, long position) {
         Incident.Action action = enabled ? policy.decide(kind, position) : Incident.Action.FAILED;
-        if (action == Incident.Action.ROLLED_BACK && snapshot == null) {
-            action = Incident.Action.FAILED;
+        if (action == Incident.Action.ROLLED_BACK) {
+            snapshot = target(step);
+            if (snapshot == null) {
+                action = Incident.Action.FAILED;
+            }
         }
         monitor.incident(new Incident(step, kind, value, lastLayer, position, action));
         switch (action) {

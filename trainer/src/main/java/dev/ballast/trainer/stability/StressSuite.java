@@ -44,14 +44,14 @@ public final class StressSuite {
 
     public static List<Case> cases() {
         return List.of(
-                new Case("rnn-tanh-high-lr-long-window", "vanilla tanh RNN, SGD lr 2, 100-step window", "builtin", 1,
-                        b -> b.cell("rnn-tanh").optimizer("sgd").lr(2f).seq(100)),
-                new Case("rnn-large-recurrent-init", "tanh RNN with recurrent weights x3 at init, SGD lr 0.5", "builtin", 3,
-                        b -> b.cell("rnn-tanh").optimizer("sgd").lr(0.5f).seq(50)),
-                new Case("lstm-sgd-no-clip", "LSTM, SGD lr 8 with momentum 0.9", "builtin", 1,
-                        b -> b.cell("lstm").optimizer("sgd").lr(8f).momentum(0.9).seq(50)),
-                new Case("rnn-relu-adam-high-lr", "ReLU RNN, Adam lr 0.03", "builtin", 1,
-                        b -> b.cell("rnn-relu").optimizer("adam").lr(0.03f).seq(50)),
+                new Case("rnn-tanh-high-lr-long-window", "vanilla tanh RNN, SGD lr 4, 100-step window", "builtin", 1,
+                        b -> b.cell("rnn-tanh").optimizer("sgd").lr(4f).seq(100)),
+                new Case("rnn-large-recurrent-init", "tanh RNN with recurrent weights x4 at init, SGD lr 2, momentum 0.5", "builtin", 4,
+                        b -> b.cell("rnn-tanh").optimizer("sgd").lr(2f).momentum(0.5).seq(50)),
+                new Case("lstm-sgd-no-clip", "LSTM, SGD lr 20 with momentum 0.9", "builtin", 1,
+                        b -> b.cell("lstm").optimizer("sgd").lr(20f).momentum(0.9).seq(50)),
+                new Case("rnn-relu-adam-high-lr", "ReLU RNN, Adam lr 0.3", "builtin", 1,
+                        b -> b.cell("rnn-relu").optimizer("adam").lr(0.3f).seq(50)),
                 new Case("addition-problem", "Pascanu et al. 2013 addition task, tanh RNN, SGD lr 1, momentum 0.9",
                         "addition", 1, b -> b.cell("rnn-tanh").optimizer("sgd").lr(1f).momentum(0.9).seq(100)),
                 new Case("temporal-order", "Pascanu et al. 2013 temporal order task, ReLU RNN, SGD lr 0.5",
