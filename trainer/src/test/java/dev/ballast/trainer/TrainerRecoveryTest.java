@@ -122,7 +122,9 @@ class TrainerRecoveryTest {
         }, seen));
         assertEquals(30, t[0].run().steps());
         assertTrue(seen.get(0).startsWith("21: the loss spiked"), seen.toString());
-        assertTrue(seen.stream().anyMatch(s -> s.contains("rolled back to step 20")), seen.toString());
+        // The snapshot of step 20 came right before the incident, so it is passed over (it could hold the
+        // damaging update): the rollback goes to step 10.
+        assertTrue(seen.get(2).contains("rolled back to step 10"), seen.toString());
         assertEquals(0, t[0].stabilitySummary().get("nonfinite_steps").asInt());
     }
 
