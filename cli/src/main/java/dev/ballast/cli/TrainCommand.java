@@ -6,6 +6,8 @@ import dev.ballast.trainer.ConfigException;
 import dev.ballast.trainer.Trainer;
 import dev.ballast.trainer.TrainingConfig;
 import dev.ballast.trainer.model.ModelFiles;
+import dev.ballast.trainer.stability.Finding;
+import dev.ballast.trainer.stability.Findings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -148,6 +150,9 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(ModelFiles.toJson(toJson(result, trainer)).strip());
         } else {
             progress.summary(result);
+            for (Finding f : Findings.of(trainer.monitor(), trainer.config().seq())) {
+                spec.commandLine().getErr().println("stability: " + f.line());
+            }
         }
         if (result.stopped()) {
             spec.commandLine().getErr().println("stopped at step " + result.steps() + "; continue with: ballast train --resume " + result.runDir());

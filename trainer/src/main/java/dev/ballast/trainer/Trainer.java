@@ -344,7 +344,8 @@ public final class Trainer {
     private TrainingDivergedException diverged(String what) {
         String kept = store.latest().map(p -> " The last good checkpoint is " + p + ".").orElse("");
         return new TrainingDivergedException(step, "training diverged at step " + (step + 1) + ": " + what
-                + "." + kept + " Try a lower --lr (now " + config.lr() + ") or a smaller --clip-norm.");
+                + "." + kept + " Try a lower --lr (now " + config.lr() + ") or a smaller --clip-norm."
+                + " 'ballast diagnose " + store.runDir() + "' explains what was seen.");
     }
 
     /** Validates, samples, and checkpoints (marking the checkpoint best when validation improved). */

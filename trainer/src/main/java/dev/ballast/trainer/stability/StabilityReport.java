@@ -142,6 +142,8 @@ public final class StabilityReport {
         series.set("step", thin(m.steps, stride));
         series.set("loss", thin(m.loss, stride));
         series.set("grad_norm", thin(m.gradNorm, stride));
+        series.set("grad_norm_after_clip", thin(m.gradNormAfter, stride));
+        series.set("weight_norm", thin(m.weightNorm, stride));
         series.set("clip_threshold", thin(m.threshold, stride));
         series.set("clipped", thin(m.clipped, stride));
         series.set("lr", thin(m.lr, stride));
