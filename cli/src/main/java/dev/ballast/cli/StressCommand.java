@@ -69,13 +69,14 @@ final class StressCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(ModelFiles.toJson(toJson(results)).strip());
         } else {
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "%-30s | %-8s %10s | %-8s %10s %9s %8s%n", "case", "off:div", "final loss",
-                    "on:div", "final loss", "incidents", "clipped");
+            out.printf(Locale.ROOT, "%-30s | %-8s %10s | %-8s %10s %9s %8s | %10s%n", "case", "off:div", "final loss",
+                    "on:div", "final loss", "incidents", "clipped", "tuned loss");
             for (StressSuite.Result r : results) {
-                out.printf(Locale.ROOT, "%-30s | %-8s %10s | %-8s %10s %9d %7.0f%%%n", r.stressCase().name(),
+                out.printf(Locale.ROOT, "%-30s | %-8s %10s | %-8s %10s %9d %7.0f%% | %10s%n", r.stressCase().name(),
                         r.unprotected().diverged() ? "yes" : "no", loss(r.unprotected().finalLoss()),
                         r.protectedRun().diverged() ? "yes" : "no", loss(r.protectedRun().finalLoss()),
-                        r.protectedRun().incidents(), 100 * r.protectedRun().clippedFraction());
+                        r.protectedRun().incidents(), 100 * r.protectedRun().clippedFraction(),
+                        loss(r.reference().finalLoss()));
             }
             out.flush();
         }
@@ -102,6 +103,9 @@ final class StressCommand implements Callable<Integer> {
             on.put("incidents", r.protectedRun().incidents());
             on.put("clipped_fraction", r.protectedRun().clippedFraction());
             on.put("rollbacks", r.protectedRun().rollbacks());
+            if (r.reference() != null) {
+                putLoss(c.putObject("reference"), r.reference().finalLoss());
+            }
         }
         return root;
     }

@@ -99,6 +99,10 @@ final class TrainCommand implements Callable<Integer> {
     Double l2Bias;
     @Option(names = "--max-norm", paramLabel = "X", description = "Max-norm constraint on each unit's recurrent weights, 0 = off (default: ${DEFAULT-VALUE}).")
     double maxNorm;
+    @Option(names = "--init", paramLabel = "NAME", description = "Recurrent weights at start: orthogonal or identity (IRNN, Le et al. 2015) (default: ${DEFAULT-VALUE}).")
+    String init;
+    @Option(names = "--init-scale", paramLabel = "X", description = "Multiplier on the initial recurrent weights (default: ${DEFAULT-VALUE}).")
+    double initScale;
     // stability
     @Option(names = "--recovery", paramLabel = "on|off", description = "On a NaN or a loss spike, skip the update or roll back and retry with a lower rate, instead of failing (default: ${DEFAULT-VALUE}).")
     String recovery;
@@ -221,7 +225,7 @@ final class TrainCommand implements Callable<Integer> {
                 .weightDecay(weightDecay)
                 .clipPercentile(clipPercentile).clipRatio(clipRatio).l2Input(l2Input).l2Recurrent(l2Recurrent)
                 .l2Bias(l2Bias).maxNorm(maxNorm).recovery(recovery).spikeFactor(spikeFactor).maxRetries(maxRetries)
-                .diagnoseEvery(diagnoseEvery)
+                .diagnoseEvery(diagnoseEvery).init(init).initScale(initScale)
                 .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength)
                 .build();
     }

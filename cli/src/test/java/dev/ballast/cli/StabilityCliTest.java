@@ -93,7 +93,7 @@ class StabilityCliTest {
     void stressJsonHasTheDocumentedShape() {
         StressSuite.Case c = StressSuite.cases().get(0);
         JsonNode n = StressCommand.toJson(List.of(new StressSuite.Result(c,
-                new StressSuite.Outcome(true, Double.NaN, 2, 0, 0), new StressSuite.Outcome(false, 2.5, 3, 0.25, 1))));
+                new StressSuite.Outcome(true, Double.NaN, 2, 0, 0), new StressSuite.Outcome(false, 2.5, 3, 0.25, 1), null)));
         JsonNode first = n.get("cases").get(0);
         assertEquals(c.name(), first.get("name").asText());
         assertTrue(first.get("unprotected").get("diverged").asBoolean());

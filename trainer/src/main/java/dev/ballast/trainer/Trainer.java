@@ -125,6 +125,7 @@ public final class Trainer {
                 config.embed(), config.hidden(), config.layers(), config.dropout());
         LanguageModel model = new LanguageModel(mc, kernels);
         model.initialize(new Rng(config.seed()));
+        dev.ballast.trainer.stability.RecurrentInit.apply(model, config.init(), config.initScale());
         return new Trainer(config, data, model, kernels, runDir, listener, false);
     }
 

@@ -39,7 +39,8 @@ public record TrainingConfig(
         long seed, int threads, int evalEvery, int evalBatch, int sampleLength,
         // stability (see dev.ballast.trainer.stability)
         String recovery, double spikeFactor, int maxRetries, int diagnoseEvery, double clipPercentile,
-        double clipRatio, Double l2Input, Double l2Recurrent, Double l2Bias, double maxNorm) {
+        double clipRatio, Double l2Input, Double l2Recurrent, Double l2Bias, double maxNorm, String init,
+        double initScale) {
 
     /** Steps trained when neither --steps nor --epochs is given. */
     public static final long DEFAULT_STEPS = 500;
@@ -61,7 +62,8 @@ public record TrainingConfig(
                 .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength)
                 .recovery(recovery).spikeFactor(spikeFactor).maxRetries(maxRetries).diagnoseEvery(diagnoseEvery)
                 .clipPercentile(clipPercentile).clipRatio(clipRatio)
-                .l2Input(l2Input).l2Recurrent(l2Recurrent).l2Bias(l2Bias).maxNorm(maxNorm);
+                .l2Input(l2Input).l2Recurrent(l2Recurrent).l2Bias(l2Bias).maxNorm(maxNorm)
+                .init(init).initScale(initScale);
     }
 
     /** Whether the stability monitor may skip, roll back and retry instead of failing ({@code --recovery on}). */
@@ -126,6 +128,8 @@ public record TrainingConfig(
         private Double l2Recurrent;
         private Double l2Bias;
         private double maxNorm;
+        private String init = "orthogonal";
+        private double initScale = 1.0;
 
         public Builder corpus(String v) { corpus = v; return this; }
         public Builder valid(String v) { valid = v; return this; }
@@ -168,6 +172,8 @@ public record TrainingConfig(
         public Builder l2Recurrent(Double v) { l2Recurrent = v; return this; }
         public Builder l2Bias(Double v) { l2Bias = v; return this; }
         public Builder maxNorm(double v) { maxNorm = v; return this; }
+        public Builder init(String v) { init = v; return this; }
+        public Builder initScale(double v) { initScale = v; return this; }
 
         /** Validates every field; the first problem found is thrown as a {@link ConfigException}. */
         public TrainingConfig build() {
@@ -206,12 +212,13 @@ public record TrainingConfig(
             optionalNonNegative("--l2-recurrent", l2Recurrent);
             optionalNonNegative("--l2-bias", l2Bias);
             require(maxNorm >= 0 && Double.isFinite(maxNorm), "--max-norm must be at least 0 (0 = off), got " + maxNorm);
+            userInput(() -> dev.ballast.trainer.stability.RecurrentInit.validate(init, initScale));
             return new TrainingConfig(corpus, valid, validFraction, replaceMalformed, unknownPolicy,
                     cell, layers, hidden, embed, dropout, seq, batch, steps, epochs,
                     optimizer, lr, momentum, nesterov, weightDecay, clip, clipNorm, clipValue, l2, l1, l2Biases,
                     lrSchedule, seed, threads, evalEvery, evalBatch, sampleLength,
                     recovery, spikeFactor, maxRetries, diagnoseEvery, clipPercentile, clipRatio,
-                    l2Input, l2Recurrent, l2Bias, maxNorm);
+                    l2Input, l2Recurrent, l2Bias, maxNorm, init, initScale);
         }
 
         private OptimizerSettings toSettings() {
