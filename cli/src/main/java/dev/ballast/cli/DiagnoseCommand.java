@@ -49,8 +49,8 @@ final class DiagnoseCommand implements Callable<Integer> {
             return 0;
         }
         JsonNode s = n.path("summary");
-        out.printf(Locale.ROOT, "%s: %d steps, clipped %.1f%% of them, max gradient norm %.4g, %d incidents "
-                        + "(%d non-finite), %d skipped, %d rollbacks, recovery %s%n", runDir, s.path("steps").asLong(),
+        out.printf(Locale.ROOT, "%s: %d updates (a rollback's replayed steps count again), clipped %.1f%% of them, max gradient norm %.4g, %d incidents "
+                        + "(%d non-finite), %d skipped, %d rollbacks, recovery %s%n", runDir, s.path("updates").asLong(),
                 100 * s.path("clipped_fraction").asDouble(), s.path("max_grad_norm").asDouble(),
                 s.path("incidents").asInt(), s.path("nonfinite_steps").asInt(), s.path("skipped_steps").asInt(),
                 s.path("rollbacks").asInt(), s.path("recovery").asText());

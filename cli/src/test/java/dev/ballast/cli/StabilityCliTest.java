@@ -66,7 +66,7 @@ class StabilityCliTest {
         assertEquals(0, train(run, "--clip", "auto").code());
         Outcome o = ballast("diagnose", run.toString());
         assertEquals(0, o.code(), o.err());
-        assertTrue(o.out().contains("20 steps"), o.out());
+        assertTrue(o.out().contains("20 updates"), o.out());
         assertTrue(o.out().contains("spectral norm of recurrent matrices"), o.out());
         assertTrue(o.out().contains("report.html"), o.out());
     }

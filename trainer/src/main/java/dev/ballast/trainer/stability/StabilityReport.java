@@ -62,7 +62,7 @@ public final class StabilityReport {
         root.put("format", FORMAT);
         root.put("version", 1);
         root.set("summary", m.summary(guard.rollbacks()).put("skipped_steps", guard.skips())
-                .put("steps", m.recordedSteps()).put("recovery", guard.enabled() ? "on" : "off"));
+                .put("updates", m.recordedSteps()).put("recovery", guard.enabled() ? "on" : "off"));
         ObjectNode clip = root.putObject("clip");
         clip.put("mode", config.clip());
         clip.put("clipped_steps", m.clippedSteps());
