@@ -18,8 +18,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ballast", mixinStandardHelpOptions = true, versionProvider = BallastCommand.Version.class,
         description = "Train, evaluate and sample char-level LSTM and vanilla-RNN language models.",
         subcommands = {TrainCommand.class, EvalCommand.class, GenerateCommand.class, ScoreCommand.class,
-                ExportCommand.class, ServeCommand.class, ForecastCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class},
+                ExportCommand.class, ServeCommand.class, ForecastCommand.class, DiagnoseCommand.class,
+                StressCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 training diverged or failed, 2 bad input, 130 interrupted (checkpoint saved).",
                 "Run 'ballast COMMAND --help' for a command's options."})
 public final class BallastCommand implements Runnable {
@@ -33,7 +33,7 @@ public final class BallastCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, eval or generate");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command (see ballast --help)");
     }
 
     static CommandLine commandLine() {

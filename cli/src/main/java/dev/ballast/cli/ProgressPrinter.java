@@ -89,6 +89,13 @@ final class ProgressPrinter implements TrainingListener {
     }
 
     @Override
+    public void onIncident(long step, String message) {
+        endLine();
+        err.println("stability: step " + step + ": " + message);
+        err.flush();
+    }
+
+    @Override
     public void onCheckpoint(long step, Path directory) {
         endLine();
         err.println("checkpoint " + directory);

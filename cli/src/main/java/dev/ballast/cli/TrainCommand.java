@@ -6,6 +6,8 @@ import dev.ballast.trainer.ConfigException;
 import dev.ballast.trainer.Trainer;
 import dev.ballast.trainer.TrainingConfig;
 import dev.ballast.trainer.model.ModelFiles;
+import dev.ballast.trainer.stability.Finding;
+import dev.ballast.trainer.stability.Findings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -51,8 +53,10 @@ final class TrainCommand implements Callable<Integer> {
     int embed;
     @Option(names = "--dropout", paramLabel = "P", description = "Dropout on each recurrent layer's output while training (default: ${DEFAULT-VALUE}).")
     float dropout;
-    @Option(names = "--init", paramLabel = "SCHEME", description = "Recurrent weights: orthogonal or uniform (PyTorch's U(-1/sqrt(H), 1/sqrt(H))) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--init", paramLabel = "SCHEME", description = "Recurrent weights: uniform (PyTorch's U(-1/sqrt(H), 1/sqrt(H))), orthogonal, or identity (IRNN, Le et al. 2015) (default: ${DEFAULT-VALUE}).")
     String init;
+    @Option(names = "--init-scale", paramLabel = "X", description = "Multiplier on the initial recurrent weights (default: ${DEFAULT-VALUE}).")
+    double initScale;
     @Option(names = "--forget-bias", paramLabel = "X", description = "Initial LSTM forget-gate bias; 1 favours long memory (default: ${DEFAULT-VALUE}).")
     float forgetBias;
     // batching
@@ -75,12 +79,16 @@ final class TrainCommand implements Callable<Integer> {
     double momentum;
     @Option(names = "--nesterov", description = "Nesterov momentum for sgd.")
     boolean nesterov;
-    @Option(names = "--clip", paramLabel = "MODE", description = "Gradient clipping: global-norm, tensor-norm, value or none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--clip", paramLabel = "MODE", description = "Gradient clipping: global-norm, layer-norm, tensor-norm, value, auto (AutoClip percentile), agc (unit-wise, relative to weights) or none (default: ${DEFAULT-VALUE}).")
     String clip;
     @Option(names = "--clip-norm", paramLabel = "X", description = "Norm threshold for global-norm and tensor-norm clipping (default: ${DEFAULT-VALUE}).")
     double clipNorm;
     @Option(names = "--clip-value", paramLabel = "X", description = "Element threshold for value clipping; given without --clip it selects value clipping (default: ${DEFAULT-VALUE}).")
     double clipValue;
+    @Option(names = "--clip-percentile", paramLabel = "P", description = "auto clipping: percentile of recent gradient norms used as the threshold (default: ${DEFAULT-VALUE}).")
+    double clipPercentile;
+    @Option(names = "--clip-ratio", paramLabel = "X", description = "agc clipping: largest gradient-to-weight norm ratio per unit (default: ${DEFAULT-VALUE}).")
+    double clipRatio;
     @Option(names = "--l2", paramLabel = "X", description = "L2 penalty coefficient; biases excluded unless --l2-biases (default: ${DEFAULT-VALUE}).")
     double l2;
     @Option(names = "--l2-biases", description = "Apply --l2 and --l1 to biases too.")
@@ -89,6 +97,23 @@ final class TrainCommand implements Callable<Integer> {
     double l1;
     @Option(names = "--weight-decay", paramLabel = "X", description = "Decoupled weight decay, any optimizer (adamw defaults to 0.01).")
     Double weightDecay;
+    @Option(names = "--l2-input", paramLabel = "X", description = "L2 coefficient for input weights (default: --l2).")
+    Double l2Input;
+    @Option(names = "--l2-recurrent", paramLabel = "X", description = "L2 coefficient for recurrent weights (default: --l2).")
+    Double l2Recurrent;
+    @Option(names = "--l2-bias", paramLabel = "X", description = "L2 coefficient for biases (default: --l2 with --l2-biases, else 0).")
+    Double l2Bias;
+    @Option(names = "--max-norm", paramLabel = "X", description = "Max-norm constraint on each unit's recurrent weights, 0 = off (default: ${DEFAULT-VALUE}).")
+    double maxNorm;
+    // stability
+    @Option(names = "--recovery", paramLabel = "on|off", description = "On a NaN or a loss spike, skip the update or roll back and retry with a lower rate, instead of failing (default: ${DEFAULT-VALUE}).")
+    String recovery;
+    @Option(names = "--spike-factor", paramLabel = "X", description = "A loss above X times its moving average is a spike (default: ${DEFAULT-VALUE}).")
+    double spikeFactor;
+    @Option(names = "--max-retries", paramLabel = "N", description = "Rollbacks allowed before the run fails (default: ${DEFAULT-VALUE}).")
+    int maxRetries;
+    @Option(names = "--diagnose-every", paramLabel = "N", description = "Spectral norms, gate statistics and gradient reach-back every N steps, 0 = never (default: ${DEFAULT-VALUE}).")
+    int diagnoseEvery;
     // bookkeeping
     @Option(names = "--seed", paramLabel = "N", description = "Seed for initialisation, dropout and samples (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -131,6 +156,9 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(ModelFiles.toJson(toJson(result, trainer)).strip());
         } else {
             progress.summary(result);
+            for (Finding f : Findings.of(trainer.monitor(), trainer.config().seq())) {
+                spec.commandLine().getErr().println("stability: " + f.line());
+            }
         }
         if (result.stopped()) {
             spec.commandLine().getErr().println("stopped at step " + result.steps() + "; continue with: ballast train --resume " + result.runDir());
@@ -154,6 +182,7 @@ final class TrainCommand implements Callable<Integer> {
         n.put("parameters", trainer.model().parameterCount());
         n.put("run_dir", r.runDir().toString());
         n.put("stopped", r.stopped());
+        n.set("stability", trainer.stabilitySummary());
         return n;
     }
 
@@ -196,11 +225,14 @@ final class TrainCommand implements Callable<Integer> {
                 .corpus(corpus).valid(valid).validFraction(validFraction).replaceMalformed(replaceMalformed)
                 .unknownPolicy(unknownPolicy)
                 .cell(cell).layers(layers).hidden(hidden).embed(embed).dropout(dropout)
-                .init(init).forgetBias(forgetBias)
+                .init(init).initScale(initScale).forgetBias(forgetBias)
                 .seq(seq).batch(batch).steps(steps).epochs(epochs)
                 .optimizer(optimizer).lr(lr).lrSchedule(lrSchedule).momentum(momentum).nesterov(nesterov)
                 .clip(clip).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1).l2Biases(l2Biases)
                 .weightDecay(weightDecay)
+                .clipPercentile(clipPercentile).clipRatio(clipRatio).l2Input(l2Input).l2Recurrent(l2Recurrent)
+                .l2Bias(l2Bias).maxNorm(maxNorm).recovery(recovery).spikeFactor(spikeFactor).maxRetries(maxRetries)
+                .diagnoseEvery(diagnoseEvery)
                 .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength)
                 .build();
     }

@@ -25,7 +25,13 @@ import dev.ballast.trainer.optim.LearningRateSchedule;
 import dev.ballast.trainer.optim.Optimizer;
 import dev.ballast.trainer.optim.Optimizers;
 import dev.ballast.trainer.optim.Regularizer;
+import dev.ballast.trainer.optim.MaxNormConstraint;
 import dev.ballast.trainer.optim.Schedules;
+import dev.ballast.trainer.stability.Incident;
+import dev.ballast.trainer.stability.StabilityGuard;
+import dev.ballast.trainer.stability.StabilityMonitor;
+import dev.ballast.trainer.stability.StabilityReport;
+import dev.ballast.trainer.stability.StabilityState;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -55,7 +61,7 @@ public final class Trainer {
     private final LanguageModel model;
     private final List<Parameter> params;
     private final Optimizer optimizer;
-    private final GradientClipper clipper;
+    private GradientClipper clipper; // rebuilt with a tighter threshold after a rollback
     private final Regularizer regularizer;
     private final LearningRateSchedule schedule;
     private final TbpttBatcher batcher;
@@ -66,6 +72,9 @@ public final class Trainer {
     private final long totalSteps;
     private final TrainingListener listener;
     private final boolean resumed;
+    private final StabilityMonitor monitor;
+    private final StabilityGuard guard;
+    private final MaxNormConstraint maxNorm; // null when --max-norm is 0
 
     private long step;
     private double bestValLoss = Double.NaN;
@@ -82,8 +91,10 @@ public final class Trainer {
         this.model = model;
         this.params = model.parameters();
         this.optimizer = Optimizers.create(config.optimizer(), config.optimizerSettings());
-        this.clipper = Clippers.create(config.clip(), config.clipNorm(), config.clipValue());
-        this.regularizer = new Regularizer(config.l2(), config.l1(), config.l2Biases());
+        this.clipper = Clippers.create(config.clip(), config.clipNorm(), config.clipValue(), config.clipPercentile(),
+                config.clipRatio());
+        this.regularizer = new Regularizer(config.l2(), config.l1(), config.l2Biases(), orNaN(config.l2Input()),
+                orNaN(config.l2Recurrent()), orNaN(config.l2Bias()));
         this.batcher = new TbpttBatcher(data.train(), config.batch(), config.seq(), false);
         this.totalSteps = config.steps() > 0 ? config.steps()
                 : config.epochs() > 0 ? (long) config.epochs() * batcher.windowsPerEpoch()
@@ -96,6 +107,14 @@ public final class Trainer {
                 data.train().length, data.valid().length);
         this.listener = listener == null ? new TrainingListener() { } : listener;
         this.resumed = resumed;
+        this.monitor = new StabilityMonitor(model, config.diagnoseEvery());
+        this.guard = new StabilityGuard(config.recoveryOn(), config.spikeFactor(), config.maxRetries(), monitor, model,
+                optimizer, schedule, dropoutRng, batcher, state);
+        this.maxNorm = config.maxNorm() > 0 ? new MaxNormConstraint(config.maxNorm()) : null;
+    }
+
+    private static double orNaN(Double v) {
+        return v == null ? Double.NaN : v;
     }
 
     /** A new run: reads the corpus, fits the tokenizer, initialises the model from the seed. */
@@ -137,6 +156,8 @@ public final class Trainer {
         Trainer t = new Trainer(config, data, model, kernels, target, listener, true);
         TrainingCheckpoint cp = TrainingCheckpoint.load(dir, model.config().layers(), model.config().cell() == CellType.LSTM);
         t.restore(cp);
+        StabilityState.load(dir, t.guard, t.monitor, t.clipper);
+        t.clipper = t.scaledClipper();
         if (t.totalSteps <= t.step) {
             throw new ConfigException("the run in " + dir + " is at step " + t.step
                     + " already; give --steps above " + t.step + " (or more --epochs) to train further");
@@ -185,6 +206,16 @@ public final class Trainer {
         return totalSteps;
     }
 
+    /** What the stability monitor saw so far (per-step history, diagnostics, incidents). */
+    public StabilityMonitor monitor() {
+        return monitor;
+    }
+
+    /** The short stability summary: clipped_fraction, nonfinite_steps, rollbacks, max_grad_norm, incidents. */
+    public ObjectNode stabilitySummary() {
+        return monitor.summary(guard.rollbacks());
+    }
+
     /** Trains until {@code totalSteps} or a stop request, validating and checkpointing on the way. */
     public Result run() {
         int seq = config.seq();
@@ -200,30 +231,57 @@ public final class Trainer {
         double lastLoss = Double.NaN;
         Evaluation lastEval = null;
         long evaluatedAt = -1;
+        guard.snapshot(step, tokensSeen);
         while (step < totalSteps && !stopRequested) {
             long t0 = System.nanoTime();
             if (batcher.epochStartsNext()) {
                 state.zero(); // a new pass over the data starts from a fresh state, as the reference does
             }
             int epoch = batcher.epoch();
+            long position = batcher.position();
+            if (guard.skipNext()) {
+                batcher.next(x, y); // quarantined by an incident before a rollback: the replay leaves it out
+                continue;
+            }
             batcher.next(x, y);
+            if (monitor.diagnoseDue(step)) {
+                monitor.diagnose(step, x, y, seq, batch, state);
+            }
+            guard.beforeForward();
             model.zeroGrad();
             float loss = model.forward(x, y, seq, batch, state, true, dropoutRng);
-            if (!Float.isFinite(loss)) {
-                throw diverged("the loss became " + loss);
+            Incident.Kind problem = guard.checkForward(loss);
+            ClipResult clip = null;
+            double penalty = 0;
+            if (problem == null) {
+                model.backward();
+                if (regularizer.active()) {
+                    penalty = regularizer.addGradients(params);
+                }
+                monitor.beforeClip();
+                clip = clipper.clip(params);
+                problem = guard.checkGradients(loss, clip.normBefore());
             }
-            model.backward();
-            if (regularizer.active()) {
-                regularizer.addGradients(params);
+            double lr = schedule.rate(step) * guard.lrScale();
+            if (problem == null) {
+                monitor.beforeUpdate();
+                optimizer.step(params, (float) lr);
+                if (maxNorm != null) {
+                    maxNorm.apply(params);
+                }
+                Parameter broken = monitor.afterUpdate(step + 1, loss, clip, StabilityMonitor.thresholdOf(clipper), lr,
+                        penalty);
+                if (broken != null) {
+                    problem = guard.weightsBroke(broken);
+                }
             }
-            ClipResult clip = clipper.clip(params);
-            if (!Double.isFinite(clip.normBefore())) {
-                throw diverged("the gradient norm became " + clip.normBefore());
+            if (problem != null) {
+                recover(problem, loss, clip, position);
+                continue;
             }
-            double lr = schedule.rate(step);
-            optimizer.step(params, (float) lr);
             step++;
             tokensSeen += (long) seq * batch;
+            guard.healthy(step, tokensSeen, loss);
             tokensThisRun += (long) seq * batch;
             trainNanos += System.nanoTime() - t0;
             lastLoss = loss;
@@ -239,15 +297,59 @@ public final class Trainer {
         } else if (evaluatedAt != step) {
             lastEval = validateAndSave();
         }
+        writeStabilityReport();
         double seconds = (System.nanoTime() - started) * 1e-9;
         double tps = trainNanos == 0 ? 0 : tokensThisRun / (trainNanos * 1e-9);
         return new Result(step, lastLoss, lastEval, tps, seconds, store.runDir(), stopRequested && step < totalSteps);
     }
 
+    /** Skips or rolls back per the recovery policy, or fails the run when recovery is off or exhausted. */
+    private void recover(Incident.Kind kind, float loss, ClipResult clip, long position) {
+        double value = kind == Incident.Kind.NONFINITE_GRADIENT && clip != null ? clip.normBefore() : loss;
+        Incident.Action action = guard.recover(step + 1, kind, value, position);
+        listener.onIncident(step + 1, kind.words() + " (" + value + "); " + switch (action) {
+            case SKIPPED -> "update skipped";
+            case ROLLED_BACK -> "rolled back to step " + guard.snapshotStep() + ", learning rate x" + guard.lrScale();
+            case FAILED -> "giving up";
+        });
+        switch (action) {
+            case SKIPPED -> { }
+            case ROLLED_BACK -> {
+                step = guard.snapshotStep();
+                tokensSeen = guard.snapshotTokens();
+                clipper = scaledClipper();
+            }
+            case FAILED -> {
+                writeStabilityReport();
+                String what = switch (kind) {
+                    case NONFINITE_LOSS -> "the loss became " + loss;
+                    case NONFINITE_GRADIENT -> "the gradient norm became " + value;
+                    default -> kind.words() + " (" + value + ")";
+                };
+                throw diverged(what + (guard.enabled() ? " and " + guard.rollbacks() + " rollbacks did not help" : ""));
+            }
+        }
+    }
+
+    /** The configured clipper with its thresholds scaled by the recovery (AutoClip adapts by itself). */
+    private GradientClipper scaledClipper() {
+        double s = guard.clipScale();
+        if (s == 1 || clipper instanceof dev.ballast.trainer.optim.AutoClipper) {
+            return clipper;
+        }
+        return Clippers.create(config.clip(), config.clipNorm() * s, config.clipValue() * s, config.clipPercentile(),
+                config.clipRatio() * s);
+    }
+
+    private void writeStabilityReport() {
+        StabilityReport.write(store.runDir(), monitor, guard, batcher, config);
+    }
+
     private TrainingDivergedException diverged(String what) {
         String kept = store.latest().map(p -> " The last good checkpoint is " + p + ".").orElse("");
         return new TrainingDivergedException(step, "training diverged at step " + (step + 1) + ": " + what
-                + "." + kept + " Try a lower --lr (now " + config.lr() + ") or a smaller --clip-norm.");
+                + "." + kept + " Try a lower --lr (now " + config.lr() + ") or a smaller --clip-norm."
+                + " 'ballast diagnose " + store.runDir() + "' explains what was seen.");
     }
 
     /** Validates, samples, and checkpoints (marking the checkpoint best when validation improved). */
@@ -258,6 +360,7 @@ public final class Trainer {
             bestValLoss = eval.loss();
         }
         listener.onEvaluation(step, eval, best);
+        monitor.validation(step, eval.loss());
         if (config.sampleLength() > 0) {
             // Its own RNG, derived from the seed and step: sampling never disturbs training's random stream.
             Sampler sampler = new Sampler(new SamplingOptions(0.8, 0, 1.0), new Rng(config.seed() * 31 + step));
@@ -278,12 +381,15 @@ public final class Trainer {
             metrics.put("val_bits_per_token", eval.bitsPerToken());
             metrics.put("val_tokens", eval.tokens());
         }
+        metrics.set("stability", stabilitySummary());
         Path staged = store.stage(step);
         ModelFiles.save(new TrainedModel(model, data.tokenizer(), config, provenance, metrics), staged);
         new TrainingCheckpoint(step, optimizer.steps(), optimizer.state(), schedule.state(), dropoutRng.state(),
                 batcher.position(), hidden(), cells(), bestValLoss, tokensSeen).save(staged, optimizer.name());
+        StabilityState.save(staged, guard, monitor, clipper);
         Path committed = store.commit(staged, step, best, eval == null ? Double.NaN : eval.loss());
         listener.onCheckpoint(step, committed);
+        guard.snapshot(step, tokensSeen); // a rollback never goes behind a saved checkpoint
     }
 
     private float[][] hidden() {

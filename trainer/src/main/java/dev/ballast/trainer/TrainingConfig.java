@@ -29,7 +29,7 @@ public record TrainingConfig(
         // data
         String corpus, String valid, double validFraction, boolean replaceMalformed, String unknownPolicy,
         // architecture
-        String cell, int layers, int hidden, int embed, float dropout, String init, float forgetBias,
+        String cell, int layers, int hidden, int embed, float dropout, String init, double initScale, float forgetBias,
         // batching
         int seq, int batch, long steps, int epochs,
         // optimisation
@@ -37,7 +37,10 @@ public record TrainingConfig(
         String clip, double clipNorm, double clipValue, double l2, double l1, boolean l2Biases,
         String lrSchedule,
         // bookkeeping
-        long seed, int threads, int evalEvery, int evalBatch, int sampleLength) {
+        long seed, int threads, int evalEvery, int evalBatch, int sampleLength,
+        // stability (see dev.ballast.trainer.stability)
+        String recovery, double spikeFactor, int maxRetries, int diagnoseEvery, double clipPercentile,
+        double clipRatio, Double l2Input, Double l2Recurrent, Double l2Bias, double maxNorm) {
 
     /** Steps trained when neither --steps nor --epochs is given. */
     public static final long DEFAULT_STEPS = 500;
@@ -52,12 +55,20 @@ public record TrainingConfig(
                 .corpus(corpus).valid(valid).validFraction(validFraction).replaceMalformed(replaceMalformed)
                 .unknownPolicy(unknownPolicy)
                 .cell(cell).layers(layers).hidden(hidden).embed(embed).dropout(dropout)
-                .init(init).forgetBias(forgetBias)
+                .init(init).initScale(initScale).forgetBias(forgetBias)
                 .seq(seq).batch(batch).steps(steps).epochs(epochs)
                 .optimizer(optimizer).lr(lr).momentum(momentum).nesterov(nesterov).weightDecay(weightDecay)
                 .clip(clip).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1).l2Biases(l2Biases)
                 .lrSchedule(lrSchedule)
-                .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength);
+                .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength)
+                .recovery(recovery).spikeFactor(spikeFactor).maxRetries(maxRetries).diagnoseEvery(diagnoseEvery)
+                .clipPercentile(clipPercentile).clipRatio(clipRatio)
+                .l2Input(l2Input).l2Recurrent(l2Recurrent).l2Bias(l2Bias).maxNorm(maxNorm);
+    }
+
+    /** Whether the stability monitor may skip, roll back and retry instead of failing ({@code --recovery on}). */
+    public boolean recoveryOn() {
+        return "on".equals(recovery);
     }
 
     public CellType cellType() {
@@ -65,7 +76,7 @@ public record TrainingConfig(
     }
 
     public Initialization initialization() {
-        return new Initialization(init, forgetBias);
+        return new Initialization(init, initScale, forgetBias);
     }
 
     public OptimizerSettings optimizerSettings() {
@@ -91,6 +102,7 @@ public record TrainingConfig(
         private int embed = 64;
         private float dropout;
         private String init = Initialization.DEFAULT.recurrent();
+        private double initScale = Initialization.DEFAULT.scale();
         private float forgetBias = Initialization.DEFAULT.forgetBias();
         private int seq = 64;
         private int batch = 32;
@@ -113,6 +125,16 @@ public record TrainingConfig(
         private int evalEvery = 100;
         private int evalBatch = 10;
         private int sampleLength = 200;
+        private String recovery = "on";
+        private double spikeFactor = 3.0;
+        private int maxRetries = 8;
+        private int diagnoseEvery = 100;
+        private double clipPercentile = Clippers.DEFAULT_PERCENTILE;
+        private double clipRatio = Clippers.DEFAULT_RATIO;
+        private Double l2Input;
+        private Double l2Recurrent;
+        private Double l2Bias;
+        private double maxNorm;
 
         public Builder corpus(String v) { corpus = v; return this; }
         public Builder valid(String v) { valid = v; return this; }
@@ -147,6 +169,17 @@ public record TrainingConfig(
         public Builder evalEvery(int v) { evalEvery = v; return this; }
         public Builder evalBatch(int v) { evalBatch = v; return this; }
         public Builder sampleLength(int v) { sampleLength = v; return this; }
+        public Builder recovery(String v) { recovery = v; return this; }
+        public Builder spikeFactor(double v) { spikeFactor = v; return this; }
+        public Builder maxRetries(int v) { maxRetries = v; return this; }
+        public Builder diagnoseEvery(int v) { diagnoseEvery = v; return this; }
+        public Builder clipPercentile(double v) { clipPercentile = v; return this; }
+        public Builder clipRatio(double v) { clipRatio = v; return this; }
+        public Builder l2Input(Double v) { l2Input = v; return this; }
+        public Builder l2Recurrent(Double v) { l2Recurrent = v; return this; }
+        public Builder l2Bias(Double v) { l2Bias = v; return this; }
+        public Builder maxNorm(double v) { maxNorm = v; return this; }
+        public Builder initScale(double v) { initScale = v; return this; }
 
         /** Validates every field; the first problem found is thrown as a {@link ConfigException}. */
         public TrainingConfig build() {
@@ -161,8 +194,8 @@ public record TrainingConfig(
             positive("--hidden", hidden);
             positive("--embed", embed);
             require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
-            require(init != null, "--init must be orthogonal or uniform");
-            new Initialization(init, forgetBias);
+            require(init != null, "--init must be uniform, orthogonal or identity");
+            new Initialization(init, initScale, forgetBias);
             positive("--seq", seq);
             positive("--batch", batch);
             require(steps >= 0, "--steps must be at least 1, got " + steps);
@@ -170,7 +203,7 @@ public record TrainingConfig(
             require(steps == 0 || epochs == 0, "give --steps or --epochs, not both");
             require(lr > 0 && Float.isFinite(lr), "--lr must be a positive number, got " + lr);
             userInput(() -> Optimizers.create(optimizer, toSettings()));
-            userInput(() -> Clippers.create(clip, clipNorm, clipValue));
+            userInput(() -> Clippers.create(clip, clipNorm, clipValue, clipPercentile, clipRatio));
             require(l2 >= 0, "--l2 must be at least 0, got " + l2);
             require(l1 >= 0, "--l1 must be at least 0, got " + l1);
             userInput(() -> Schedules.parse(lrSchedule, lr, Math.max(1, steps)));
@@ -178,10 +211,21 @@ public record TrainingConfig(
             require(evalEvery >= 0, "--eval-every must be at least 0 (0 = only at the end), got " + evalEvery);
             positive("--eval-batch", evalBatch);
             require(sampleLength >= 0, "--sample-length must be at least 0, got " + sampleLength);
+            require("on".equals(recovery) || "off".equals(recovery), "--recovery must be on or off, got " + recovery);
+            require(spikeFactor > 1 && Double.isFinite(spikeFactor),
+                    "--spike-factor must be a number above 1, got " + spikeFactor);
+            require(maxRetries >= 0, "--max-retries must be at least 0, got " + maxRetries);
+            require(diagnoseEvery >= 0, "--diagnose-every must be at least 0 (0 = never), got " + diagnoseEvery);
+            optionalNonNegative("--l2-input", l2Input);
+            optionalNonNegative("--l2-recurrent", l2Recurrent);
+            optionalNonNegative("--l2-bias", l2Bias);
+            require(maxNorm >= 0 && Double.isFinite(maxNorm), "--max-norm must be at least 0 (0 = off), got " + maxNorm);
             return new TrainingConfig(corpus, valid, validFraction, replaceMalformed, unknownPolicy,
-                    cell, layers, hidden, embed, dropout, init, forgetBias, seq, batch, steps, epochs,
+                    cell, layers, hidden, embed, dropout, init, initScale, forgetBias, seq, batch, steps, epochs,
                     optimizer, lr, momentum, nesterov, weightDecay, clip, clipNorm, clipValue, l2, l1, l2Biases,
-                    lrSchedule, seed, threads, evalEvery, evalBatch, sampleLength);
+                    lrSchedule, seed, threads, evalEvery, evalBatch, sampleLength,
+                    recovery, spikeFactor, maxRetries, diagnoseEvery, clipPercentile, clipRatio,
+                    l2Input, l2Recurrent, l2Bias, maxNorm);
         }
 
         private OptimizerSettings toSettings() {
@@ -201,6 +245,10 @@ public record TrainingConfig(
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage());
             }
+        }
+
+        private static void optionalNonNegative(String flag, Double value) {
+            require(value == null || (value >= 0 && Double.isFinite(value)), flag + " must be at least 0, got " + value);
         }
 
         private static void positive(String flag, long value) {

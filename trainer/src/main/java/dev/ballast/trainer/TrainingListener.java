@@ -24,6 +24,10 @@ public interface TrainingListener {
     default void onSample(long step, String text) {
     }
 
+    /** The stability guard caught a bad step ({@code step} is the step it would have been) and says what it did. */
+    default void onIncident(long step, String message) {
+    }
+
     /** After a checkpoint was committed. */
     default void onCheckpoint(long step, Path directory) {
     }

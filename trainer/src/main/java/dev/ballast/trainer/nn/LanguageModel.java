@@ -117,8 +117,8 @@ public final class LanguageModel {
 
     /**
      * Initializes every parameter as PyTorch does for nn.Embedding / nn.Linear; recurrent weights
-     * and biases as {@code init} says (orthogonal: zero biases; uniform: PyTorch's U(-1/√H, 1/√H)
-     * for both), plus {@code init.forgetBias()} on the LSTM forget gate.
+     * and biases as {@code init} says (see {@link Initialization}), plus {@code init.forgetBias()}
+     * on the LSTM forget gate.
      */
     public void initialize(Rng rng, Initialization init) {
         int h = config.hidden();
@@ -131,18 +131,32 @@ public final class LanguageModel {
             uniform(layer.wInput().value(), k, rng);
             float[] wr = layer.wRecurrent().value();
             int gh = config.cell().gates() * h;
-            if (init.orthogonal()) {
-                for (int g = 0; g < config.cell().gates(); g++) {
-                    Orthogonal.fill(wr, g * h, gh, h, rng); // each gate block its own orthogonal matrix
+            switch (init.recurrent()) {
+                case "orthogonal" -> {
+                    for (int g = 0; g < config.cell().gates(); g++) {
+                        Orthogonal.fill(wr, g * h, gh, h, rng); // each gate block its own orthogonal matrix
+                    }
                 }
-            } else {
-                uniform(wr, k, rng);
+                case "identity" -> {
+                    Arrays.fill(wr, 0f);
+                    for (int g = 0; g < config.cell().gates(); g++) {
+                        for (int i = 0; i < h; i++) {
+                            wr[i * gh + g * h + i] = 1f;
+                        }
+                    }
+                }
+                default -> uniform(wr, k, rng);
+            }
+            if (init.scale() != 1.0) {
+                for (int i = 0; i < wr.length; i++) {
+                    wr[i] *= (float) init.scale();
+                }
             }
             float[] b = layer.bias().value();
-            if (init.orthogonal()) {
-                Arrays.fill(b, 0f);
-            } else {
+            if (init.recurrent().equals("uniform")) {
                 uniform(b, k, rng); // PyTorch draws its two bias vectors this way; we keep their sum in one
+            } else {
+                Arrays.fill(b, 0f);
             }
             if (config.cell() == CellType.LSTM) {
                 for (int j = h; j < 2 * h; j++) {
@@ -192,6 +206,31 @@ public final class LanguageModel {
      * training {@link #forward}. Truncated BPTT: nothing flows into the window's initial state.
      */
     public void backward() {
+        backward(false);
+    }
+
+    /**
+     * Diagnostics for vanishing gradients: back-propagates the loss of the LAST time step of the last
+     * training {@link #forward} only, and returns per layer (bottom first) the norm of
+     * dL_T/dh_t for t in [0, T): how much of the final step's error still reaches k = T-1-t steps back.
+     * Accumulates into the gradients like {@link #backward()}; the caller zeroes them afterwards.
+     */
+    public float[][] reachBack() {
+        float[][] curves = new float[layers.size()][steps];
+        for (int l = 0; l < layers.size(); l++) {
+            layers.get(l).traceGradients(curves[l]);
+        }
+        try {
+            backward(true);
+        } finally {
+            for (RecurrentLayer layer : layers) {
+                layer.traceGradients(null);
+            }
+        }
+        return curves;
+    }
+
+    private void backward(boolean lastStepOnly) {
         if (!backwardReady) {
             throw new IllegalStateException("backward needs a training forward first (and nothing in between)");
         }
@@ -199,6 +238,9 @@ public final class LanguageModel {
         int rows = steps * batch;
         int top = layers.size() - 1;
         loss.backward(targets, logits); // logits now hold dLogits
+        if (lastStepOnly) {
+            Arrays.fill(logits, 0, (steps - 1) * batch * config.vocabSize(), 0f);
+        }
         output.backward(inputOf(top + 1), inputOffset(top + 1), logits, rows, gradA);
         float[] dOut = gradA;  // (rows, H): gradient w.r.t. the output of layer l (after dropout)
         float[] dIn = gradB;

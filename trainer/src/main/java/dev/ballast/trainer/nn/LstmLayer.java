@@ -72,6 +72,27 @@ public final class LstmLayer extends RecurrentLayer {
         }
     }
 
+    /**
+     * Diagnostics: the share of forget-gate activations of the last forward that are saturated, below
+     * {@code margin} (the cell forgets everything) or above {@code 1 - margin} (gradients through c pass
+     * unchanged but the gate no longer learns).
+     */
+    public double forgetSaturation(double margin) {
+        int h4 = 4 * hidden;
+        long saturated = 0;
+        long total = (long) steps * batch * hidden;
+        for (int r = 0; r < steps * batch; r++) {
+            int row = r * h4 + hidden;
+            for (int j = 0; j < hidden; j++) {
+                float f = gateActs[row + j];
+                if (f < margin || f > 1 - margin) {
+                    saturated++;
+                }
+            }
+        }
+        return total == 0 ? 0 : (double) saturated / total;
+    }
+
     @Override
     protected void endForward(float[] c) {
         int n = batch * hidden;

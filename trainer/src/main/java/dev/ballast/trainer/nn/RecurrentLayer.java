@@ -41,6 +41,7 @@ public abstract class RecurrentLayer {
     protected float[] dGates;   // (T, B, G*H): gradient w.r.t. the pre-activations
     protected int steps;
     protected int batch;
+    private float[] traceDh;    // (T) diagnostics only: when set, backward writes |dL/dh_t| here
 
     protected RecurrentLayer(String prefix, CellType cell, int input, int hidden, Kernels kernels) {
         this.input = input;
@@ -144,6 +145,9 @@ public abstract class RecurrentLayer {
         float[] wr = wRecurrent.value();
         beginBackward();
         for (int t = steps - 1; t >= 0; t--) {
+            if (traceDh != null) {
+                traceDh[t] = l2(dH, t * batch * hidden, batch * hidden); // dh_t is complete here
+            }
             activateBackward(t, dH);
             if (t > 0) {
                 kernels.gemm(false, true, batch, hidden, gh, dGates, t * batch * gh, gh, wr, 0, gh,
@@ -162,6 +166,23 @@ public abstract class RecurrentLayer {
         if (dX != null) {
             kernels.gemm(false, true, rows, input, gh, dGates, 0, gh, wInput.value(), 0, gh, 0f, dX, 0, input);
         }
+    }
+
+    /**
+     * Diagnostics (the stability monitor's reach-back curve): while {@code out} is set, each backward
+     * writes the L2 norm over the batch of the complete gradient dL/dh_t into {@code out[t]}, t in [0, T).
+     * Costs one pass over dH; null switches it off.
+     */
+    public void traceGradients(float[] out) {
+        traceDh = out;
+    }
+
+    private static float l2(float[] a, int off, int len) {
+        double s = 0;
+        for (int i = off; i < off + len; i++) {
+            s += (double) a[i] * a[i];
+        }
+        return (float) Math.sqrt(s);
     }
 
     /** Called before the recurrence with the initial cell state (null for cells without one). */

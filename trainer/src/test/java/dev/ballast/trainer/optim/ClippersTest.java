@@ -154,7 +154,7 @@ class ClippersTest {
 
     @Test
     void unknownModeListsChoices() {
-        assertEquals("unknown clipping mode 'norm' (choose global-norm, tensor-norm, value, none)",
+        assertEquals("unknown clipping mode 'norm' (choose global-norm, layer-norm, tensor-norm, value, auto, agc, none)",
                 assertThrows(IllegalArgumentException.class, () -> Clippers.create("norm", 1, 1)).getMessage());
     }
 }

@@ -1,0 +1,84 @@
+package dev.ballast.trainer.stability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.trainer.io.AtomicFiles;
+import dev.ballast.trainer.io.CheckpointException;
+import dev.ballast.trainer.model.ModelFiles;
+import dev.ballast.trainer.optim.AutoClipper;
+import dev.ballast.trainer.optim.GradientClipper;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The stability toolkit's part of a checkpoint, {@code stability-state.json} (format
+ * {@code ballast-stability-state}, version 1): everything of it that changes training — the spike
+ * detector's average, the recovery's learning-rate and clip scales, retry counters and quarantined
+ * batches, the AutoClip norm history — plus the monitor's counters, so a resumed run continues exactly.
+ * Doubles are written as Java's shortest round-trip text, so they read back bit for bit.
+ */
+public final class StabilityState {
+
+    public static final String FILE = "stability-state.json";
+    static final String FORMAT = "ballast-stability-state";
+
+    private StabilityState() {
+    }
+
+    public static void save(Path checkpointDir, StabilityGuard guard, StabilityMonitor monitor, GradientClipper clipper) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("format", FORMAT);
+        n.put("version", 1);
+        n.set("spike", StabilityMonitor.array(guard.spikes().state()));
+        n.set("recovery", StabilityMonitor.array(guard.policy().state()));
+        n.set("counters", StabilityMonitor.array(monitor.counters()));
+        if (clipper instanceof AutoClipper auto) {
+            n.set("autoclip_history", StabilityMonitor.array(auto.history()));
+        }
+        AtomicFiles.writeString(checkpointDir.resolve(FILE), ModelFiles.toJson(n));
+    }
+
+    /** Restores what {@link #save} wrote; a checkpoint without the file (older runs) leaves the defaults. */
+    public static void load(Path checkpointDir, StabilityGuard guard, StabilityMonitor monitor, GradientClipper clipper) {
+        Path file = checkpointDir.resolve(FILE);
+        if (!Files.exists(file)) {
+            return;
+        }
+        JsonNode n = ModelFiles.readJson(file);
+        if (!FORMAT.equals(n.path("format").asText()) || n.path("version").asInt() != 1) {
+            throw new CheckpointException(file + " is not a Ballast stability state (format " + FORMAT + " version 1)");
+        }
+        double[] spike = doubles(n, "spike", file);
+        if (spike.length > 0) {
+            guard.spikes().restore(spike);
+        }
+        double[] recovery = doubles(n, "recovery", file);
+        if (recovery.length > 0) {
+            guard.policy().restore(recovery);
+        }
+        double[] counters = doubles(n, "counters", file);
+        if (counters.length > 0) {
+            monitor.restoreCounters(counters);
+        }
+        if (clipper instanceof AutoClipper auto && n.has("autoclip_history")) {
+            auto.restore(doubles(n, "autoclip_history", file));
+        }
+    }
+
+    private static double[] doubles(JsonNode n, String key, Path file) {
+        JsonNode a = n.path(key);
+        if (a.isMissingNode()) {
+            return new double[0];
+        }
+        if (!a.isArray()) {
+            throw new CheckpointException(file + ": '" + key + "' must be an array of numbers");
+        }
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).isNull() ? Double.NaN : a.get(i).asDouble();
+        }
+        return out;
+    }
+}
