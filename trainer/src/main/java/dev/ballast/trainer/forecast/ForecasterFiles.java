@@ -59,6 +59,17 @@ public final class ForecasterFiles {
             tensors.put(p.name(), new TensorData(p.shape(), p.value().clone()));
         }
         SafeTensors.write(dir.resolve(WEIGHTS), tensors, Map.of("format", FORMAT, "format_version", "" + VERSION));
+        ObjectNode root = describe(f, metrics, source, intervals);
+        try {
+            AtomicFiles.writeString(dir.resolve(METADATA), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+        } catch (IOException ex) {
+            throw new ForecastException("cannot write " + dir.resolve(METADATA) + ": " + ex.getMessage());
+        }
+    }
+
+    /** The {@code forecaster.json} document {@link #save} writes for {@code f}. */
+    public static ObjectNode describe(Forecaster f, Map<String, Double> metrics, String source,
+                                      PredictionIntervals intervals) {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         root.put("format_version", VERSION);
@@ -94,11 +105,7 @@ public final class ForecasterFiles {
         prov.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         prov.put("arch", System.getProperty("os.arch"));
         prov.put("cpus", Runtime.getRuntime().availableProcessors());
-        try {
-            AtomicFiles.writeString(dir.resolve(METADATA), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
-        } catch (IOException ex) {
-            throw new ForecastException("cannot write " + dir.resolve(METADATA) + ": " + ex.getMessage());
-        }
+        return root;
     }
 
     public static Forecaster load(Path dir) {
