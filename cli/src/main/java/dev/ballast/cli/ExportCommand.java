@@ -3,8 +3,13 @@ package dev.ballast.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.export.ForecastOnnxExporter;
+import dev.ballast.export.ForecastOnnxVerifier;
 import dev.ballast.export.OnnxExporter;
 import dev.ballast.export.OnnxVerifier;
+import dev.ballast.trainer.forecast.ForecastException;
+import dev.ballast.trainer.forecast.Forecaster;
+import dev.ballast.trainer.forecast.ForecasterFiles;
 import dev.ballast.trainer.model.ModelFiles;
 import dev.ballast.trainer.model.TrainedModel;
 import java.io.PrintWriter;
@@ -20,9 +25,12 @@ import picocli.CommandLine.Option;
 /** {@code ballast export}: write a trained model as ONNX, optionally checking it in ONNX Runtime. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Export a trained model to ONNX (opset 17): token ids and states in, log-probabilities and states out,",
-                "with the vocabulary, tokenizer, configuration and provenance in the file's metadata."},
+                "with the vocabulary, tokenizer, configuration and provenance in the file's metadata.",
+                "A forecaster directory (forecaster.json, from ballast forecast) exports as encoded rows and states in,",
+                "scaled predictions and states out, with the encoding, scaler, config and intervals in the metadata."},
         footer = {"", "Examples:", "  ballast export --model runs/shakespeare --out shakespeare.onnx --verify",
                 "  ballast generate --model shakespeare.onnx --prime 'ROMEO:'",
+                "  ballast export --model runs/forecast --out forecaster.onnx --verify   (a forecaster directory)",
                 "", "With --verify a maximum log-probability difference above 1e-4 fails the command (exit 1)."})
 final class ExportCommand implements Callable<Integer> {
 
@@ -46,14 +54,29 @@ final class ExportCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             throw new dev.ballast.trainer.ConfigException("--out " + out + " is a directory; name the .onnx file to write");
         }
-        TrainedModel model = modelOptions.load();
-        OnnxExporter.write(OnnxExporter.export(model), out);
+        boolean forecaster = Files.isRegularFile(modelOptions.model.resolve(ForecasterFiles.METADATA));
+        TrainedModel model = null;
+        Forecaster f = null;
+        try {
+            if (forecaster) {
+                f = ForecasterFiles.load(modelOptions.model);
+                OnnxExporter.write(ForecastOnnxExporter.export(f, ForecasterFiles.readJson(modelOptions.model)), out);
+            } else {
+                model = modelOptions.load();
+                OnnxExporter.write(OnnxExporter.export(model), out);
+            }
+        } catch (ForecastException e) {
+            throw new dev.ballast.trainer.ConfigException(e.getMessage());
+        }
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("out", out.toString());
         n.put("bytes", Files.size(out));
         n.put("opset", dev.ballast.export.OnnxOps.OPSET);
         n.put("ir_version", OnnxExporter.IR_VERSION);
-        OnnxVerifier.VerificationReport report = verify ? OnnxVerifier.verify(model, out) : null;
+        n.put("kind", forecaster ? "forecaster" : "language-model");
+        OnnxVerifier.VerificationReport report = !verify ? null
+                : forecaster ? ForecastOnnxVerifier.verify(f, out) : OnnxVerifier.verify(model, out);
+        String compared = forecaster ? "scaled prediction" : "log-prob";
         PrintWriter w = spec.commandLine().getOut();
         if (report != null) {
             ObjectNode v = n.putObject("verify");
@@ -76,8 +99,9 @@ final class ExportCommand implements Callable<Integer> {
         } else {
             w.printf(Locale.ROOT, "wrote %s (%d bytes, opset %d)%n", out, Files.size(out), dev.ballast.export.OnnxOps.OPSET);
             if (report != null) {
-                w.printf(Locale.ROOT, "verify: max |log-prob difference| %.3g over batches 1, 2, 5 with carried state (tolerance %.0e): %s%n",
-                        report.maxAbsDiff(), report.tolerance(), report.passed() ? "ok" : "MISMATCH");
+                w.printf(Locale.ROOT, "verify: max |%s difference| %.3g over batches 1, 2, 5%s (tolerance %.0e): %s%n",
+                        compared, report.maxAbsDiff(), forecaster ? " and several lengths" : " with carried state",
+                        report.tolerance(), report.passed() ? "ok" : "MISMATCH");
             }
         }
         w.flush();

@@ -17,6 +17,7 @@ import dev.ballast.trainer.forecast.ForecastPipeline;
 import dev.ballast.trainer.forecast.ForecastReport;
 import dev.ballast.trainer.forecast.ForecastTrainer;
 import dev.ballast.trainer.forecast.ForecasterFiles;
+import dev.ballast.trainer.forecast.PredictionIntervals;
 import dev.ballast.trainer.forecast.Strategy;
 import dev.ballast.trainer.forecast.SvgPlot;
 import dev.ballast.trainer.nn.CellType;
@@ -169,7 +170,8 @@ final class ForecastCommand implements Callable<Integer> {
         saved.put("smape", r.metrics().smape());
         saved.put("rmse", r.metrics().rmse());
         saved.put("seasonal_naive_mase", r.baselines().get("seasonal-naive").mase());
-        ForecasterFiles.save(out, r.forecaster(), saved, series.source());
+        ForecasterFiles.save(out, r.forecaster(), saved, series.source(),
+                PredictionIntervals.fromResiduals(r.training().residuals(), config.interval()));
         if (plot != null) {
             SvgPlot.write(plot, r);
         }

@@ -1,5 +1,6 @@
 package dev.ballast.cli;
 
+import dev.ballast.inference.ForecastModel;
 import dev.ballast.inference.InferenceModel;
 import dev.ballast.inference.InferenceServer;
 import dev.ballast.inference.ServerLimits;
@@ -14,12 +15,15 @@ import picocli.CommandLine.Option;
 
 /** {@code ballast serve}: HTTP/JSON generation and scoring until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve a model over HTTP with JSON: POST /v1/generate, POST /v1/score, GET /v1/model, GET /health.",
+        description = {"Serve a model over HTTP with JSON: POST /v1/generate, POST /v1/score, GET /v1/model, GET /health;",
+                "for a forecaster (directory with forecaster.json, or its exported .onnx) POST /v1/forecast instead.",
                 "--model is a run or checkpoint directory (Ballast's engine) or an exported .onnx file (ONNX Runtime).",
                 "Binds to loopback unless --host says otherwise. Stop with Ctrl-C."},
         footer = {"", "Examples:", "  ballast serve --model shakespeare.onnx --port 8080",
                 "  curl -s localhost:8080/v1/generate -d '{\"prompt\": \"ROMEO:\", \"max_tokens\": 100, \"seed\": 1}'",
-                "  curl -s localhost:8080/v1/score -d '{\"text\": \"To be, or not to be\"}'"})
+                "  curl -s localhost:8080/v1/score -d '{\"text\": \"To be, or not to be\"}'",
+                "  ballast serve --model runs/forecast    (a forecaster: POST /v1/forecast)",
+                "  curl -s localhost:8080/v1/forecast -d '{\"history\": [112, 118, 132, ...], \"horizon\": 12}'"})
 final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -55,6 +59,9 @@ final class ServeCommand implements Callable<Integer> {
             throw new ConfigException("--port must be in [0, 65535], got " + port);
         }
         ServerLimits limits = new ServerLimits(maxBody, maxInputTokens, maxNewTokens, serverThreads);
+        if (ForecastModel.isForecaster(model)) {
+            return serveForecaster(limits);
+        }
         try (InferenceModel m = InferenceModel.open(model, threads)) {
             InferenceServer server;
             try {
@@ -69,6 +76,31 @@ final class ServeCommand implements Callable<Integer> {
             }, "ballast-serve-stop"));
             PrintWriter out = spec.commandLine().getOut();
             out.printf("serving %s (%s) on http://%s:%d%n", m.info().source(), m.info().backend(),
+                    server.address().getHostString(), server.port());
+            out.flush();
+            stopped.await();
+        }
+        return 0;
+    }
+
+    private int serveForecaster(ServerLimits limits) throws Exception {
+        if (threads < 0) {
+            throw new ConfigException("--threads must be at least 0, got " + threads);
+        }
+        try (ForecastModel m = ForecastModel.open(model, threads)) {
+            InferenceServer server;
+            try {
+                server = InferenceServer.start(m, host, port, limits);
+            } catch (java.net.BindException e) {
+                throw new ConfigException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.stop(2);
+                stopped.countDown();
+            }, "ballast-serve-stop"));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("serving forecaster %s (%s) on http://%s:%d%n", m.source(), m.backend(),
                     server.address().getHostString(), server.port());
             out.flush();
             stopped.await();

@@ -198,7 +198,7 @@ public final class OnnxExporter {
         return out;
     }
 
-    private static OnnxMl.ValueInfoProto valueInfo(String name, OnnxMl.TensorProto.DataType type, Object... dims) {
+    static OnnxMl.ValueInfoProto valueInfo(String name, OnnxMl.TensorProto.DataType type, Object... dims) {
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
         for (Object d : dims) {
             OnnxMl.TensorShapeProto.Dimension.Builder dim = OnnxMl.TensorShapeProto.Dimension.newBuilder();
@@ -215,7 +215,7 @@ public final class OnnxExporter {
                 .build();
     }
 
-    private static ObjectNode exportBlock() {
+    static ObjectNode exportBlock() {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("ballast_version", Provenance.currentVersion());
         n.put("exported", Instant.now().toString());

@@ -51,31 +51,13 @@ public final class OnnxRunner implements AutoCloseable {
      *                             not exported by Ballast
      */
     public static OnnxRunner open(Path file, int threads) {
-        if (!Files.isRegularFile(file)) {
-            throw new CheckpointException("missing file " + file);
-        }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new CheckpointException("cannot read " + file + ": " + e.getMessage());
-        }
-        return open(bytes, file.toString(), threads);
+        return open(readBytes(file), file.toString(), threads);
     }
 
     /** Opens an exported model from its bytes; {@code source} names it in error messages. */
     public static OnnxRunner open(byte[] bytes, String source, int threads) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession session;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            if (threads > 0) {
-                options.setIntraOpNumThreads(threads);
-            }
-            session = env.createSession(bytes, options);
-        } catch (OrtException e) {
-            throw new CheckpointException(source + " is not a readable ONNX model (truncated or another format?): "
-                    + firstLine(e.getMessage()));
-        }
+        OrtSession session = createSession(env, bytes, source, threads);
         try {
             OnnxMetadata.Contents contents = OnnxMetadata.read(session.getMetadata().getCustomMetadata(), source);
             return new OnnxRunner(env, session, contents, source);
@@ -89,6 +71,31 @@ public final class OnnxRunner implements AutoCloseable {
                 throw ce;
             }
             throw new CheckpointException(source + ": cannot read the model metadata: " + firstLine(e.getMessage()));
+        }
+    }
+
+    /** An ONNX Runtime session on {@code bytes}; a file ONNX Runtime cannot read is a one-line {@link CheckpointException}. */
+    static OrtSession createSession(OrtEnvironment env, byte[] bytes, String source, int threads) {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            if (threads > 0) {
+                options.setIntraOpNumThreads(threads);
+            }
+            return env.createSession(bytes, options);
+        } catch (OrtException e) {
+            throw new CheckpointException(source + " is not a readable ONNX model (truncated or another format?): "
+                    + firstLine(e.getMessage()));
+        }
+    }
+
+    /** The bytes of {@code file}; missing or unreadable is a one-line {@link CheckpointException}. */
+    static byte[] readBytes(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new CheckpointException("missing file " + file);
+        }
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read " + file + ": " + e.getMessage());
         }
     }
 
@@ -138,7 +145,7 @@ public final class OnnxRunner implements AutoCloseable {
         }
     }
 
-    private static void copy(OrtSession.Result result, String name, float[] into, int n) {
+    static void copy(OrtSession.Result result, String name, float[] into, int n) {
         OnnxValue value = result.get(name).orElseThrow(() -> new IllegalStateException("the model has no output " + name));
         FloatBuffer fb = ((OnnxTensor) value).getFloatBuffer();
         if (fb.remaining() != n) {

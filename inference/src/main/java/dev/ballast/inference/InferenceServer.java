@@ -33,7 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *                         {"text": piece} then the same final object with "done": true
  *   POST /v1/score      {"text": "...", "per_token": false} → tokens, total_log_prob, mean_loss, perplexity,
  *                       bits_per_token (and per_token)
+ *   POST /v1/forecast   {"history": [...], "horizon": 12} → {"forecast", "lower", "upper", "level"} (see {@link ForecastEndpoint})
  * </pre>
+ * A server runs either a language model (generate, score) or a {@link ForecastModel} (forecast); the other
+ * kind's endpoints answer 404 with a JSON error saying which kind is served.
  * Every request is validated against {@link ServerLimits}; a bad one gets a 4xx with
  * {@code {"error": "one line"}} and the server carries on. Requests run on a fixed pool of threads and
  * share the model, which is thread-safe.
@@ -47,15 +50,18 @@ public final class InferenceServer implements AutoCloseable {
     private static final int MAX_STOP_STRINGS = 8;
     private static final int MAX_STOP_LENGTH = 64;
 
-    private final InferenceModel model;
+    private final InferenceModel model;        // null when serving a forecaster
+    private final ForecastModel forecaster;    // null when serving a language model
     private final ServerLimits limits;
     private final HttpServer server;
     private final ExecutorService pool;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicInteger seedCounter = new AtomicInteger();
 
-    private InferenceServer(InferenceModel model, ServerLimits limits, HttpServer server, ExecutorService pool) {
+    private InferenceServer(InferenceModel model, ForecastModel forecaster, ServerLimits limits, HttpServer server,
+                            ExecutorService pool) {
         this.model = model;
+        this.forecaster = forecaster;
         this.limits = limits;
         this.server = server;
         this.pool = pool;
@@ -63,13 +69,23 @@ public final class InferenceServer implements AutoCloseable {
 
     /** Binds {@code host:port} (port 0 = any free port) and starts serving. */
     public static InferenceServer start(InferenceModel model, String host, int port, ServerLimits limits) throws IOException {
+        return start(model, null, host, port, limits);
+    }
+
+    /** Binds {@code host:port} (port 0 = any free port) and serves {@code POST /v1/forecast} for a forecaster. */
+    public static InferenceServer start(ForecastModel forecaster, String host, int port, ServerLimits limits) throws IOException {
+        return start(null, forecaster, host, port, limits);
+    }
+
+    private static InferenceServer start(InferenceModel model, ForecastModel forecaster, String host, int port,
+                                         ServerLimits limits) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
         ExecutorService pool = Executors.newFixedThreadPool(limits.threads(), r -> {
             Thread t = new Thread(r, "ballast-serve");
             t.setDaemon(true);
             return t;
         });
-        InferenceServer s = new InferenceServer(model, limits, server, pool);
+        InferenceServer s = new InferenceServer(model, forecaster, limits, server, pool);
         server.createContext("/", s::handle);
         server.setExecutor(pool);
         server.start();
@@ -118,21 +134,38 @@ public final class InferenceServer implements AutoCloseable {
             }
             case "/v1/model" -> {
                 requireMethod(method, "GET");
-                send(ex, 200, model.info().toJson());
+                send(ex, 200, model != null ? model.info().toJson() : forecaster.info());
             }
             case "/v1/generate" -> {
                 requireMethod(method, "POST");
+                requireLanguageModel(path);
                 generate(ex, RequestBody.parse(readBody(ex), GENERATE_FIELDS));
             }
             case "/v1/score" -> {
                 requireMethod(method, "POST");
+                requireLanguageModel(path);
                 RequestBody body = RequestBody.parse(readBody(ex), SCORE_FIELDS);
                 String text = body.requiredString("text");
                 checkTokens("text", text);
                 send(ex, 200, Scorer.score(model, text).toJson(body.bool("per_token", false)));
             }
-            default -> throw new RequestException(404, "no endpoint " + truncate(path)
-                    + " (endpoints: GET /health, GET /v1/model, POST /v1/generate, POST /v1/score)");
+            case "/v1/forecast" -> {
+                requireMethod(method, "POST");
+                if (forecaster == null) {
+                    throw new RequestException(404, "this server serves a language model, not a forecaster: "
+                            + "use POST /v1/generate or POST /v1/score");
+                }
+                send(ex, 200, ForecastEndpoint.handle(forecaster, RequestBody.parse(readBody(ex), ForecastEndpoint.FIELDS), limits));
+            }
+            default -> throw new RequestException(404, "no endpoint " + truncate(path) + " (endpoints: GET /health, GET /v1/model, "
+                    + (model != null ? "POST /v1/generate, POST /v1/score)" : "POST /v1/forecast)"));
+        }
+    }
+
+    private void requireLanguageModel(String path) {
+        if (model == null) {
+            throw new RequestException(404, "this server serves a forecaster, not a language model: " + path
+                    + " is not available; use POST /v1/forecast");
         }
     }
 

@@ -127,6 +127,48 @@ final class RequestBody {
         return out;
     }
 
+    /** The field's array of finite numbers (empty when absent), at most {@code maxItems} of them. */
+    double[] numbers(String field, int maxItems) {
+        return numbers(field, root.get(field), maxItems);
+    }
+
+    static double[] numbers(String field, JsonNode n, int maxItems) {
+        if (n == null || n.isNull()) {
+            return new double[0];
+        }
+        if (!n.isArray()) {
+            throw new RequestException(400, "field '" + field + "' must be an array of numbers");
+        }
+        if (n.size() > maxItems) {
+            throw new RequestException(400, "field '" + field + "' has " + n.size() + " items, at most " + maxItems + " allowed");
+        }
+        double[] out = new double[n.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode e = n.get(i);
+            if (!e.isNumber() || !Double.isFinite(e.doubleValue())) {
+                throw new RequestException(400, "field '" + field + "' must hold finite numbers; item " + i + " is not one");
+            }
+            out[i] = e.doubleValue();
+        }
+        return out;
+    }
+
+    /** The field's JSON object, or null when absent. */
+    JsonNode object(String field) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw new RequestException(400, "field '" + field + "' must be a JSON object");
+        }
+        return n;
+    }
+
+    boolean has(String field) {
+        return root.has(field);
+    }
+
     private static String truncate(String s) {
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }

@@ -20,6 +20,17 @@ import java.util.List;
 public record Forecaster(ForecastConfig config, SeriesEncoding encoding, ForecastNetwork network,
                          List<String> covariateNames) {
 
+    /**
+     * The network a forecast runs through: Ballast's {@link ForecastNetwork} or any back-end computing the
+     * same function (an exported ONNX file). Windows start from a zero state.
+     */
+    @FunctionalInterface
+    public interface Network {
+        // x: (T, B, F) -> (T*B, O) when every step is read, else (B, O) from the last step
+        /** Runs one batch of windows and returns the head's rows as {@link ForecastNetwork#forward} does. */
+        float[] forward(float[] x, int steps, int batch);
+    }
+
     /** A fresh, uninitialized model for the given encoding. */
     public static Forecaster create(ForecastConfig c, SeriesEncoding encoding, List<String> covariateNames) {
         boolean recursive = c.strategy() == Strategy.RECURSIVE;
@@ -52,6 +63,14 @@ public record Forecaster(ForecastConfig config, SeriesEncoding encoding, Forecas
      * @return [origin][step] in the series' units
      */
     public double[][] forecast(double[] y, double[][] covariates, int[] origins, int steps) {
+        return forecast(y, covariates, origins, steps, network::forward);
+    }
+
+    /**
+     * As {@link #forecast(double[], double[][], int[], int)}, but running the windows through {@code net},
+     * which must compute this forecaster's network (same shape and weights) on another back-end.
+     */
+    public double[][] forecast(double[] y, double[][] covariates, int[] origins, int steps, Network net) {
         int batch = origins.length;
         int look = config.lookback();
         int f = encoding.features();
@@ -74,7 +93,7 @@ public record Forecaster(ForecastConfig config, SeriesEncoding encoding, Forecas
                     encoding.row(pos, v, covariates, x, (t * batch + b) * f);
                 }
             }
-            float[] out = network.forward(x, look, batch);
+            float[] out = net.forward(x, look, batch);
             for (int b = 0; b < batch; b++) {
                 if (chunk == 1) {
                     pred[b][j] = out[(look - 1) * batch + b];

@@ -44,11 +44,32 @@ public final class ForecasterFiles {
     }
 
     public static void save(Path dir, Forecaster f, Map<String, Double> metrics, String source) {
+        save(dir, f, metrics, source, null);
+    }
+
+    /**
+     * As {@link #save(Path, Forecaster, Map, String)}, also recording the calibrated prediction intervals
+     * (key {@code intervals}: {@code level} and {@code half_widths} for h = 1..K) so that a loaded model
+     * can give intervals with its forecasts; {@code intervals} may be null.
+     */
+    public static void save(Path dir, Forecaster f, Map<String, Double> metrics, String source,
+                            PredictionIntervals intervals) {
         Map<String, TensorData> tensors = new LinkedHashMap<>();
         for (Parameter p : f.network().parameters()) {
             tensors.put(p.name(), new TensorData(p.shape(), p.value().clone()));
         }
         SafeTensors.write(dir.resolve(WEIGHTS), tensors, Map.of("format", FORMAT, "format_version", "" + VERSION));
+        ObjectNode root = describe(f, metrics, source, intervals);
+        try {
+            AtomicFiles.writeString(dir.resolve(METADATA), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+        } catch (IOException ex) {
+            throw new ForecastException("cannot write " + dir.resolve(METADATA) + ": " + ex.getMessage());
+        }
+    }
+
+    /** The {@code forecaster.json} document {@link #save} writes for {@code f}. */
+    public static ObjectNode describe(Forecaster f, Map<String, Double> metrics, String source,
+                                      PredictionIntervals intervals) {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         root.put("format_version", VERSION);
@@ -68,6 +89,14 @@ public final class ForecasterFiles {
         f.covariateNames().forEach(names::add);
         ObjectNode m = root.putObject("metrics");
         metrics.forEach(m::put);
+        if (intervals != null) {
+            ObjectNode iv = root.putObject("intervals");
+            iv.put("level", f.config().interval());
+            ArrayNode widths = iv.putArray("half_widths");
+            for (double w : intervals.halfWidths()) {
+                widths.add(w);
+            }
+        }
         ObjectNode prov = root.putObject("provenance");
         prov.put("source", source);
         prov.put("created", Instant.now().toString());
@@ -76,23 +105,44 @@ public final class ForecasterFiles {
         prov.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         prov.put("arch", System.getProperty("os.arch"));
         prov.put("cpus", Runtime.getRuntime().availableProcessors());
-        try {
-            AtomicFiles.writeString(dir.resolve(METADATA), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
-        } catch (IOException ex) {
-            throw new ForecastException("cannot write " + dir.resolve(METADATA) + ": " + ex.getMessage());
-        }
+        return root;
     }
 
     public static Forecaster load(Path dir) {
         Path meta = dir.resolve(METADATA);
-        JsonNode root;
+        Forecaster f = fromJson(readJson(dir), meta.toString());
+        SafeTensorsFile weights = SafeTensors.read(dir.resolve(WEIGHTS));
+        for (Parameter p : f.network().parameters()) {
+            TensorData t = weights.tensors().get(p.name());
+            if (t == null || t.size() != p.size()) {
+                throw new ForecastException(dir.resolve(WEIGHTS) + ": tensor " + p.name() + " is "
+                        + (t == null ? "missing" : "of size " + t.size() + ", expected " + p.size()));
+            }
+            System.arraycopy(t.data(), 0, p.value(), 0, p.size());
+        }
+        return f;
+    }
+
+    /** The {@code forecaster.json} document of a saved forecaster, as written. */
+    public static JsonNode readJson(Path dir) {
+        Path meta = dir.resolve(METADATA);
         try {
-            root = JSON.readTree(Files.readString(meta));
+            return JSON.readTree(Files.readString(meta));
         } catch (IOException ex) {
             throw new ForecastException("cannot read " + meta + ": " + ex.getMessage());
         }
+    }
+
+    /**
+     * The forecaster a {@code forecaster.json} document describes (config, encoding, covariates), with
+     * uninitialized weights: {@link #load} fills them from the safetensors file, an ONNX back-end brings
+     * its own.
+     *
+     * @param source names the document in error messages
+     */
+    public static Forecaster fromJson(JsonNode root, String source) {
         if (!FORMAT.equals(root.path("format").asText()) || root.path("format_version").asInt() != VERSION) {
-            throw new ForecastException(meta + " is not a " + FORMAT + " version " + VERSION + " file (format '"
+            throw new ForecastException(source + " is not a " + FORMAT + " version " + VERSION + " file (format '"
                     + root.path("format").asText() + "', version " + root.path("format_version").asText() + ")");
         }
         JsonNode c = root.path("config");
@@ -114,17 +164,27 @@ public final class ForecasterFiles {
                 e.path("phase_features").asBoolean());
         List<String> names = new ArrayList<>();
         root.path("covariates").forEach(n -> names.add(n.asText()));
-        Forecaster f = Forecaster.create(config, encoding, names);
-        SafeTensorsFile weights = SafeTensors.read(dir.resolve(WEIGHTS));
-        for (Parameter p : f.network().parameters()) {
-            TensorData t = weights.tensors().get(p.name());
-            if (t == null || t.size() != p.size()) {
-                throw new ForecastException(dir.resolve(WEIGHTS) + ": tensor " + p.name() + " is "
-                        + (t == null ? "missing" : "of size " + t.size() + ", expected " + p.size()));
-            }
-            System.arraycopy(t.data(), 0, p.value(), 0, p.size());
+        return Forecaster.create(config, encoding, names);
+    }
+
+    /** The prediction intervals a {@code forecaster.json} document records, or null when it has none. */
+    public static PredictionIntervals intervals(JsonNode root, String source) {
+        JsonNode widths = root.path("intervals").path("half_widths");
+        if (!widths.isArray() || widths.isEmpty()) {
+            return null;
         }
-        return f;
+        double[] w = new double[widths.size()];
+        for (int i = 0; i < w.length; i++) {
+            if (!widths.get(i).isNumber()) {
+                throw new ForecastException(source + ": intervals.half_widths must hold numbers");
+            }
+            w[i] = widths.get(i).asDouble();
+        }
+        try {
+            return PredictionIntervals.of(w);
+        } catch (IllegalArgumentException ex) {
+            throw new ForecastException(source + ": " + ex.getMessage());
+        }
     }
 
     static Map<String, Object> configMap(ForecastConfig c) {

@@ -47,6 +47,19 @@ public final class PredictionIntervals {
         return new PredictionIntervals(widths);
     }
 
+    /** Intervals with known half-widths for h = 1..K (as saved with a forecaster); K &gt;= 1, each finite and &gt;= 0. */
+    public static PredictionIntervals of(double[] halfWidths) {
+        if (halfWidths.length == 0) {
+            throw new IllegalArgumentException("prediction intervals need at least one half-width");
+        }
+        for (double w : halfWidths) {
+            if (!(w >= 0) || !Double.isFinite(w)) {
+                throw new IllegalArgumentException("prediction interval half-widths must be finite and >= 0, got " + w);
+            }
+        }
+        return new PredictionIntervals(halfWidths.clone());
+    }
+
     /** The half-width at horizon h (1-based). */
     public double halfWidth(int h) {
         return halfWidths[Math.min(h, halfWidths.length) - 1];
