@@ -29,7 +29,7 @@ import java.util.Map;
  * <tr><td>{@value #PROVENANCE}</td><td>JSON: the model's provenance plus an {@code export} block (Ballast
  *     version, time, JDK, OS, opset, IR version)</td></tr>
  * <tr><td>{@value #METRICS}</td><td>JSON metrics of the checkpoint (step, val_loss, ...)</td></tr>
- * <tr><td>{@value #STABILITY}</td><td>JSON stability summary, only when model.json has one</td></tr>
+ * <tr><td>{@value #STABILITY}</td><td>JSON stability summary (model.json's metrics.stability), when the model has one</td></tr>
  * <tr><td>{@value #SIGNATURE}</td><td>JSON: the names, types and shapes of the graph inputs and outputs</td></tr>
  * </table>
  */
@@ -73,8 +73,10 @@ public final class OnnxMetadata {
         provenance.set("export", export);
         m.put(PROVENANCE, compact(provenance));
         m.put(METRICS, compact(modelJson.path("metrics")));
-        if (modelJson.has("stability")) {
-            m.put(STABILITY, compact(modelJson.get("stability")));
+        // The trainer keeps the stability summary with the checkpoint's metrics.
+        JsonNode stability = modelJson.path("metrics").path("stability");
+        if (stability.isObject()) {
+            m.put(STABILITY, compact(stability));
         }
         m.put(SIGNATURE, compact(signature));
         return m;

@@ -87,6 +87,20 @@ class OnnxExporterTest {
     }
 
     @Test
+    void stabilitySummaryTravelsIntoTheMetadata() {
+        TrainedModel tiny = TinyModels.create(CellType.LSTM, 1, 3L);
+        com.fasterxml.jackson.databind.node.ObjectNode metrics = tiny.metrics().deepCopy();
+        metrics.putObject("stability").put("clipped_fraction", 0.25).put("rollbacks", 1);
+        TrainedModel model = new TrainedModel(tiny.network(), tiny.tokenizer(), tiny.training(), tiny.provenance(), metrics);
+        Map<String, String> meta = OnnxExporter.export(model).getMetadataPropsList().stream()
+                .collect(Collectors.toMap(OnnxMl.StringStringEntryProto::getKey, OnnxMl.StringStringEntryProto::getValue));
+        assertTrue(meta.get(OnnxMetadata.STABILITY).contains("\"clipped_fraction\":0.25"), meta.get(OnnxMetadata.STABILITY));
+        Map<String, String> without = OnnxExporter.export(tiny).getMetadataPropsList().stream()
+                .collect(Collectors.toMap(OnnxMl.StringStringEntryProto::getKey, OnnxMl.StringStringEntryProto::getValue));
+        assertFalse(without.containsKey(OnnxMetadata.STABILITY));
+    }
+
+    @Test
     void truncatedFileGivesOneLineError() throws IOException {
         Path file = tmp.resolve("m.onnx");
         OnnxExporter.write(OnnxExporter.export(TinyModels.create(CellType.LSTM, 1, 1L)), file);
