@@ -1,5 +1,6 @@
 package dev.ballast.cli;
 
+import static dev.ballast.cli.CliRun.ballast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,16 +23,6 @@ class CliTest {
     static Path corpus;
     static Path run;
 
-    record Outcome(int code, String out, String err) {
-    }
-
-    static Outcome ballast(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Outcome(code, out.toString(), err.toString());
-    }
-
     @BeforeAll
     static void trainSmallModel() throws IOException {
         corpus = tmp.resolve("corpus.txt");
@@ -43,7 +32,7 @@ class CliTest {
         }
         Files.writeString(corpus, sb, StandardCharsets.UTF_8);
         run = tmp.resolve("run");
-        Outcome o = ballast("train", "--corpus", corpus.toString(), "--layers", "1", "--hidden", "16", "--embed", "8",
+        CliRun o = ballast("train", "--corpus", corpus.toString(), "--layers", "1", "--hidden", "16", "--embed", "8",
                 "--seq", "16", "--batch", "4", "--steps", "30", "--eval-every", "10", "--sample-length", "20",
                 "--threads", "1", "--out", run.toString(), "--json");
         assertEquals(0, o.code(), o.err());
@@ -57,7 +46,7 @@ class CliTest {
 
     @Test
     void evalPrintsLossPerplexityAndBits() throws IOException {
-        Outcome o = ballast("eval", "--model", run.toString(), "--json");
+        CliRun o = ballast("eval", "--model", run.toString(), "--json");
         assertEquals(0, o.code(), o.err());
         JsonNode json = new ObjectMapper().readTree(o.out());
         double loss = json.get("loss").asDouble();
@@ -68,8 +57,8 @@ class CliTest {
 
     @Test
     void generateIsReproducibleWithASeed() throws IOException {
-        Outcome a = ballast("generate", "--model", run.toString(), "--prime", "To be", "--length", "40", "--seed", "5", "--json");
-        Outcome b = ballast("generate", "--model", run.toString(), "--prime", "To be", "--length", "40", "--seed", "5", "--json");
+        CliRun a = ballast("generate", "--model", run.toString(), "--prime", "To be", "--length", "40", "--seed", "5", "--json");
+        CliRun b = ballast("generate", "--model", run.toString(), "--prime", "To be", "--length", "40", "--seed", "5", "--json");
         assertEquals(0, a.code(), a.err());
         String text = new ObjectMapper().readTree(a.out()).get("text").asText();
         assertEquals(40, text.codePointCount(0, text.length()));
@@ -78,7 +67,7 @@ class CliTest {
 
     @Test
     void generateAcceptsUnknownCharactersInThePrime() {
-        Outcome o = ballast("generate", "--model", run.toString(), "--prime", "Жизнь", "--length", "10", "--seed", "1");
+        CliRun o = ballast("generate", "--model", run.toString(), "--prime", "Жизнь", "--length", "10", "--seed", "1");
         assertEquals(0, o.code(), o.err());
     }
 
@@ -143,7 +132,7 @@ class CliTest {
     @Test
     void clipValueAloneSelectsValueClipping() throws IOException {
         Path out = tmp.resolve("clip-value");
-        Outcome o = ballast("train", "--corpus", corpus.toString(), "--layers", "1", "--hidden", "8", "--embed", "4",
+        CliRun o = ballast("train", "--corpus", corpus.toString(), "--layers", "1", "--hidden", "8", "--embed", "4",
                 "--seq", "8", "--batch", "2", "--steps", "2", "--eval-every", "0", "--sample-length", "0",
                 "--clip-value", "0.25", "--out", out.toString(), "--json");
         assertEquals(0, o.code(), o.err());
@@ -154,18 +143,18 @@ class CliTest {
 
     @Test
     void helpDescribesEveryCommand() {
-        Outcome o = ballast("--help");
+        CliRun o = ballast("--help");
         assertEquals(0, o.code());
         for (String c : new String[] {"train", "eval", "generate"}) {
             assertTrue(o.out().contains(c), o.out());
-            Outcome sub = ballast(c, "--help");
+            CliRun sub = ballast(c, "--help");
             assertEquals(0, sub.code());
             assertTrue(sub.out().contains("--json"), sub.out());
         }
         assertTrue(ballast("train", "--help").out().contains("default: 256"), "defaults come from TrainingConfig");
     }
 
-    private static void assertBadInput(Outcome o, String expected) {
+    private static void assertBadInput(CliRun o, String expected) {
         assertEquals(BallastCommand.EXIT_BAD_INPUT, o.code(), o.err());
         String err = o.err().strip();
         assertTrue(err.contains(expected), "expected '" + expected + "' in: " + err);

@@ -1,12 +1,11 @@
 package dev.ballast.cli;
 
+import static dev.ballast.cli.CliRun.ballast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,16 +16,6 @@ class ForecastCommandTest {
 
     @TempDir
     Path tmp;
-
-    record Outcome(int code, String out, String err) {
-    }
-
-    static Outcome ballast(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Outcome(code, out.toString(), err.toString());
-    }
 
     private Path csv() throws Exception {
         StringBuilder sb = new StringBuilder("\"Month\",\"Sales\"\n");
@@ -43,7 +32,7 @@ class ForecastCommandTest {
     void jsonCarriesMetricsBaselinesAndForecastWithIntervals() throws Exception {
         Path model = tmp.resolve("model");
         Path plot = tmp.resolve("plot.svg");
-        Outcome o = ballast("forecast", "--data", csv().toString(), "--column", "Sales", "--time-column", "Month",
+        CliRun o = ballast("forecast", "--data", csv().toString(), "--column", "Sales", "--time-column", "Month",
                 "--horizon", "6", "--season", "12", "--lookback", "12", "--hidden", "8", "--steps", "40",
                 "--future", "3", "--out", model.toString(), "--plot", plot.toString(), "--json");
         assertEquals(0, o.code(), o.err());
@@ -67,7 +56,7 @@ class ForecastCommandTest {
 
     @Test
     void noArgumentsForecastsTheEmbeddedSeries() {
-        Outcome o = ballast("forecast", "--steps", "20", "--hidden", "8", "--out", tmp.resolve("m").toString());
+        CliRun o = ballast("forecast", "--steps", "20", "--hidden", "8", "--out", tmp.resolve("m").toString());
         assertEquals(0, o.code(), o.err());
         assertTrue(o.out().contains("seasonal-naive") && o.out().contains("MASE ratio to seasonal naive"), o.out());
         assertTrue(o.out().contains("2023-12-01"), o.out());
@@ -77,19 +66,19 @@ class ForecastCommandTest {
     void badInputsAreOneLineErrorsWithExitCode2() throws Exception {
         Path bad = tmp.resolve("bad.csv");
         Files.writeString(bad, "t,v\n2020-01,1\n2020-02,x\n");
-        Outcome o = ballast("forecast", "--data", bad.toString(), "--column", "v", "--out", tmp.resolve("m").toString());
+        CliRun o = ballast("forecast", "--data", bad.toString(), "--column", "v", "--out", tmp.resolve("m").toString());
         assertEquals(2, o.code());
         assertEquals("ballast forecast: bad.csv: row 3, column 'v': cannot parse 'x' as a number", o.err().trim());
 
-        Outcome missing = ballast("forecast", "--data", csv().toString());
+        CliRun missing = ballast("forecast", "--data", csv().toString());
         assertEquals(2, missing.code());
         assertEquals("ballast forecast: --data needs --column to name the value column", missing.err().trim());
 
-        Outcome loss = ballast("forecast", "--loss", "l3", "--out", tmp.resolve("m").toString());
+        CliRun loss = ballast("forecast", "--loss", "l3", "--out", tmp.resolve("m").toString());
         assertEquals(2, loss.code());
         assertEquals("ballast forecast: --loss must be mse, mae or huber, got 'l3'", loss.err().trim());
 
-        Outcome tooShort = ballast("forecast", "--data", csv().toString(), "--column", "Sales", "--horizon", "60",
+        CliRun tooShort = ballast("forecast", "--data", csv().toString(), "--column", "Sales", "--horizon", "60",
                 "--out", tmp.resolve("m").toString());
         assertEquals(2, tooShort.code());
         assertTrue(tooShort.err().startsWith("ballast forecast: the series has 96 points: holding out --horizon 60"),

@@ -1,13 +1,12 @@
 package dev.ballast.cli;
 
+import static dev.ballast.cli.CliRun.ballast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.export.ForecastOnnxRunner;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,27 +18,17 @@ class ForecastExportCliTest {
     @TempDir
     Path tmp;
 
-    record Outcome(int code, String out, String err) {
-    }
-
-    static Outcome ballast(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Outcome(code, out.toString(), err.toString());
-    }
-
     @Test
     void exportDetectsAForecasterDirectoryAndVerifiesIt() throws Exception {
         Path dir = tmp.resolve("forecast");
-        Outcome f = ballast("forecast", "--steps", "40", "--hidden", "8", "--layers", "2", "--horizon", "6",
+        CliRun f = ballast("forecast", "--steps", "40", "--hidden", "8", "--layers", "2", "--horizon", "6",
                 "--out", dir.toString(), "--json");
         assertEquals(0, f.code(), f.err());
         JsonNode saved = new ObjectMapper().readTree(Files.readString(dir.resolve("forecaster.json")));
         assertEquals(6, saved.path("intervals").path("half_widths").size(), "forecast saves its intervals");
 
         Path onnx = tmp.resolve("forecaster.onnx");
-        Outcome e = ballast("export", "--model", dir.toString(), "--out", onnx.toString(), "--verify", "--json");
+        CliRun e = ballast("export", "--model", dir.toString(), "--out", onnx.toString(), "--verify", "--json");
         assertEquals(0, e.code(), e.err());
         JsonNode json = new ObjectMapper().readTree(e.out());
         assertEquals("forecaster", json.get("kind").asText());
@@ -47,7 +36,7 @@ class ForecastExportCliTest {
         assertTrue(json.get("verify").get("max_abs_diff").asDouble() <= 1e-4, e.out());
         assertTrue(ForecastOnnxRunner.isForecaster(onnx));
 
-        Outcome text = ballast("export", "--model", dir.toString(), "--out", onnx.toString(), "--verify");
+        CliRun text = ballast("export", "--model", dir.toString(), "--out", onnx.toString(), "--verify");
         assertTrue(text.out().contains("max |scaled prediction difference|") && text.out().contains(": ok"), text.out());
     }
 
@@ -56,7 +45,7 @@ class ForecastExportCliTest {
         Path dir = tmp.resolve("broken");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("forecaster.json"), "{\"format\": \"something-else\"}");
-        Outcome e = ballast("export", "--model", dir.toString(), "--out", tmp.resolve("x.onnx").toString());
+        CliRun e = ballast("export", "--model", dir.toString(), "--out", tmp.resolve("x.onnx").toString());
         assertEquals(BallastCommand.EXIT_BAD_INPUT, e.code(), e.err());
         assertTrue(e.err().contains("not a ballast-forecaster") && e.err().strip().lines().count() == 1, e.err());
     }

@@ -1,13 +1,12 @@
 package dev.ballast.cli;
 
+import static dev.ballast.cli.CliRun.ballast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,27 +23,17 @@ class OnnxCliTest {
     static Path run;
     static Path onnx;
 
-    record Outcome(int code, String out, String err) {
-    }
-
-    static Outcome ballast(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Outcome(code, out.toString(), err.toString());
-    }
-
     @BeforeAll
     static void trainAndExport() throws IOException {
         Path corpus = tmp.resolve("corpus.txt");
         Files.writeString(corpus, "To be, or not to be, that is the question.\n".repeat(40), StandardCharsets.UTF_8);
         run = tmp.resolve("run");
-        Outcome t = ballast("train", "--corpus", corpus.toString(), "--cell", "lstm", "--layers", "2", "--hidden", "16",
+        CliRun t = ballast("train", "--corpus", corpus.toString(), "--cell", "lstm", "--layers", "2", "--hidden", "16",
                 "--embed", "8", "--seq", "16", "--batch", "4", "--steps", "20", "--eval-every", "10", "--sample-length", "10",
                 "--threads", "1", "--out", run.toString(), "--json");
         assertEquals(0, t.code(), t.err());
         onnx = tmp.resolve("model.onnx");
-        Outcome e = ballast("export", "--model", run.toString(), "--out", onnx.toString(), "--verify", "--json");
+        CliRun e = ballast("export", "--model", run.toString(), "--out", onnx.toString(), "--verify", "--json");
         assertEquals(0, e.code(), e.err());
         JsonNode json = new ObjectMapper().readTree(e.out());
         assertTrue(json.get("verify").get("passed").asBoolean(), e.out());
@@ -66,8 +55,8 @@ class OnnxCliTest {
     void generateRunsAnExportedFileAlone() throws IOException {
         Path alone = Files.createDirectories(tmp.resolve("elsewhere")).resolve("copy.onnx");
         Files.copy(onnx, alone);
-        Outcome a = ballast("generate", "--model", alone.toString(), "--prime", "To be", "--length", "25", "--greedy", "--json");
-        Outcome b = ballast("generate", "--model", run.toString(), "--prime", "To be", "--length", "25", "--greedy", "--json");
+        CliRun a = ballast("generate", "--model", alone.toString(), "--prime", "To be", "--length", "25", "--greedy", "--json");
+        CliRun b = ballast("generate", "--model", run.toString(), "--prime", "To be", "--length", "25", "--greedy", "--json");
         assertEquals(0, a.code(), a.err());
         ObjectMapper m = new ObjectMapper();
         assertEquals(m.readTree(b.out()).get("text"), m.readTree(a.out()).get("text"));
@@ -82,7 +71,7 @@ class OnnxCliTest {
         Files.writeString(text, "hello");
         for (Path p : new Path[] {cut, text}) {
             for (String cmd : new String[] {"score", "generate"}) {
-                Outcome o = "score".equals(cmd) ? ballast(cmd, "--model", p.toString(), "--text", "to be")
+                CliRun o = "score".equals(cmd) ? ballast(cmd, "--model", p.toString(), "--text", "to be")
                         : ballast(cmd, "--model", p.toString(), "--length", "5");
                 assertEquals(2, o.code(), o.err());
                 assertEquals(1, o.err().strip().lines().count(), o.err());

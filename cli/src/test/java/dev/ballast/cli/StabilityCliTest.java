@@ -1,5 +1,6 @@
 package dev.ballast.cli;
 
+import static dev.ballast.cli.CliRun.ballast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.trainer.stability.StressSuite;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,23 +23,13 @@ class StabilityCliTest {
     static Path tmp;
     static Path corpus;
 
-    record Outcome(int code, String out, String err) {
-    }
-
-    static Outcome ballast(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Outcome(code, out.toString(), err.toString());
-    }
-
     @BeforeAll
     static void writeCorpus() throws IOException {
         corpus = tmp.resolve("corpus.txt");
         Files.writeString(corpus, "To be, or not to be, that is the question.\n".repeat(40), StandardCharsets.UTF_8);
     }
 
-    private static Outcome train(Path out, String... extra) {
+    private static CliRun train(Path out, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("train", "--corpus", corpus.toString(), "--layers", "1",
                 "--hidden", "16", "--embed", "8", "--seq", "16", "--batch", "4", "--steps", "20", "--eval-every", "0",
                 "--sample-length", "0", "--threads", "1", "--diagnose-every", "5", "--out", out.toString(), "--json"));
@@ -50,7 +39,7 @@ class StabilityCliTest {
 
     @Test
     void trainJsonCarriesTheStabilitySummary() throws IOException {
-        Outcome o = train(tmp.resolve("run"), "--clip", "agc", "--clip-ratio", "0.05");
+        CliRun o = train(tmp.resolve("run"), "--clip", "agc", "--clip-ratio", "0.05");
         assertEquals(0, o.code(), o.err());
         JsonNode s = new ObjectMapper().readTree(o.out()).get("stability");
         for (String key : new String[] {"clipped_fraction", "nonfinite_steps", "rollbacks", "max_grad_norm"}) {
@@ -64,7 +53,7 @@ class StabilityCliTest {
     void diagnoseExplainsARun() {
         Path run = tmp.resolve("diag");
         assertEquals(0, train(run, "--clip", "auto").code());
-        Outcome o = ballast("diagnose", run.toString());
+        CliRun o = ballast("diagnose", run.toString());
         assertEquals(0, o.code(), o.err());
         assertTrue(o.out().contains("20 updates"), o.out());
         assertTrue(o.out().contains("spectral norm of recurrent matrices"), o.out());
@@ -73,7 +62,7 @@ class StabilityCliTest {
 
     @Test
     void diagnoseOfADirectoryWithoutAReportIsOneLineError() {
-        Outcome o = ballast("diagnose", tmp.resolve("nothing").toString());
+        CliRun o = ballast("diagnose", tmp.resolve("nothing").toString());
         assertEquals(BallastCommand.EXIT_BAD_INPUT, o.code());
         assertTrue(o.err().contains("stability.json does not exist"), o.err());
         assertFalse(o.err().contains("\tat "), o.err());
@@ -81,7 +70,7 @@ class StabilityCliTest {
 
     @Test
     void badStabilityFlagsNameTheFlag() {
-        Outcome o = train(tmp.resolve("bad"), "--recovery", "maybe");
+        CliRun o = train(tmp.resolve("bad"), "--recovery", "maybe");
         assertEquals(BallastCommand.EXIT_BAD_INPUT, o.code());
         assertTrue(o.err().contains("--recovery must be on or off"), o.err());
         o = train(tmp.resolve("bad2"), "--clip", "agc", "--clip-ratio", "0");
