@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.ballast.tokenizer.UnknownPolicy;
+import dev.ballast.tokenizer.word.AnalyzerSpec;
 import dev.ballast.trainer.nn.CellType;
 import dev.ballast.trainer.optim.Clippers;
 import dev.ballast.trainer.optim.OptimizerSettings;
@@ -36,7 +37,9 @@ public record TrainingConfig(
         String clip, double clipNorm, double clipValue, double l2, double l1, boolean l2Biases,
         String lrSchedule,
         // bookkeeping
-        long seed, int threads, int evalEvery, int evalBatch, int sampleLength) {
+        long seed, int threads, int evalEvery, int evalBatch, int sampleLength,
+        // word level (level "char" ignores analyzer, minFreq, maxVocab)
+        String level, String analyzer, int minFreq, int maxVocab, boolean tieWeights) {
 
     /** Steps trained when neither --steps nor --epochs is given. */
     public static final long DEFAULT_STEPS = 500;
@@ -55,7 +58,13 @@ public record TrainingConfig(
                 .optimizer(optimizer).lr(lr).momentum(momentum).nesterov(nesterov).weightDecay(weightDecay)
                 .clip(clip).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1).l2Biases(l2Biases)
                 .lrSchedule(lrSchedule)
-                .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength);
+                .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength)
+                .level(level).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights);
+    }
+
+    /** Whether tokens are words (a Lucene analyzer) rather than characters. */
+    public boolean wordLevel() {
+        return "word".equals(level);
     }
 
     public CellType cellType() {
@@ -105,6 +114,11 @@ public record TrainingConfig(
         private int evalEvery = 100;
         private int evalBatch = 10;
         private int sampleLength = 200;
+        private String level = "char";
+        private String analyzer = "lm";
+        private int minFreq = 1;
+        private int maxVocab;
+        private boolean tieWeights;
 
         public Builder corpus(String v) { corpus = v; return this; }
         public Builder valid(String v) { valid = v; return this; }
@@ -137,6 +151,11 @@ public record TrainingConfig(
         public Builder evalEvery(int v) { evalEvery = v; return this; }
         public Builder evalBatch(int v) { evalBatch = v; return this; }
         public Builder sampleLength(int v) { sampleLength = v; return this; }
+        public Builder level(String v) { level = v; return this; }
+        public Builder analyzer(String v) { analyzer = v; return this; }
+        public Builder minFreq(int v) { minFreq = v; return this; }
+        public Builder maxVocab(int v) { maxVocab = v; return this; }
+        public Builder tieWeights(boolean v) { tieWeights = v; return this; }
 
         /** Validates every field; the first problem found is thrown as a {@link ConfigException}. */
         public TrainingConfig build() {
@@ -166,10 +185,23 @@ public record TrainingConfig(
             require(evalEvery >= 0, "--eval-every must be at least 0 (0 = only at the end), got " + evalEvery);
             positive("--eval-batch", evalBatch);
             require(sampleLength >= 0, "--sample-length must be at least 0, got " + sampleLength);
+            require("char".equals(level) || "word".equals(level), "--level must be char or word, got '" + level + "'");
+            if ("word".equals(level)) {
+                require(analyzer != null, "--analyzer must name a preset or a chain with --level word");
+                userInput(() -> AnalyzerSpec.parse(analyzer));
+                require(UnknownPolicy.parse(unknownPolicy) == UnknownPolicy.REPLACE,
+                        "--unknown-policy must be replace with --level word (unknown words become <unk>), got '" + unknownPolicy + "'");
+            }
+            positive("--min-freq", minFreq);
+            require(maxVocab == 0 || maxVocab >= 3,
+                    "--max-vocab must be 0 (no limit) or at least 3 (<unk>, <eos> and a word), got " + maxVocab);
+            require(!tieWeights || embed == hidden,
+                    "--tie-weights needs --embed equal to --hidden, got --embed " + embed + " and --hidden " + hidden);
             return new TrainingConfig(corpus, valid, validFraction, replaceMalformed, unknownPolicy,
                     cell, layers, hidden, embed, dropout, seq, batch, steps, epochs,
                     optimizer, lr, momentum, nesterov, weightDecay, clip, clipNorm, clipValue, l2, l1, l2Biases,
-                    lrSchedule, seed, threads, evalEvery, evalBatch, sampleLength);
+                    lrSchedule, seed, threads, evalEvery, evalBatch, sampleLength,
+                    level, analyzer, minFreq, maxVocab, tieWeights);
         }
 
         private OptimizerSettings toSettings() {

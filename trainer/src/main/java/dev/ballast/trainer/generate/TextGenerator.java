@@ -1,6 +1,8 @@
 package dev.ballast.trainer.generate;
 
 import dev.ballast.tokenizer.Tokenizer;
+import dev.ballast.tokenizer.word.Detokenizer;
+import dev.ballast.tokenizer.word.WordTokenizer;
 import dev.ballast.trainer.nn.LanguageModel;
 import dev.ballast.trainer.nn.RecurrentState;
 import java.util.function.Consumer;
@@ -34,7 +36,18 @@ public final class TextGenerator {
         int[] primeIds = tokenizer.encode(prime);
         if (primeIds.length == 0) {
             int newline = tokenizer.vocabulary().id("\n");
+            if (newline < 0) {
+                newline = tokenizer.vocabulary().id(WordTokenizer.END_OF_LINE);
+            }
             primeIds = new int[] {newline >= 0 ? newline : 0};
+        }
+        // Words need spacing that depends on the tokens before them: a streaming detokenizer that
+        // has seen the prime decides whether each generated word gets a space.
+        Detokenizer words = tokenizer instanceof WordTokenizer ? new Detokenizer() : null;
+        if (words != null) {
+            for (int id : primeIds) {
+                words.next(tokenizer.vocabulary().symbol(id));
+            }
         }
         RecurrentState state = new RecurrentState(model.config(), 1);
         float[] logits = new float[primeIds.length * vocab];
@@ -51,7 +64,8 @@ public final class TextGenerator {
                 row[rowOff + unknown] = Float.NEGATIVE_INFINITY; // <unk> is a placeholder, never a prediction
             }
             token[0] = sampler.sample(row, rowOff, vocab);
-            String piece = tokenizer.decode(token, 0, 1);
+            String piece = words != null ? words.next(tokenizer.vocabulary().symbol(token[0]))
+                    : tokenizer.decode(token, 0, 1);
             out.append(piece);
             if (sink != null) {
                 sink.accept(piece);
