@@ -74,6 +74,13 @@ public final class WordStream {
     /** Analyzes {@code reader} line by line, giving each word (and {@value WordTokenizer#END_OF_LINE}) to {@code sink}. */
     public static void forEachWord(AnalyzerSpec spec, Reader reader, WordSink sink) {
         try (Analyzer analyzer = spec.analyzer()) {
+            forEachWord(analyzer, reader, sink);
+        }
+    }
+
+    /** Like {@link #forEachWord(AnalyzerSpec, Reader, WordSink)} with an analyzer the caller owns (and may reuse). */
+    public static void forEachWord(Analyzer analyzer, Reader reader, WordSink sink) {
+        try {
             char[] buf = new char[CHUNK];
             StringBuilder line = new StringBuilder();
             int n;

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import org.apache.lucene.analysis.Analyzer;
 
 /**
  * A word-level tokenizer: a Lucene analyzer (see {@link AnalyzerSpec}) splits each line into words,
@@ -40,10 +41,13 @@ public final class WordTokenizer implements Tokenizer {
 
     private final AnalyzerSpec spec;
     private final Vocabulary vocabulary;
+    // Lucene analyzers are thread-safe (per-thread token stream reuse) and costly to build: build once.
+    private final Analyzer analyzer;
 
     private WordTokenizer(AnalyzerSpec spec, Vocabulary vocabulary) {
         this.spec = spec;
         this.vocabulary = vocabulary;
+        this.analyzer = spec.analyzer();
     }
 
     /**
@@ -139,7 +143,7 @@ public final class WordTokenizer implements Tokenizer {
     /** Encodes a text read in chunks; memory is the id array, not the text. The caller closes the reader. */
     public int[] encode(Reader reader) {
         IntArray ids = new IntArray(1024);
-        WordStream.forEachWord(spec, reader, w -> {
+        WordStream.forEachWord(analyzer, reader, w -> {
             int id = vocabulary.id(w);
             ids.add(id < 0 ? 0 : id);
         });
@@ -149,7 +153,7 @@ public final class WordTokenizer implements Tokenizer {
     @Override
     public long countUnknown(CharSequence text) {
         long[] n = new long[1];
-        WordStream.forEachWord(spec, new StringReader(text.toString()), w -> {
+        WordStream.forEachWord(analyzer, new StringReader(text.toString()), w -> {
             if (vocabulary.id(w) < 0) {
                 n[0]++;
             }
