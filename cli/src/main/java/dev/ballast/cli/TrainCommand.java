@@ -169,6 +169,11 @@ final class TrainCommand implements Callable<Integer> {
         n.put("tokens_per_second", Math.round(r.tokensPerSecond() * 10) / 10.0);
         n.put("seconds", Math.round(r.seconds() * 10) / 10.0);
         n.put("parameters", trainer.model().parameterCount());
+        if (trainer.config().wordLevel()) {
+            n.put("vocabulary", trainer.data().tokenizer().vocabulary().size());
+            n.put("train_oov_rate", trainer.data().trainOovRate());
+            n.put("valid_oov_rate", trainer.data().validOovRate());
+        }
         n.put("run_dir", r.runDir().toString());
         n.put("stopped", r.stopped());
         return n;

@@ -39,6 +39,8 @@ class WordLevelCliTest {
         assertTrue(o.err().contains("OOV rate: train 0.000%"), o.err());
         JsonNode json = new ObjectMapper().readTree(o.out());
         assertEquals(60, json.get("steps").asInt());
+        assertEquals(24, json.get("vocabulary").asInt());
+        assertEquals(0.0, json.get("train_oov_rate").asDouble());
         // 24 symbols: a uniform guess scores log 24 = 3.18 nats
         assertTrue(json.get("val_loss").asDouble() < Math.log(24) - 1, "a word model that learned something: " + o.out());
     }
