@@ -53,8 +53,8 @@ import org.apache.lucene.analysis.tr.TurkishAnalyzer;
  * The spec string is what a model saves, so the same analyzer can be rebuilt at generation time.
  *
  * <h2>Presets</h2>
- * {@code lm} (the default for language modelling: words and single punctuation characters as
- * tokens, case kept, no stemming, no stop words), {@code standard}, {@code whitespace},
+ * {@code lm} (the default for language modelling, {@link LmTokenizer}: words and single
+ * punctuation characters as tokens, case kept, no stemming, no stop words), {@code standard}, {@code whitespace},
  * {@code classic}, {@code simple}, {@code stop}, {@code keyword}, {@code english}, and Lucene's
  * language analyzers ({@code french}, {@code german}, {@code spanish}, ...; see {@link #presetNames()}).
  * The search-oriented presets lowercase, drop punctuation and (for languages) stem and remove stop
@@ -81,11 +81,6 @@ public final class AnalyzerSpec {
     /** The preset used when no analyzer is given. */
     public static final String DEFAULT = "lm";
 
-    /**
-     * Words (letters/digits, with inner apostrophes as in {@code don't}) or any single other
-     * non-space character, so punctuation survives as its own token.
-     */
-    static final String LM_PATTERN = "[\\p{L}\\p{N}]+(?:['\u2019][\\p{L}\\p{N}]+)*|[^\\p{L}\\p{N}\\s]";
 
     private static final Map<String, Supplier<Analyzer>> PRESETS = presets();
     private static final Set<String> KINDS = Set.of("charfilter", "tokenizer", "filter");
@@ -301,13 +296,12 @@ public final class AnalyzerSpec {
     }
 
     private static Analyzer lm() {
-        try {
-            return CustomAnalyzer.builder()
-                    .withTokenizer("pattern", "pattern", LM_PATTERN, "group", "0")
-                    .build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new Analyzer() {
+            @Override
+            protected TokenStreamComponents createComponents(String fieldName) {
+                return new TokenStreamComponents(new LmTokenizer());
+            }
+        };
     }
 
     @Override

@@ -26,6 +26,18 @@ class AnalyzerSpecTest {
     }
 
     @Test
+    void lmTokenizerMatchesItsRegularExpressionDefinition() {
+        String regex = "tokenizer=pattern,pattern=[\\p{L}\\p{N}]+(?:['\u2019][\\p{L}\\p{N}]+)*\\|[^\\p{L}\\p{N}\\s],group=0";
+        String text = "ROMEO: O'er the 'tis, king\u2019s (\"3rd\") -- don't! a'b' 12.5% caf\u00e9 \u00bfQu\u00e9? x'\n\tend\n";
+        assertEquals(words(regex, text), words("lm", text));
+    }
+
+    @Test
+    void lmTokenizerIsAvailableInCustomChains() {
+        assertEquals(List.of("don't", ",", "stop", "<eos>"), words("tokenizer=ballastLm|filter=lowercase", "Don't, STOP\n"));
+    }
+
+    @Test
     void whitespacePresetSplitsOnSpacesOnly() {
         assertEquals(List.of("abc", "'s", "<unk>", "N", "<eos>"), words("whitespace", " abc 's <unk> N \n"));
     }
