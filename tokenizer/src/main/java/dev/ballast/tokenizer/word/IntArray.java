@@ -38,6 +38,11 @@ public final class IntArray {
         return size;
     }
 
+    /** The backing array (valid in [0, size())), without copying; adding more may replace it. */
+    int[] array() {
+        return data;
+    }
+
     /** A copy holding exactly the ids added. */
     public int[] toArray() {
         return Arrays.copyOf(data, size);

@@ -24,7 +24,7 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * <pre>{@code
  * WordStream s = WordStream.read(AnalyzerSpec.parse("whitespace"), new StringReader("a b a\n"));
  * s.types();   // [a, b, <eos>]
- * s.ids();     // [0, 1, 0, 2]
+ * s.ids();     // [0, 1, 0, 2, ...] (first s.length() entries)
  * }</pre>
  */
 public final class WordStream {
@@ -32,11 +32,13 @@ public final class WordStream {
     private static final int CHUNK = 1 << 16;
 
     private final List<String> types;
-    private final int[] ids;
+    private final int[] ids;    // valid in [0, length); may have spare capacity (no final trimming copy)
+    private final int length;
 
-    private WordStream(List<String> types, int[] ids) {
+    private WordStream(List<String> types, int[] ids, int length) {
         this.types = types;
         this.ids = ids;
+        this.length = length;
     }
 
     /** Analyzes everything {@code reader} yields (the caller closes it). */
@@ -44,7 +46,7 @@ public final class WordStream {
         Interner interner = new Interner();
         IntArray ids = new IntArray(CHUNK);
         forEachWord(spec, reader, w -> ids.add(interner.id(w)));
-        return new WordStream(List.copyOf(interner.types), ids.toArray());
+        return new WordStream(List.copyOf(interner.types), ids.array(), ids.size());
     }
 
     public static WordStream read(AnalyzerSpec spec, CharSequence text) {
@@ -56,13 +58,17 @@ public final class WordStream {
         return types;
     }
 
-    /** The analyzed text as ids into {@link #types()}; the live array, do not modify. */
+    /**
+     * The analyzed text as ids into {@link #types()}, valid in {@code [0, length())} (the array may be
+     * longer); the live array, do not modify.
+     */
     public int[] ids() {
         return ids;
     }
 
+    /** Number of words, end-of-line markers included. */
     public int length() {
-        return ids.length;
+        return length;
     }
 
     /** Receives words one by one. */

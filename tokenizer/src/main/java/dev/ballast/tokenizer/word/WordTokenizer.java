@@ -104,6 +104,7 @@ public final class WordTokenizer implements Tokenizer {
 
     /** The ids of {@code words.ids()[from, to)} in this vocabulary (unknown words become 0). */
     public int[] map(WordStream words, int from, int to) {
+        Objects.checkFromToIndex(from, to, words.length());
         int[] table = table(words);
         int[] ids = words.ids();
         int[] out = new int[to - from];
@@ -116,6 +117,7 @@ public final class WordTokenizer implements Tokenizer {
 
     /** How many of {@code words.ids()[from, to)} are outside the vocabulary. */
     public long countUnknown(WordStream words, int from, int to) {
+        Objects.checkFromToIndex(from, to, words.length());
         int[] table = table(words);
         int[] ids = words.ids();
         long n = 0;
