@@ -85,13 +85,15 @@ final class EvalCommand implements Callable<Integer> {
             n.put("bits_per_token", e.bitsPerToken());
             n.put("tokens", e.tokens());
             n.put("unknown", unknown);
+            n.put("oov_rate", (double) unknown / tokens.length);
             n.put("source", source);
             spec.commandLine().getOut().println(ModelFiles.toJson(n).strip());
         } else {
             spec.commandLine().getOut().printf(Locale.ROOT,
                     "%s: loss %.4f nats/token, perplexity %.3f, %.4f bits/token over %,d tokens%s%n",
                     source, e.loss(), e.perplexity(), e.bitsPerToken(), e.tokens(),
-                    unknown > 0 ? " (" + unknown + " unknown)" : "");
+                    unknown > 0 ? String.format(Locale.ROOT, " (%d unknown, OOV rate %.3f%%)", unknown,
+                            100.0 * unknown / tokens.length) : "");
         }
         return 0;
     }

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.trainer.ConfigException;
 import dev.ballast.trainer.Trainer;
 import dev.ballast.trainer.TrainingConfig;
+import dev.ballast.trainer.TrainingData;
 import dev.ballast.trainer.model.ModelFiles;
 import dev.ballast.trainer.stability.Finding;
 import dev.ballast.trainer.stability.Findings;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +34,7 @@ final class TrainCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     // data
-    @Option(names = "--corpus", paramLabel = "PATH|NAME", description = "Text file, directory of files, corpus name under $BALLAST_CORPORA, or 'builtin' (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--corpus", paramLabel = "PATH|NAME", description = "Text file, directory of files (sorted by name), corpus name under $BALLAST_CORPORA, 'builtin', or several of these separated by commas, read in the order given (default: ${DEFAULT-VALUE}).")
     String corpus;
     @Option(names = "--valid", paramLabel = "PATH", description = "Separate validation text (instead of --valid-fraction).")
     String valid;
@@ -42,6 +44,14 @@ final class TrainCommand implements Callable<Integer> {
     boolean replaceMalformed;
     @Option(names = {"--unknown-policy", "--unknown"}, paramLabel = "POLICY", description = "Characters not in the vocabulary at evaluation or generation: replace (with <unk>), skip or error (default: ${DEFAULT-VALUE}).")
     String unknownPolicy;
+    @Option(names = "--level", paramLabel = "LEVEL", description = "Tokens are characters (char) or words from a Lucene analyzer (word) (default: ${DEFAULT-VALUE}).")
+    String level;
+    @Option(names = "--analyzer", paramLabel = "SPEC", description = "With --level word: a preset (lm, standard, whitespace, classic, simple, english, french, ...) or a chain like tokenizer=standard|filter=lowercase (default: ${DEFAULT-VALUE}).")
+    String analyzer;
+    @Option(names = "--min-freq", paramLabel = "N", description = "With --level word: words seen fewer times in the training split become <unk> (default: ${DEFAULT-VALUE}).")
+    int minFreq;
+    @Option(names = "--max-vocab", paramLabel = "N", description = "With --level word: keep at most N symbols (<unk> and <eos> included), most frequent first; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    int maxVocab;
     // architecture
     @Option(names = "--cell", paramLabel = "CELL", description = "lstm, rnn-tanh or rnn-relu (default: ${DEFAULT-VALUE}).")
     String cell;
@@ -59,6 +69,8 @@ final class TrainCommand implements Callable<Integer> {
     double initScale;
     @Option(names = "--forget-bias", paramLabel = "X", description = "Initial LSTM forget-gate bias; 1 favours long memory (default: ${DEFAULT-VALUE}).")
     float forgetBias;
+    @Option(names = "--tie-weights", description = "Share the embedding table with the output projection (needs --embed equal to --hidden).")
+    boolean tieWeights;
     // batching
     @Option(names = "--seq", paramLabel = "N", description = "Truncated-BPTT window: time steps per update (default: ${DEFAULT-VALUE}).")
     int seq;
@@ -142,6 +154,15 @@ final class TrainCommand implements Callable<Integer> {
         Trainer trainer = resume != null
                 ? Trainer.resume(resume, this::applyResumeOverrides, out, progress)
                 : Trainer.start(toConfig(), out != null ? out : Path.of("runs", "latest"), progress);
+        if (trainer.config().wordLevel()) {
+            TrainingData d = trainer.data();
+            spec.commandLine().getErr().printf(Locale.ROOT,
+                    "word vocabulary: %,d symbols from the training split (analyzer %s, min-freq %d, max-vocab %d); "
+                            + "OOV rate: train %.3f%% (%,d), validation %.3f%% (%,d)%n",
+                    d.tokenizer().vocabulary().size(), trainer.config().analyzer(), trainer.config().minFreq(),
+                    trainer.config().maxVocab(), 100 * d.trainOovRate(), d.trainUnknown(),
+                    100 * d.validOovRate(), d.validUnknown());
+        }
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = Interrupts.onShutdown(trainer::requestStop, done);
         Trainer.Result result;
@@ -180,6 +201,11 @@ final class TrainCommand implements Callable<Integer> {
         n.put("tokens_per_second", Math.round(r.tokensPerSecond() * 10) / 10.0);
         n.put("seconds", Math.round(r.seconds() * 10) / 10.0);
         n.put("parameters", trainer.model().parameterCount());
+        if (trainer.config().wordLevel()) {
+            n.put("vocabulary", trainer.data().tokenizer().vocabulary().size());
+            n.put("train_oov_rate", trainer.data().trainOovRate());
+            n.put("valid_oov_rate", trainer.data().validOovRate());
+        }
         n.put("run_dir", r.runDir().toString());
         n.put("stopped", r.stopped());
         n.set("stability", trainer.stabilitySummary());
@@ -234,6 +260,7 @@ final class TrainCommand implements Callable<Integer> {
                 .l2Bias(l2Bias).maxNorm(maxNorm).recovery(recovery).spikeFactor(spikeFactor).maxRetries(maxRetries)
                 .diagnoseEvery(diagnoseEvery)
                 .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength)
+                .level(level).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights)
                 .build();
     }
 }

@@ -60,6 +60,26 @@ public final class OnnxExporter {
     public static final String HN = "hn";
     public static final String CN = "cn";
 
+    /** The output projection (H, V): its own weight, or the transposed embedding when they are tied. */
+    private static float[] outputWeight(LanguageModel net, int h, int v) {
+        if (!net.config().tieWeights()) {
+            return parameter(net, "output.weight").value();
+        }
+        float[] emb = parameter(net, "embedding.weight").value(); // (V, E = H)
+        float[] w = new float[h * v];
+        for (int t = 0; t < v; t++) {
+            for (int j = 0; j < h; j++) {
+                w[j * v + t] = emb[t * h + j];
+            }
+        }
+        return w;
+    }
+
+    private static dev.ballast.trainer.nn.Parameter parameter(LanguageModel net, String name) {
+        return net.parameters().stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the model has no parameter " + name));
+    }
+
     /** For each ONNX LSTM gate block (i, o, f, c), the index of Ballast's block (i, f, g, o). */
     private static final int[] LSTM_GATE_FROM_BALLAST = {0, 3, 1, 2};
 
@@ -122,8 +142,8 @@ public final class OnnxExporter {
             x = ctx.operation(OnnxOps.SQUEEZE, List.of(outs.get(0), axis1), "layer" + l + "_out");
         }
 
-        float[] wOut = net.parameters().get(net.parameters().size() - 2).value(); // (H, V)
-        float[] bOut = net.parameters().get(net.parameters().size() - 1).value(); // (V)
+        float[] wOut = outputWeight(net, h, v); // (H, V)
+        float[] bOut = parameter(net, "output.bias").value(); // (V)
         ONNXInitializer outW = ctx.floatTensor("output_weight", List.of(h, v), b -> b.put(wOut));
         ONNXInitializer outB = ctx.floatTensor("output_bias", List.of(v), b -> b.put(bOut));
         ONNXNode projected = ctx.operation(OnnxOps.MATMUL, List.of(x, outW), "projected");

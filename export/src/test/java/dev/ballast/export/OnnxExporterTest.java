@@ -87,6 +87,15 @@ class OnnxExporterTest {
     }
 
     @Test
+    void tiedEmbeddingExportsAsTheTransposedProjection() throws IOException {
+        TrainedModel model = TinyModels.create(CellType.LSTM, 2, 11L, true);
+        Path file = tmp.resolve("tied.onnx");
+        OnnxExporter.write(OnnxExporter.export(model), file);
+        OnnxVerifier.VerificationReport report = OnnxVerifier.verify(model, file);
+        assertTrue(report.passed(), "max difference " + report.maxAbsDiff());
+    }
+
+    @Test
     void stabilitySummaryTravelsIntoTheMetadata() {
         TrainedModel tiny = TinyModels.create(CellType.LSTM, 1, 3L);
         com.fasterxml.jackson.databind.node.ObjectNode metrics = tiny.metrics().deepCopy();

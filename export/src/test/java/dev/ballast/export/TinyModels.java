@@ -19,8 +19,13 @@ final class TinyModels {
     }
 
     static TrainedModel create(CellType cell, int layers, long seed) {
+        return create(cell, layers, seed, false);
+    }
+
+    /** With {@code tied}, the embedding (10 wide, like the hidden state) doubles as the output projection. */
+    static TrainedModel create(CellType cell, int layers, long seed, boolean tied) {
         CharTokenizer tokenizer = CharTokenizer.fit(TEXT, UnknownPolicy.REPLACE);
-        ModelConfig cfg = new ModelConfig(cell, tokenizer.vocabulary().size(), 6, 10, layers, 0f);
+        ModelConfig cfg = new ModelConfig(cell, tokenizer.vocabulary().size(), tied ? 10 : 6, 10, layers, 0f, tied);
         LanguageModel net = new LanguageModel(cfg, KernelProvider.scalar());
         net.initialize(new Rng(seed));
         // Non-zero recurrent-side biases everywhere, so a wrong gate order cannot hide behind symmetric zeros.

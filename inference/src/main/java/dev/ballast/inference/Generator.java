@@ -3,6 +3,7 @@ package dev.ballast.inference;
 import dev.ballast.tokenizer.Tokenizer;
 import dev.ballast.trainer.Rng;
 import dev.ballast.trainer.generate.Sampler;
+import dev.ballast.trainer.generate.TextGenerator;
 
 import java.util.function.Consumer;
 
@@ -23,12 +24,8 @@ public final class Generator {
     public static Generation generate(InferenceModel model, GenerationRequest request, Consumer<String> sink) {
         Tokenizer tokenizer = model.tokenizer();
         int vocab = model.config().vocabSize();
-        int[] promptIds = tokenizer.encode(request.prompt());
-        if (promptIds.length == 0) {
-            // Start of a text: after a line break, or after the first symbol when there is none.
-            int newline = tokenizer.vocabulary().id("\n");
-            promptIds = new int[] {newline >= 0 ? newline : 0};
-        }
+        int[] promptIds = TextGenerator.promptIds(tokenizer, request.prompt());
+        Tokenizer.StreamDecoder decoder = TextGenerator.decoderAfter(tokenizer, promptIds);
         InferenceSession session = model.newSession();
         float[] rows = session.feed(promptIds);
         float[] row = rows;
@@ -48,7 +45,7 @@ public final class Generator {
             token[0] = sampler.sample(row, rowOff, vocab);
             produced++;
             int before = out.length();
-            out.append(tokenizer.decode(token, 0, 1));
+            out.append(decoder.next(token[0]));
             int stopAt = findStop(out, before, request);
             if (stopAt >= 0) {
                 out.setLength(stopAt);

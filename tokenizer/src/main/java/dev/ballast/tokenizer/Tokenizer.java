@@ -35,4 +35,32 @@ public interface Tokenizer {
 
     /** How many symbols of {@code text} are not in the vocabulary (for out-of-vocabulary reports). */
     long countUnknown(CharSequence text);
+
+    /**
+     * Decodes a stream of ids one at a time, as a generator produces them. Feed the prompt's ids
+     * first (their text is ignored) so that tokenizers whose spacing depends on the previous token
+     * — words — start right.
+     */
+    @FunctionalInterface
+    interface StreamDecoder {
+        String next(int id);
+    }
+
+    /** A new {@link StreamDecoder}; characters decode one by one, so the default needs no state. */
+    default StreamDecoder streamDecoder() {
+        int[] one = new int[1];
+        return id -> {
+            one[0] = id;
+            return decode(one, 0, 1);
+        };
+    }
+
+    /**
+     * The ids a generator starts from when there is no prompt: the end-of-line symbol, so the text
+     * begins like a new line of the corpus, or id 0 when the vocabulary has none.
+     */
+    default int[] startOfText() {
+        int newline = vocabulary().id("\n");
+        return new int[] {newline >= 0 ? newline : 0};
+    }
 }

@@ -122,7 +122,7 @@ public final class Trainer {
         TrainingData data = TrainingData.load(config);
         Kernels kernels = KernelProvider.best(config.threads());
         ModelConfig mc = new ModelConfig(CellType.parse(config.cell()), data.tokenizer().vocabulary().size(),
-                config.embed(), config.hidden(), config.layers(), config.dropout());
+                config.embed(), config.hidden(), config.layers(), config.dropout(), config.tieWeights());
         LanguageModel model = new LanguageModel(mc, kernels);
         model.initialize(new Rng(config.seed()), config.initialization());
         return new Trainer(config, data, model, kernels, runDir, listener, false);
@@ -196,6 +196,11 @@ public final class Trainer {
 
     public TrainingConfig config() {
         return config;
+    }
+
+    /** The token streams and tokenizer this run trains on. */
+    public TrainingData data() {
+        return data;
     }
 
     public LanguageModel model() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.ballast.tokenizer.UnknownPolicy;
+import dev.ballast.tokenizer.word.AnalyzerSpec;
 import dev.ballast.trainer.nn.CellType;
 import dev.ballast.trainer.nn.Initialization;
 import dev.ballast.trainer.optim.Clippers;
@@ -40,7 +41,9 @@ public record TrainingConfig(
         long seed, int threads, int evalEvery, int evalBatch, int sampleLength,
         // stability (see dev.ballast.trainer.stability)
         String recovery, double spikeFactor, int maxRetries, int diagnoseEvery, double clipPercentile,
-        double clipRatio, Double l2Input, Double l2Recurrent, Double l2Bias, double maxNorm) {
+        double clipRatio, Double l2Input, Double l2Recurrent, Double l2Bias, double maxNorm,
+        // word level (level "char" ignores analyzer, minFreq, maxVocab)
+        String level, String analyzer, int minFreq, int maxVocab, boolean tieWeights) {
 
     /** Steps trained when neither --steps nor --epochs is given. */
     public static final long DEFAULT_STEPS = 500;
@@ -63,12 +66,18 @@ public record TrainingConfig(
                 .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength)
                 .recovery(recovery).spikeFactor(spikeFactor).maxRetries(maxRetries).diagnoseEvery(diagnoseEvery)
                 .clipPercentile(clipPercentile).clipRatio(clipRatio)
-                .l2Input(l2Input).l2Recurrent(l2Recurrent).l2Bias(l2Bias).maxNorm(maxNorm);
+                .l2Input(l2Input).l2Recurrent(l2Recurrent).l2Bias(l2Bias).maxNorm(maxNorm)
+                .level(level).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights);
     }
 
     /** Whether the stability monitor may skip, roll back and retry instead of failing ({@code --recovery on}). */
     public boolean recoveryOn() {
         return "on".equals(recovery);
+    }
+
+    /** Whether tokens are words (a Lucene analyzer) rather than characters. */
+    public boolean wordLevel() {
+        return "word".equals(level);
     }
 
     public CellType cellType() {
@@ -135,6 +144,11 @@ public record TrainingConfig(
         private Double l2Recurrent;
         private Double l2Bias;
         private double maxNorm;
+        private String level = "char";
+        private String analyzer = "lm";
+        private int minFreq = 1;
+        private int maxVocab;
+        private boolean tieWeights;
 
         public Builder corpus(String v) { corpus = v; return this; }
         public Builder valid(String v) { valid = v; return this; }
@@ -180,6 +194,11 @@ public record TrainingConfig(
         public Builder l2Bias(Double v) { l2Bias = v; return this; }
         public Builder maxNorm(double v) { maxNorm = v; return this; }
         public Builder initScale(double v) { initScale = v; return this; }
+        public Builder level(String v) { level = v; return this; }
+        public Builder analyzer(String v) { analyzer = v; return this; }
+        public Builder minFreq(int v) { minFreq = v; return this; }
+        public Builder maxVocab(int v) { maxVocab = v; return this; }
+        public Builder tieWeights(boolean v) { tieWeights = v; return this; }
 
         /** Validates every field; the first problem found is thrown as a {@link ConfigException}. */
         public TrainingConfig build() {
@@ -220,12 +239,25 @@ public record TrainingConfig(
             optionalNonNegative("--l2-recurrent", l2Recurrent);
             optionalNonNegative("--l2-bias", l2Bias);
             require(maxNorm >= 0 && Double.isFinite(maxNorm), "--max-norm must be at least 0 (0 = off), got " + maxNorm);
+            require("char".equals(level) || "word".equals(level), "--level must be char or word, got '" + level + "'");
+            if ("word".equals(level)) {
+                require(analyzer != null, "--analyzer must name a preset or a chain with --level word");
+                userInput(() -> AnalyzerSpec.parse(analyzer));
+                require(UnknownPolicy.parse(unknownPolicy) == UnknownPolicy.REPLACE,
+                        "--unknown-policy must be replace with --level word (unknown words become <unk>), got '" + unknownPolicy + "'");
+            }
+            positive("--min-freq", minFreq);
+            require(maxVocab == 0 || maxVocab >= 3,
+                    "--max-vocab must be 0 (no limit) or at least 3 (<unk>, <eos> and a word), got " + maxVocab);
+            require(!tieWeights || embed == hidden,
+                    "--tie-weights needs --embed equal to --hidden, got --embed " + embed + " and --hidden " + hidden);
             return new TrainingConfig(corpus, valid, validFraction, replaceMalformed, unknownPolicy,
                     cell, layers, hidden, embed, dropout, init, initScale, forgetBias, seq, batch, steps, epochs,
                     optimizer, lr, momentum, nesterov, weightDecay, clip, clipNorm, clipValue, l2, l1, l2Biases,
                     lrSchedule, seed, threads, evalEvery, evalBatch, sampleLength,
                     recovery, spikeFactor, maxRetries, diagnoseEvery, clipPercentile, clipRatio,
-                    l2Input, l2Recurrent, l2Bias, maxNorm);
+                    l2Input, l2Recurrent, l2Bias, maxNorm,
+                    level, analyzer, minFreq, maxVocab, tieWeights);
         }
 
         private OptimizerSettings toSettings() {

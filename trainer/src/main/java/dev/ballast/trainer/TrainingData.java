@@ -7,6 +7,11 @@ import dev.ballast.corpora.TextSplit;
 import dev.ballast.tokenizer.CharTokenizer;
 import dev.ballast.tokenizer.Tokenizer;
 import dev.ballast.tokenizer.UnknownPolicy;
+import dev.ballast.tokenizer.word.AnalyzerSpec;
+import dev.ballast.tokenizer.word.WordStream;
+import dev.ballast.tokenizer.word.WordTokenizer;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -17,11 +22,34 @@ import java.util.HexFormat;
  * The token streams a run trains and validates on, with the tokenizer that produced them.
  * The vocabulary is fitted on the training split only; validation text is encoded with it.
  *
- * @param source      what the corpus was (a path, or {@code builtin})
- * @param sha256      content hash of the corpus text, recorded in provenance and checked on resume
+ * <p>{@code --corpus} may list several files separated by commas; they are read in the order given
+ * (a directory is read in sorted name order), with a line break added after a file that lacks one.
+ *
+ * <p>Word level ({@code --level word}): the whole text is analyzed once into words, the split is
+ * made on the word stream (the last {@code validFraction} of the words, as the PyTorch reference
+ * splits its tensor), and the vocabulary is fitted on the training words only.
+ *
+ * @param source       what the corpus was (a path, or {@code builtin})
+ * @param sha256       content hash of the corpus text, recorded in provenance and checked on resume
+ * @param validUnknown validation symbols outside the vocabulary
+ * @param trainUnknown training symbols outside the vocabulary (words cut by --min-freq / --max-vocab)
  */
 public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String source, String sha256,
-                           long validUnknown) {
+                           long validUnknown, long trainUnknown) {
+
+    public TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String source, String sha256, long validUnknown) {
+        this(tokenizer, train, valid, source, sha256, validUnknown, 0);
+    }
+
+    /** Share of the training tokens outside the vocabulary, in [0, 1]. */
+    public double trainOovRate() {
+        return train.length == 0 ? 0 : (double) trainUnknown / train.length;
+    }
+
+    /** Share of the validation tokens outside the vocabulary, in [0, 1]. */
+    public double validOovRate() {
+        return valid.length == 0 ? 0 : (double) validUnknown / valid.length;
+    }
 
     /** Reads, splits and tokenizes the corpus a config names, fitting a new tokenizer. */
     public static TrainingData load(TrainingConfig config) {
@@ -38,10 +66,29 @@ public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String
         if (CorpusResolver.isBuiltin(config.corpus())) {
             text = DefaultCorpus.text();
             source = CorpusResolver.BUILTIN;
+        } else if (config.corpus().contains(",")) {
+            StringBuilder sb = new StringBuilder();
+            List<String> names = new ArrayList<>();
+            for (String part : config.corpus().split(",")) {
+                if (part.isBlank()) {
+                    throw new ConfigException("--corpus '" + config.corpus() + "' has an empty entry in its comma-separated list");
+                }
+                Path path = CorpusResolver.resolve(part.strip());
+                sb.append(TextReader.read(path, config.replaceMalformed()));
+                if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') {
+                    sb.append('\n');
+                }
+                names.add(path.toString());
+            }
+            text = sb.toString();
+            source = String.join(",", names);
         } else {
             Path path = CorpusResolver.resolve(config.corpus());
             text = TextReader.read(path, config.replaceMalformed());
             source = path.toString();
+        }
+        if (config.wordLevel()) {
+            return loadWords(config, existing, text, source);
         }
         String trainText;
         String validText;
@@ -60,6 +107,42 @@ public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String
         long unknown = tokenizer.countUnknown(validText);
         String hashed = config.valid() == null ? text : text + "\u0000" + validText;
         return new TrainingData(tokenizer, train, valid, source, sha256(hashed), unknown);
+    }
+
+    private static TrainingData loadWords(TrainingConfig config, Tokenizer existing, String text, String source) {
+        AnalyzerSpec spec = existing instanceof WordTokenizer w ? w.analyzerSpec() : AnalyzerSpec.parse(config.analyzer());
+        WordStream words = WordStream.read(spec, text);
+        WordStream validWords;
+        int trainEnd;
+        String validText = null;
+        if (config.valid() != null) {
+            validText = TextReader.read(CorpusResolver.resolve(config.valid()), config.replaceMalformed());
+            validWords = WordStream.read(spec, validText);
+            trainEnd = words.length();
+        } else {
+            validWords = words;
+            // int(0.9 * n) as in the reference: the split is on words, not characters
+            trainEnd = (int) ((1.0 - config.validFraction()) * words.length());
+        }
+        int validFrom = config.valid() != null ? 0 : trainEnd;
+        if (trainEnd < 2 || validWords.length() - validFrom < 2) {
+            throw new ConfigException("--corpus " + source + " gives " + trainEnd + " training and "
+                    + (validWords.length() - validFrom) + " validation words; each split needs at least 2");
+        }
+        WordTokenizer tokenizer;
+        if (existing == null) {
+            tokenizer = WordTokenizer.fit(spec, words, 0, trainEnd, config.minFreq(), config.maxVocab());
+        } else if (existing instanceof WordTokenizer w) {
+            tokenizer = w;
+        } else {
+            throw new ConfigException("the saved model has a " + existing.type() + " tokenizer but the config says --level word");
+        }
+        int[] train = tokenizer.map(words, 0, trainEnd);
+        int[] valid = tokenizer.map(validWords, validFrom, validWords.length());
+        String hashed = validText == null ? text : text + "\u0000" + validText;
+        return new TrainingData(tokenizer, train, valid, source, sha256(hashed),
+                tokenizer.countUnknown(validWords, validFrom, validWords.length()),
+                tokenizer.countUnknown(words, 0, trainEnd));
     }
 
     static String sha256(String text) {

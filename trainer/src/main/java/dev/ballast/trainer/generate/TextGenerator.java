@@ -31,11 +31,8 @@ public final class TextGenerator {
             throw new IllegalArgumentException("length must be at least 0, got " + length);
         }
         int vocab = model.config().vocabSize();
-        int[] primeIds = tokenizer.encode(prime);
-        if (primeIds.length == 0) {
-            int newline = tokenizer.vocabulary().id("\n");
-            primeIds = new int[] {newline >= 0 ? newline : 0};
-        }
+        int[] primeIds = promptIds(tokenizer, prime);
+        Tokenizer.StreamDecoder decoder = decoderAfter(tokenizer, primeIds);
         RecurrentState state = new RecurrentState(model.config(), 1);
         float[] logits = new float[primeIds.length * vocab];
         model.logits(primeIds, primeIds.length, 1, state, logits);
@@ -51,7 +48,7 @@ public final class TextGenerator {
                 row[rowOff + unknown] = Float.NEGATIVE_INFINITY; // <unk> is a placeholder, never a prediction
             }
             token[0] = sampler.sample(row, rowOff, vocab);
-            String piece = tokenizer.decode(token, 0, 1);
+            String piece = decoder.next(token[0]);
             out.append(piece);
             if (sink != null) {
                 sink.accept(piece);
@@ -63,5 +60,20 @@ public final class TextGenerator {
             }
         }
         return out.toString();
+    }
+
+    /** The prompt's ids, or the tokenizer's start of text when the prompt is empty. */
+    public static int[] promptIds(Tokenizer tokenizer, String prompt) {
+        int[] ids = tokenizer.encode(prompt);
+        return ids.length > 0 ? ids : tokenizer.startOfText();
+    }
+
+    /** A stream decoder that has seen the prompt, so the first generated token is spaced right. */
+    public static Tokenizer.StreamDecoder decoderAfter(Tokenizer tokenizer, int[] promptIds) {
+        Tokenizer.StreamDecoder decoder = tokenizer.streamDecoder();
+        for (int id : promptIds) {
+            decoder.next(id);
+        }
+        return decoder;
     }
 }

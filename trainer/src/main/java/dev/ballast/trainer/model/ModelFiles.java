@@ -76,6 +76,9 @@ public final class ModelFiles {
         arch.put("hidden", c.hidden());
         arch.put("layers", c.layers());
         arch.put("dropout", c.dropout());
+        if (c.tieWeights()) {
+            arch.put("tie_weights", true);
+        }
         arch.put("parameters", model.network().parameterCount());
         root.set("tokenizer", TokenizerCodec.toJson(model.tokenizer()));
         if (model.training() != null) {
@@ -105,7 +108,7 @@ public final class ModelFiles {
             config = new ModelConfig(CellType.parse(arch.path("cell").asText("")),
                     requiredInt(arch, "vocab_size", source), requiredInt(arch, "embed", source),
                     requiredInt(arch, "hidden", source), requiredInt(arch, "layers", source),
-                    (float) arch.path("dropout").asDouble(0));
+                    (float) arch.path("dropout").asDouble(0), arch.path("tie_weights").asBoolean(false));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(source + ": model: " + e.getMessage());
         }

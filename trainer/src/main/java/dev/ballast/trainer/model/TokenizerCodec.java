@@ -8,11 +8,12 @@ import dev.ballast.tokenizer.CharTokenizer;
 import dev.ballast.trainer.io.CheckpointException;
 import dev.ballast.tokenizer.Tokenizer;
 import dev.ballast.tokenizer.UnknownPolicy;
+import dev.ballast.tokenizer.word.WordTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes a tokenizer (type, unknown-symbol policy, vocabulary) into the model's JSON and rebuilds
+ * Writes a tokenizer (type, unknown-symbol policy, vocabulary, and for words the analyzer spec) into the model's JSON and rebuilds
  * it, so generation and evaluation never need the corpus again.
  */
 public final class TokenizerCodec {
@@ -24,6 +25,9 @@ public final class TokenizerCodec {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("type", tokenizer.type());
         n.put("unknown_policy", tokenizer.unknownPolicy().id());
+        if (tokenizer instanceof WordTokenizer word) {
+            n.put("analyzer", word.analyzerSpec().spec());
+        }
         ArrayNode symbols = n.putArray("symbols");
         tokenizer.vocabulary().symbols().forEach(symbols::add);
         return n;
@@ -53,6 +57,13 @@ public final class TokenizerCodec {
                 throw new CheckpointException(source + ": tokenizer: " + e.getMessage());
             }
         }
-        throw new CheckpointException(source + ": unknown tokenizer.type '" + type + "' (this Ballast knows: char)");
+        if (type.equals("word")) {
+            try {
+                return WordTokenizer.restore(n.path("analyzer").asText(""), symbols);
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(source + ": tokenizer: " + e.getMessage());
+            }
+        }
+        throw new CheckpointException(source + ": unknown tokenizer.type '" + type + "' (this Ballast knows: char, word)");
     }
 }

@@ -67,13 +67,17 @@ public final class LanguageModel {
             }
         }
         this.dropped = new float[config.layers()][];
-        this.output = new Linear("output", h, config.vocabSize(), Parameter.Kind.OUTPUT_WEIGHT, kernels);
+        this.output = config.tieWeights()
+                ? Linear.tiedTo(embedding.weight(), "output", kernels)
+                : new Linear("output", h, config.vocabSize(), Parameter.Kind.OUTPUT_WEIGHT, kernels);
         List<Parameter> ps = new ArrayList<>();
         ps.add(embedding.weight());
         for (RecurrentLayer layer : layers) {
             ps.addAll(layer.parameters());
         }
-        ps.add(output.weight());
+        if (!output.isTied()) {
+            ps.add(output.weight());
+        }
         ps.add(output.bias());
         this.parameters = Collections.unmodifiableList(ps);
     }
@@ -84,7 +88,8 @@ public final class LanguageModel {
 
     /**
      * embedding.weight, then layers.{i}.w_input, layers.{i}.w_recurrent, layers.{i}.bias for each
-     * layer, then output.weight, output.bias; always in this order.
+     * layer, then output.weight, output.bias; always in this order. A tied model has no
+     * output.weight (the embedding serves both).
      */
     public List<Parameter> parameters() {
         return parameters;
@@ -110,7 +115,11 @@ public final class LanguageModel {
         output.setKernels(kernels);
     }
 
-    /** {@link #initialize(Rng, Initialization)} with {@link Initialization#DEFAULT}. */
+    /**
+     * {@link #initialize(Rng, Initialization)} with {@link Initialization#DEFAULT}. A tied embedding is
+     * drawn like the output weights it doubles as, U(-1/sqrt(H), 1/sqrt(H)): N(0, 1) rows would make
+     * the first logits of order sqrt(H) and the initial loss far above log V.
+     */
     public void initialize(Rng rng) {
         initialize(rng, Initialization.DEFAULT);
     }
@@ -126,6 +135,9 @@ public final class LanguageModel {
         float[] emb = embedding.weight().value();
         for (int i = 0; i < emb.length; i++) {
             emb[i] = (float) rng.nextGaussian(); // N(0, 1) like nn.Embedding
+        }
+        if (config.tieWeights()) {
+            uniform(emb, k, rng);
         }
         for (RecurrentLayer layer : layers) {
             uniform(layer.wInput().value(), k, rng);
@@ -164,7 +176,9 @@ public final class LanguageModel {
                 }
             }
         }
-        uniform(output.weight().value(), k, rng);
+        if (!output.isTied()) {
+            uniform(output.weight().value(), k, rng);
+        }
         uniform(output.bias().value(), k, rng);
     }
 

@@ -13,8 +13,16 @@ package dev.ballast.trainer.nn;
  * @param hidden    hidden width H of every recurrent layer
  * @param layers    number of stacked recurrent layers
  * @param dropout   probability of dropping an activation after each recurrent layer, in [0, 1)
+ * @param tieWeights whether the output projection reuses the embedding table (W_out = E^T,
+ *                  Press and Wolf 2017); needs {@code embed == hidden}
  */
-public record ModelConfig(CellType cell, int vocabSize, int embed, int hidden, int layers, float dropout) {
+public record ModelConfig(CellType cell, int vocabSize, int embed, int hidden, int layers, float dropout,
+                          boolean tieWeights) {
+
+    /** An untied model. */
+    public ModelConfig(CellType cell, int vocabSize, int embed, int hidden, int layers, float dropout) {
+        this(cell, vocabSize, embed, hidden, layers, dropout, false);
+    }
 
     public ModelConfig {
         if (cell == null) {
@@ -26,6 +34,9 @@ public record ModelConfig(CellType cell, int vocabSize, int embed, int hidden, i
         atLeastOne("layers", layers);
         if (!(dropout >= 0f && dropout < 1f)) { // also rejects NaN
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+        if (tieWeights && embed != hidden) {
+            throw new IllegalArgumentException("tied weights need embed == hidden, got embed " + embed + " and hidden " + hidden);
         }
     }
 

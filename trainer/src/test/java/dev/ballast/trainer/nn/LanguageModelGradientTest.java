@@ -45,6 +45,24 @@ class LanguageModelGradientTest {
     }
 
     @Test
+    void tiedEmbeddingGradientSumsInputAndOutputUsesAndMatchesFiniteDifferences() {
+        LanguageModel model = new LanguageModel(new ModelConfig(CellType.LSTM, V, H, H, 2, 0f, true), KernelProvider.scalar());
+        model.initialize(new Rng(400));
+        Rng rng = new Rng(401);
+        int[] x = tokens(rng);
+        int[] y = tokens(rng);
+        RecurrentState start = randomState(model.config(), rng);
+        model.zeroGrad();
+        model.forward(x, y, T, B, start.copy(), true, null);
+        model.backward();
+        DoubleSupplier loss = () -> model.lossSum(x, y, T, B, start.copy());
+        org.junit.jupiter.api.Assertions.assertTrue(model.parameters().stream().noneMatch(p -> p.name().equals("output.weight")));
+        for (Parameter p : model.parameters()) {
+            GradCheck.check("tied " + p.name(), p.value(), scaled(p.grad(), N), loss);
+        }
+    }
+
+    @Test
     void gradientsWithDropoutMatchFiniteDifferencesUnderAFixedMask() {
         // Re-seeding the dropout Rng before every forward redraws the same masks, so the loss is a
         // smooth function of the parameters and the masked backward can be checked like any other.
