@@ -32,6 +32,13 @@ public interface Kernels {
     /** In place: {@code x[i] = tanh(x[i])} for i in [off, off + len). */
     void tanh(float[] x, int off, int len);
 
+    /**
+     * {@code out[outOff + i] = exp(x[off + i] - shift)} for i in [0, len) and their sum — the inner
+     * loop of a softmax (shift = the row maximum, so every argument is at most 0). {@code out} may be
+     * null to get the sum alone. Results below the smallest normal float are flushed to 0.
+     */
+    double expShifted(float[] x, int off, int len, float shift, float[] out, int outOff);
+
     /** A short name for logs and benchmarks, e.g. {@code scalar} or {@code vector-512x2}. */
     String name();
 

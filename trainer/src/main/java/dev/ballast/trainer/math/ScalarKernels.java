@@ -56,6 +56,22 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    @Override
+    public double expShifted(float[] x, int off, int len, float shift, float[] out, int outOff) {
+        double sum = 0;
+        for (int i = 0; i < len; i++) {
+            float e = (float) Math.exp(x[off + i] - shift);
+            if (e < Float.MIN_NORMAL) {
+                e = 0f; // no subnormals: the JVM has no flush-to-zero and they slow every later kernel
+            }
+            if (out != null) {
+                out[outOff + i] = e;
+            }
+            sum += e;
+        }
+        return sum;
+    }
+
     static void checkBeta(float beta) {
         if (beta != 0f && beta != 1f) {
             throw new IllegalArgumentException("beta must be 0 or 1, got " + beta);

@@ -115,6 +115,36 @@ final class VectorActivations {
     }
 
     /** e^x for x in [-87, 88] (normal results only); NaN in, NaN out. */
+    /** See {@link Kernels#expShifted}: lanes whose result would be below the smallest normal float give 0. */
+    static double expShifted(float[] x, int off, int len, float shift, float[] out, int outOff) {
+        FloatVector sh = FloatVector.broadcast(S, shift);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i + S.length() <= len; i += S.length()) {
+            FloatVector e = expNormal(FloatVector.fromArray(S, x, off + i).sub(sh));
+            if (out != null) {
+                e.intoArray(out, outOff + i);
+            }
+            acc = acc.add(e);
+        }
+        double sum = acc.reduceLanes(VectorOperators.ADD);
+        if (i < len) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            FloatVector e = expNormal(FloatVector.fromArray(S, x, off + i, m).sub(sh));
+            if (out != null) {
+                e.intoArray(out, outOff + i, m);
+            }
+            sum += e.reduceLanes(VectorOperators.ADD, m);
+        }
+        return sum;
+    }
+
+    /** exp(x) for x up to 88, with every result below Float.MIN_NORMAL (x < -87.33) flushed to 0. */
+    private static FloatVector expNormal(FloatVector x) {
+        VectorMask<Float> tiny = x.lt(-87.33f);
+        return exp(x.max(-87.33f)).blend(0f, tiny);
+    }
+
     static FloatVector exp(FloatVector x) {
         FloatVector t = horner(x, FloatVector.broadcast(S, LOG2E), ROUND_MAGIC);
         FloatVector n = t.sub(ROUND_MAGIC);

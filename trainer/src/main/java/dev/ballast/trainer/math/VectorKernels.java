@@ -136,6 +136,11 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public double expShifted(float[] x, int off, int len, float shift, float[] out, int outOff) {
+        return VectorActivations.expShifted(x, off, len, shift, out, outOff);
+    }
+
+    @Override
     public String name() {
         return "vector-" + PackedGemm.S.vectorBitSize() + "x" + threads;
     }

@@ -36,7 +36,7 @@ public final class LanguageModel {
     private final List<RecurrentLayer> layers;
     private final Dropout[] dropouts; // after each recurrent layer; null when dropout = 0
     private final Linear output;
-    private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+    private final SoftmaxCrossEntropy loss;
     private final List<Parameter> parameters;
 
     // Buffers for the largest window seen; rows = steps * batch.
@@ -67,6 +67,7 @@ public final class LanguageModel {
             }
         }
         this.dropped = new float[config.layers()][];
+        this.loss = new SoftmaxCrossEntropy(kernels);
         this.output = config.tieWeights()
                 ? Linear.tiedTo(embedding.weight(), "output", kernels)
                 : new Linear("output", h, config.vocabSize(), Parameter.Kind.OUTPUT_WEIGHT, kernels);
@@ -113,6 +114,7 @@ public final class LanguageModel {
             layer.setKernels(kernels);
         }
         output.setKernels(kernels);
+        loss.setKernels(kernels);
     }
 
     /**
@@ -282,7 +284,7 @@ public final class LanguageModel {
         checkTokens(y, steps * batch, "y");
         run(x, steps, batch, state, false, null);
         backwardReady = false;
-        return SoftmaxCrossEntropy.lossSum(logits, y, steps * batch, config.vocabSize());
+        return loss.sum(logits, y, steps * batch, config.vocabSize());
     }
 
     /** Evaluation: writes the raw logits (steps * batch, V) into {@code out}, without dropout; carries the state. */

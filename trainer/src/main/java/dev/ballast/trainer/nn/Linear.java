@@ -18,10 +18,6 @@ public final class Linear {
     private final int out;
     private final boolean transposed; // weight stored (out, in): W = weight^T
     private Kernels kernels;
-    // The weight in the other layout, refreshed by every forward: (out, in) when untied, (in, out)
-    // when tied. Every gemm can then read its B operand along rows; a transposed B is strided
-    // access, which for a (256, 10000) output matrix costs several times the copy (0.1% of the work).
-    private float[] flipped;
 
     /**
      * @param name       prefix of the parameter names ({@code name.weight}, {@code name.bias})
@@ -84,23 +80,19 @@ public final class Linear {
         for (int r = 0; r < n; r++) {
             System.arraycopy(b, 0, y, r * out, out);
         }
-        flipped = Buffers.ensure(flipped, in * out);
-        float[] w = weight.value();
-        int rows = transposed ? out : in;
-        int cols = transposed ? in : out;
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                flipped[c * rows + r] = w[r * cols + c];
-            }
+        // W as (in, out): the weight itself, or the tied (out, in) weight read transposed. The fast
+        // kernels pack B either way, so no copy is made (a copy per call would dominate generation).
+        if (transposed) {
+            kernels.gemm(false, true, n, out, in, x, xOff, in, weight.value(), 0, in, 1f, y, 0, out);
+        } else {
+            kernels.gemm(false, false, n, out, in, x, xOff, in, weight.value(), 0, out, 1f, y, 0, out);
         }
-        // W as (in, out): the weight itself, or its flipped copy when tied
-        kernels.gemm(false, false, n, out, in, x, xOff, in, transposed ? flipped : w, 0, out, 1f, y, 0, out);
     }
 
     // x: (N, I) from xOff, dY: (N, O), dX: (N, I) or null
     /**
      * Accumulates {@code dW += x^T dY} and {@code db += sum_rows dY}; overwrites {@code dX = dY W^T}
-     * unless dX is null. Uses the weight as it was at the last {@link #forward}.
+     * unless dX is null.
      */
     public void backward(float[] x, int xOff, float[] dY, int n, float[] dX) {
         if (transposed) {
@@ -117,8 +109,12 @@ public final class Linear {
             }
         }
         if (dX != null) {
-            // W^T as (out, in): the tied weight itself, or the copy flipped by forward
-            kernels.gemm(false, false, n, in, out, dY, 0, out, transposed ? weight.value() : flipped, 0, in, 0f, dX, 0, in);
+            // dX = dY W^T: the tied weight is W^T already; an own weight (in, out) is read transposed
+            if (transposed) {
+                kernels.gemm(false, false, n, in, out, dY, 0, out, weight.value(), 0, in, 0f, dX, 0, in);
+            } else {
+                kernels.gemm(false, true, n, in, out, dY, 0, out, weight.value(), 0, out, 0f, dX, 0, in);
+            }
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.ballast.trainer.nn;
 
+import dev.ballast.trainer.math.KernelProvider;
+import dev.ballast.trainer.math.Kernels;
+
 /**
  * Softmax followed by the cross-entropy with integer targets, averaged over the N rows. Each row is
  * shifted by its maximum before exponentiating (log-sum-exp), so large logits cannot overflow, and
@@ -10,6 +13,21 @@ public final class SoftmaxCrossEntropy {
     private float[] probs; // (N, V): softmax of the last forward, kept for backward
     private int n;
     private int v;
+    private Kernels kernels;
+
+    /** With the scalar reference kernels. */
+    public SoftmaxCrossEntropy() {
+        this(KernelProvider.scalar());
+    }
+
+    /** The exponentials go through {@code kernels}: at 10,000 words they are most of a step's element-wise work. */
+    public SoftmaxCrossEntropy(Kernels kernels) {
+        this.kernels = kernels;
+    }
+
+    public void setKernels(Kernels kernels) {
+        this.kernels = kernels;
+    }
 
     // logits: (N, V), targets: (N) -> mean loss
     /** The mean cross-entropy over {@code n} rows; keeps the probabilities for {@link #backward}. */
@@ -21,12 +39,7 @@ public final class SoftmaxCrossEntropy {
         for (int r = 0; r < n; r++) {
             int row = r * v;
             float max = rowMax(logits, row, v);
-            double z = 0;
-            for (int j = 0; j < v; j++) {
-                double e = Math.exp(logits[row + j] - max);
-                probs[row + j] = (float) e;
-                z += e;
-            }
+            double z = kernels.expShifted(logits, row, v, max, probs, row);
             float invZ = (float) (1.0 / z);
             for (int j = 0; j < v; j++) {
                 probs[row + j] *= invZ;
@@ -52,14 +65,21 @@ public final class SoftmaxCrossEntropy {
     // logits: (N, V), targets: (N) -> summed loss
     /** The summed cross-entropy over {@code n} rows, in double, without keeping anything. */
     public static double lossSum(float[] logits, int[] targets, int n, int v) {
+        return lossSum(KernelProvider.scalar(), logits, targets, n, v);
+    }
+
+    /** The summed cross-entropy, like {@link #lossSum(float[], int[], int, int)}, on this instance's kernels. */
+    public double sum(float[] logits, int[] targets, int n, int v) {
+        return lossSum(kernels, logits, targets, n, v);
+    }
+
+    /** {@link #lossSum(float[], int[], int, int)} with the exponentials on {@code kernels}. */
+    public static double lossSum(Kernels kernels, float[] logits, int[] targets, int n, int v) {
         double sum = 0;
         for (int r = 0; r < n; r++) {
             int row = r * v;
             float max = rowMax(logits, row, v);
-            double z = 0;
-            for (int j = 0; j < v; j++) {
-                z += Math.exp(logits[row + j] - max);
-            }
+            double z = kernels.expShifted(logits, row, v, max, null, 0);
             sum += Math.log(z) + max - logits[row + checkTarget(targets[r], r, v)];
         }
         return sum;

@@ -133,4 +133,28 @@ class VectorKernelsActivationTest {
             assertEquals(e, a, tol, what + " at index " + i);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void expShiftedMatchesTheReferenceOnAwkwardLengths() {
+        Kernels fast = new VectorKernels(1);
+        dev.ballast.trainer.Rng rng = new dev.ballast.trainer.Rng(12);
+        for (int len : new int[] {1, 7, 15, 16, 17, 33, 65, 10_001}) {
+            float[] x = new float[len + 3];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (rng.nextGaussian() * 30); // wide enough that some results underflow
+            }
+            float shift = 20f;
+            float[] a = new float[len];
+            float[] b = new float[len];
+            double sa = ScalarKernels.INSTANCE.expShifted(x, 3, len, shift, a, 0);
+            double sb = fast.expShifted(x, 3, len, shift, b, 0);
+            for (int i = 0; i < len; i++) {
+                org.junit.jupiter.api.Assertions.assertEquals(a[i], b[i], Math.max(4 * Math.ulp(a[i]), 2 * Float.MIN_NORMAL), // the flush threshold may differ by a hair
+                        "len " + len + " at " + i);
+                org.junit.jupiter.api.Assertions.assertTrue(b[i] == 0f || b[i] >= Float.MIN_NORMAL, "subnormal " + b[i]);
+            }
+            org.junit.jupiter.api.Assertions.assertEquals(sa, sb, 1e-5 * Math.max(1, sa), "sum, len " + len);
+            org.junit.jupiter.api.Assertions.assertEquals(sa, fast.expShifted(x, 3, len, shift, null, 0), 1e-5 * Math.max(1, sa));
+        }
+    }
 }
