@@ -108,39 +108,15 @@ public final class OnnxExporter {
         ONNXInitializer embedding = ctx.floatTensor("embedding_weight", List.of(v, cfg.embed()), b -> b.put(emb));
         ONNXRef<?> x = ctx.operation(ONNXOperators.GATHER, List.of(embedding, tokens), "embedded", Map.of("axis", 0));
 
-        ONNXInitializer axis0 = ctx.array("axis_0", new long[] {0});
-        ONNXInitializer axis1 = ctx.array("axis_1", new long[] {1});
-        List<ONNXRef<?>> finalH = new ArrayList<>();
-        List<ONNXRef<?>> finalC = new ArrayList<>();
-        for (int l = 0; l < cfg.layers(); l++) {
-            RecurrentLayer layer = net.layers().get(l);
-            ONNXInitializer start = ctx.array("layer" + l + "_start", new long[] {l});
-            ONNXInitializer end = ctx.array("layer" + l + "_end", new long[] {l + 1});
-            List<ONNXRef<?>> inputs = new ArrayList<>();
-            inputs.add(x);
-            inputs.add(ctx.floatTensor("layer" + l + "_W", List.of(1, layer.wInput().shape()[1], layer.inputSize()),
-                    b -> b.put(onnxWeight(layer.wInput().value(), layer.inputSize(), h, cfg.cell()))));
-            inputs.add(ctx.floatTensor("layer" + l + "_R", List.of(1, layer.wRecurrent().shape()[1], h),
-                    b -> b.put(onnxWeight(layer.wRecurrent().value(), h, h, cfg.cell()))));
-            inputs.add(ctx.floatTensor("layer" + l + "_B", List.of(1, 2 * layer.bias().size()),
-                    b -> b.put(onnxBias(layer.bias().value(), h, cfg.cell()))));
-            inputs.add(ctx.operation(OnnxOps.SLICE, List.of(h0, start, end, axis0), "layer" + l + "_h0"));
-            List<ONNXNode> outs;
-            if (lstm) {
-                inputs.add(ctx.operation(OnnxOps.SLICE, List.of(c0, start, end, axis0), "layer" + l + "_c0"));
-                outs = ctx.operation(OnnxOps.LSTM, inputs,
-                        List.of("layer" + l + "_Y", "layer" + l + "_Y_h", "layer" + l + "_Y_c"),
-                        Map.of("hidden_size", h, "layout", 0));
-                finalC.add(outs.get(2));
-            } else {
-                String act = cfg.cell() == CellType.RNN_RELU ? "Relu" : "Tanh";
-                outs = ctx.operation(OnnxOps.RNN, inputs, List.of("layer" + l + "_Y", "layer" + l + "_Y_h"),
-                        Map.of("hidden_size", h, "layout", 0, "activations", new String[] {act}));
-            }
-            finalH.add(outs.get(1));
-            // Y is (S, num_directions = 1, B, H); the next layer and the projection want (S, B, H).
-            x = ctx.operation(OnnxOps.SQUEEZE, List.of(outs.get(0), axis1), "layer" + l + "_out");
+        List<RecurrentStack.Layer> layers = new ArrayList<>();
+        for (RecurrentLayer layer : net.layers()) {
+            layers.add(new RecurrentStack.Layer(layer.inputSize(), layer.wInput().value(), layer.wRecurrent().value(),
+                    layer.bias().value()));
         }
+        RecurrentStack.Output stack = RecurrentStack.build(ctx, x, cfg.cell(), h, layers, h0, c0);
+        x = stack.top();
+        List<ONNXRef<?>> finalH = stack.finalH();
+        List<ONNXRef<?>> finalC = stack.finalC();
 
         float[] wOut = outputWeight(net, h, v); // (H, V)
         float[] bOut = parameter(net, "output.bias").value(); // (V)

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The stacked ONNX {@code LSTM} / {@code RNN} nodes of a Ballast recurrent network, layer l reading layer
- * l-1's output and its own slice of the initial states. Used by {@link ForecastOnnxExporter}; the weight
+ * l-1's output and its own slice of the initial states. Used by {@link OnnxExporter} and
+ * {@link ForecastOnnxExporter}; the weight
  * layout conversion is {@link OnnxExporter#onnxWeight} / {@link OnnxExporter#onnxBias}.
  * <pre>
  *   x (S, B, I) -> layer l: Y (S, 1, B, H) -> Squeeze axis 1 -> (S, B, H);  Y_h, Y_c (1, B, H) per layer
