@@ -58,53 +58,46 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new ConfigException("--port must be in [0, 65535], got " + port);
         }
+        if (threads < 0) {
+            throw new ConfigException("--threads must be at least 0, got " + threads);
+        }
         ServerLimits limits = new ServerLimits(maxBody, maxInputTokens, maxNewTokens, serverThreads);
         if (ForecastModel.isForecaster(model)) {
-            return serveForecaster(limits);
-        }
-        try (InferenceModel m = InferenceModel.open(model, threads)) {
-            InferenceServer server;
-            try {
-                server = InferenceServer.start(m, host, port, limits);
-            } catch (java.net.BindException e) {
-                throw new ConfigException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            try (ForecastModel m = ForecastModel.open(model, threads)) {
+                serveUntilStopped(() -> InferenceServer.start(m, host, port, limits),
+                        "forecaster " + m.source() + " (" + m.backend() + ")");
             }
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.stop(2);
-                stopped.countDown();
-            }, "ballast-serve-stop"));
-            PrintWriter out = spec.commandLine().getOut();
-            out.printf("serving %s (%s) on http://%s:%d%n", m.info().source(), m.info().backend(),
-                    server.address().getHostString(), server.port());
-            out.flush();
-            stopped.await();
+        } else {
+            try (InferenceModel m = InferenceModel.open(model, threads)) {
+                serveUntilStopped(() -> InferenceServer.start(m, host, port, limits),
+                        m.info().source() + " (" + m.info().backend() + ")");
+            }
         }
         return 0;
     }
 
-    private int serveForecaster(ServerLimits limits) throws Exception {
-        if (threads < 0) {
-            throw new ConfigException("--threads must be at least 0, got " + threads);
+    /** How a server is started; binding may fail. */
+    @FunctionalInterface
+    private interface ServerStart {
+        InferenceServer start() throws java.io.IOException;
+    }
+
+    /** Starts the server, says where it listens, and blocks until the JVM shuts down (Ctrl-C). */
+    private void serveUntilStopped(ServerStart start, String what) throws Exception {
+        InferenceServer server;
+        try {
+            server = start.start();
+        } catch (java.net.BindException e) {
+            throw new ConfigException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
         }
-        try (ForecastModel m = ForecastModel.open(model, threads)) {
-            InferenceServer server;
-            try {
-                server = InferenceServer.start(m, host, port, limits);
-            } catch (java.net.BindException e) {
-                throw new ConfigException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
-            }
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.stop(2);
-                stopped.countDown();
-            }, "ballast-serve-stop"));
-            PrintWriter out = spec.commandLine().getOut();
-            out.printf("serving forecaster %s (%s) on http://%s:%d%n", m.source(), m.backend(),
-                    server.address().getHostString(), server.port());
-            out.flush();
-            stopped.await();
-        }
-        return 0;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop(2);
+            stopped.countDown();
+        }, "ballast-serve-stop"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("serving %s on http://%s:%d%n", what, server.address().getHostString(), server.port());
+        out.flush();
+        stopped.await();
     }
 }
