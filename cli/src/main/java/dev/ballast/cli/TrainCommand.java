@@ -69,6 +69,8 @@ final class TrainCommand implements Callable<Integer> {
     double initScale;
     @Option(names = "--forget-bias", paramLabel = "X", description = "Initial LSTM forget-gate bias; 1 favours long memory (default: ${DEFAULT-VALUE}).")
     float forgetBias;
+    @Option(names = "--vocab-scope", paramLabel = "SCOPE", description = "Words the vocabulary is built from: train (the training split) or corpus (all of it, as some reference scripts do; for comparisons only) (default: ${DEFAULT-VALUE}).")
+    String vocabScope;
     @Option(names = "--tie-weights", description = "Share the embedding table with the output projection (needs --embed equal to --hidden).")
     boolean tieWeights;
     // batching
@@ -260,7 +262,7 @@ final class TrainCommand implements Callable<Integer> {
                 .l2Bias(l2Bias).maxNorm(maxNorm).recovery(recovery).spikeFactor(spikeFactor).maxRetries(maxRetries)
                 .diagnoseEvery(diagnoseEvery)
                 .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength)
-                .level(level).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights)
+                .level(level).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights).vocabScope(vocabScope)
                 .build();
     }
 }

@@ -43,7 +43,7 @@ public record TrainingConfig(
         String recovery, double spikeFactor, int maxRetries, int diagnoseEvery, double clipPercentile,
         double clipRatio, Double l2Input, Double l2Recurrent, Double l2Bias, double maxNorm,
         // word level (level "char" ignores analyzer, minFreq, maxVocab)
-        String level, String analyzer, int minFreq, int maxVocab, boolean tieWeights) {
+        String level, String analyzer, int minFreq, int maxVocab, boolean tieWeights, String vocabScope) {
 
     /** Steps trained when neither --steps nor --epochs is given. */
     public static final long DEFAULT_STEPS = 500;
@@ -67,7 +67,8 @@ public record TrainingConfig(
                 .recovery(recovery).spikeFactor(spikeFactor).maxRetries(maxRetries).diagnoseEvery(diagnoseEvery)
                 .clipPercentile(clipPercentile).clipRatio(clipRatio)
                 .l2Input(l2Input).l2Recurrent(l2Recurrent).l2Bias(l2Bias).maxNorm(maxNorm)
-                .level(level).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights);
+                .level(level).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights)
+                .vocabScope(vocabScope);
     }
 
     /** Whether the stability monitor may skip, roll back and retry instead of failing ({@code --recovery on}). */
@@ -149,6 +150,7 @@ public record TrainingConfig(
         private int minFreq = 1;
         private int maxVocab;
         private boolean tieWeights;
+        private String vocabScope = "train";
 
         public Builder corpus(String v) { corpus = v; return this; }
         public Builder valid(String v) { valid = v; return this; }
@@ -199,6 +201,7 @@ public record TrainingConfig(
         public Builder minFreq(int v) { minFreq = v; return this; }
         public Builder maxVocab(int v) { maxVocab = v; return this; }
         public Builder tieWeights(boolean v) { tieWeights = v; return this; }
+        public Builder vocabScope(String v) { vocabScope = v; return this; }
 
         /** Validates every field; the first problem found is thrown as a {@link ConfigException}. */
         public TrainingConfig build() {
@@ -249,6 +252,10 @@ public record TrainingConfig(
             positive("--min-freq", minFreq);
             require(maxVocab == 0 || maxVocab >= 3,
                     "--max-vocab must be 0 (no limit) or at least 3 (<unk>, <eos> and a word), got " + maxVocab);
+            require("train".equals(vocabScope) || "corpus".equals(vocabScope),
+                    "--vocab-scope must be train or corpus, got '" + vocabScope + "'");
+            require("train".equals(vocabScope) || valid == null,
+                    "--vocab-scope corpus takes the validation part from --valid-fraction, not --valid");
             require(!tieWeights || embed == hidden,
                     "--tie-weights needs --embed equal to --hidden, got --embed " + embed + " and --hidden " + hidden);
             return new TrainingConfig(corpus, valid, validFraction, replaceMalformed, unknownPolicy,
@@ -257,7 +264,7 @@ public record TrainingConfig(
                     lrSchedule, seed, threads, evalEvery, evalBatch, sampleLength,
                     recovery, spikeFactor, maxRetries, diagnoseEvery, clipPercentile, clipRatio,
                     l2Input, l2Recurrent, l2Bias, maxNorm,
-                    level, analyzer, minFreq, maxVocab, tieWeights);
+                    level, analyzer, minFreq, maxVocab, tieWeights, vocabScope);
         }
 
         private OptimizerSettings toSettings() {

@@ -131,7 +131,10 @@ public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String
         }
         WordTokenizer tokenizer;
         if (existing == null) {
-            tokenizer = WordTokenizer.fit(spec, words, 0, trainEnd, config.minFreq(), config.maxVocab());
+            // The vocabulary comes from the training split; "corpus" scope (for comparisons with tools
+            // that index every word of the corpus) takes the validation words too.
+            int fitEnd = "corpus".equals(config.vocabScope()) ? words.length() : trainEnd;
+            tokenizer = WordTokenizer.fit(spec, words, 0, fitEnd, config.minFreq(), config.maxVocab());
         } else if (existing instanceof WordTokenizer w) {
             tokenizer = w;
         } else {

@@ -76,6 +76,19 @@ class WordLevelTrainingTest {
     }
 
     @Test
+    void corpusVocabularyScopeIndexesTheValidationWordsToo(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("t.txt"), "a b a b a\nb a c d\n");
+        TrainingData d = TrainingData.load(TrainingConfig.builder().level("word").analyzer("whitespace")
+                .corpus(f.toString()).validFraction(0.25).vocabScope("corpus").build());
+        // Same split as above, but c and d now have ids of their own: nothing in validation is unknown.
+        assertEquals(8, d.train().length);
+        assertEquals(6, d.tokenizer().vocabulary().size()); // <unk> <eos> a b c d
+        assertEquals(0, d.validUnknown());
+        assertMessage(TrainingConfig.builder().vocabScope("all"), "--vocab-scope must be train or corpus");
+        assertMessage(TrainingConfig.builder().vocabScope("corpus").valid("v.txt"), "--vocab-scope corpus takes");
+    }
+
+    @Test
     void ptbValidThenTestSplitMatchesThePyTorchReference() {
         String root = System.getProperty("ballast.corpora");
         assumeTrue(root != null && !root.isBlank() && !root.startsWith("${"), "ballast.corpora not set");
