@@ -37,7 +37,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", paramLabel = "N", defaultValue = "3", description = "Repeats; medians are reported (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--json", description = "Print one JSON object per config: config, train_tokens_per_s, gen_tokens_per_s, threads, gflops, peak_gflops.")
+    @Option(names = "--tokenize", paramLabel = "PATH|NAME", description = "Corpus whose word tokenization throughput is measured (default: tinyshakespeare when BALLAST_CORPORA has it, else the built-in corpus; best of 5 passes).")
+    String tokenize;
+
+    @Option(names = "--json", description = "Print one JSON object per config: config, train_tokens_per_s, gen_tokens_per_s, threads, gflops, peak_gflops; then one with tokenization_mb_per_s.")
     boolean json;
 
     @Override
@@ -76,6 +79,51 @@ final class BenchCommand implements Callable<Integer> {
             }
             out.flush();
         }
+        benchTokenization(out);
         return 0;
+    }
+
+    /** Word tokenization throughput with the default language-model analyzer (best of 3 passes). */
+    private void benchTokenization(PrintWriter out) {
+        java.nio.file.Path corpus;
+        String name;
+        try {
+            name = tokenize != null ? tokenize : "tinyshakespeare";
+            corpus = dev.ballast.corpora.CorpusResolver.isBuiltin(name) ? null : dev.ballast.corpora.CorpusResolver.resolve(name);
+        } catch (dev.ballast.corpora.CorpusException e) {
+            if (tokenize != null) {
+                throw e;
+            }
+            name = dev.ballast.corpora.CorpusResolver.BUILTIN;
+            corpus = null;
+        }
+        try {
+            if (corpus == null) {
+                corpus = java.nio.file.Files.createTempFile("ballast-bench", ".txt");
+                corpus.toFile().deleteOnExit();
+                java.nio.file.Files.writeString(corpus, dev.ballast.corpora.DefaultCorpus.text());
+            }
+            if (java.nio.file.Files.isDirectory(corpus)) {
+                try (var files = java.nio.file.Files.list(corpus)) {
+                    corpus = files.filter(java.nio.file.Files::isRegularFile).sorted().findFirst().orElse(corpus);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        dev.ballast.tokenizer.word.TokenizationBenchmark.Result r = dev.ballast.tokenizer.word.TokenizationBenchmark.run(
+                corpus, dev.ballast.tokenizer.word.AnalyzerSpec.parse(dev.ballast.tokenizer.word.AnalyzerSpec.DEFAULT), 5);
+        if (json) {
+            ObjectNode n = JsonNodeFactory.instance.objectNode();
+            n.put("tokenization", name);
+            n.put("analyzer", r.analyzer());
+            n.put("tokenization_mb_per_s", Math.round(r.megabytesPerSecond() * 10) / 10.0);
+            n.put("tokens_per_s", Math.round(r.tokensPerSecond()));
+            out.println(n.toString());
+        } else {
+            out.printf(Locale.ROOT, "word tokenization (%s analyzer, %s): %.1f MB/s, %,.0f tokens/s%n",
+                    r.analyzer(), name, r.megabytesPerSecond(), r.tokensPerSecond());
+        }
+        out.flush();
     }
 }

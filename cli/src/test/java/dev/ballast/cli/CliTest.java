@@ -142,6 +142,22 @@ class CliTest {
     }
 
     @Test
+    void benchPrintsOneJsonObjectPerConfigAndTokenization() throws IOException {
+        CliRun o = ballast("bench", "--config", "char-rnn-1x512", "--steps", "1", "--repeats", "1", "--threads", "1",
+                "--tokenize", "builtin", "--json");
+        assertEquals(0, o.code(), o.err());
+        String[] lines = o.out().strip().split("\n");
+        assertEquals(2, lines.length, o.out());
+        JsonNode config = new ObjectMapper().readTree(lines[0]);
+        assertEquals("char-rnn-1x512", config.get("config").asText());
+        for (String key : new String[] {"train_tokens_per_s", "gen_tokens_per_s", "threads", "gflops"}) {
+            assertTrue(config.get(key).asDouble() > 0, key + " in " + lines[0]);
+        }
+        assertTrue(new ObjectMapper().readTree(lines[1]).get("tokenization_mb_per_s").asDouble() > 0, lines[1]);
+        assertBadInput(ballast("bench", "--config", "char-gru"), "unknown --config 'char-gru'");
+    }
+
+    @Test
     void helpDescribesEveryCommand() {
         CliRun o = ballast("--help");
         assertEquals(0, o.code());
