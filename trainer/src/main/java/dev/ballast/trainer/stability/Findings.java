@@ -125,7 +125,8 @@ public final class Findings {
                 out.add(new Finding("warning", "gradients vanishing", d.step(), "layers." + l,
                         "The last step's error is under 1% of its size after " + k + " steps back (window " + seq
                                 + "): dependencies longer than about " + k + " steps are not being learned.",
-                        "an LSTM (forget bias 1) instead of a vanilla RNN, orthogonal recurrent weights, or a shorter --seq."));
+                        "an LSTM instead of a vanilla RNN; for an LSTM, --forget-bias 1 (longer memory); "
+                                + "--init orthogonal; or a shorter --seq if longer dependencies do not matter."));
             }
         }
     }
