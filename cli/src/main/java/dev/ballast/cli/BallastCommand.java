@@ -33,7 +33,7 @@ public final class BallastCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command (see ballast --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command");
     }
 
     static CommandLine commandLine() {
@@ -41,8 +41,8 @@ public final class BallastCommand implements Runnable {
         // A mistyped flag gets one line and a pointer to --help, not the whole usage text.
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine cmd = e.getCommandLine();
-            cmd.getErr().println("ballast " + cmd.getCommandName() + ": " + e.getMessage()
-                    + " (see 'ballast " + (cmd.getParent() == null ? "" : cmd.getCommandName() + " ") + "--help')");
+            String name = cmd.getParent() == null ? "ballast" : "ballast " + cmd.getCommandName();
+            cmd.getErr().println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
             return EXIT_BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
