@@ -89,6 +89,23 @@ class WordLevelTrainingTest {
     }
 
     @Test
+    void wordLevelResumeContinuesExactly(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("t.txt"), "the cat sat on the mat .\nthe dog sat on the log .\n".repeat(20));
+        TrainingConfig.Builder b = TrainingConfig.builder().level("word").analyzer("whitespace").corpus(f.toString())
+                .layers(1).hidden(12).embed(12).tieWeights(true).seq(6).batch(3).evalEvery(4).sampleLength(0).threads(1);
+        Trainer.start(b.steps(10).build(), dir.resolve("straight"), null).run();
+        Trainer.start(b.steps(6).build(), dir.resolve("split"), null).run();
+        Trainer.resume(dir.resolve("split"), c -> c.toBuilder().steps(10).build(), null, null).run();
+        var a = dev.ballast.trainer.model.ModelFiles.load(dev.ballast.trainer.io.CheckpointStore.resolveResume(dir.resolve("straight")),
+                dev.ballast.trainer.math.KernelProvider.scalar()).network().parameters();
+        var c = dev.ballast.trainer.model.ModelFiles.load(dev.ballast.trainer.io.CheckpointStore.resolveResume(dir.resolve("split")),
+                dev.ballast.trainer.math.KernelProvider.scalar()).network().parameters();
+        for (int i = 0; i < a.size(); i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(i).value(), c.get(i).value(), a.get(i).name());
+        }
+    }
+
+    @Test
     void ptbValidThenTestSplitMatchesThePyTorchReference() {
         String root = System.getProperty("ballast.corpora");
         assumeTrue(root != null && !root.isBlank() && !root.startsWith("${"), "ballast.corpora not set");
