@@ -39,6 +39,30 @@ public interface Kernels {
      */
     double expShifted(float[] x, int off, int len, float shift, float[] out, int outOff);
 
+    /**
+     * The element-wise forward of {@code rows} LSTM steps (see {@link LstmCell} for the math): each row
+     * of {@code gates} holds 4H pre-activations (i, f, g, o), replaced in place by the activations;
+     * {@code c}, {@code tanhC} and {@code h} receive c_t, tanh(c_t) and h_t, H values per row, from
+     * the previous cell state {@code cPrev}.
+     */
+    default void lstmForward(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cPrevOff,
+                             float[] c, int cOff, float[] tanhC, int tOff, float[] h, int hOff) {
+        LstmCell.forward(this, rows, hidden, gates, gOff, cPrev, cPrevOff, c, cOff, tanhC, tOff, h, hOff);
+    }
+
+    /**
+     * The element-wise backward of {@code rows} LSTM steps: from the gate activations, c_{t-1},
+     * tanh(c_t), dL/dh_t and the cell gradient carried from step t+1 ({@code dcNext}), writes the
+     * pre-activation gradients into {@code dGates} (4H per row) and replaces {@code dcNext} with what
+     * flows on to step t-1.
+     */
+    default void lstmBackward(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cPrevOff,
+                              float[] tanhC, int tOff, float[] dh, int dhOff, float[] dcNext, int dcOff,
+                              float[] dGates, int dgOff) {
+        LstmCell.backward(rows, hidden, gates, gOff, cPrev, cPrevOff, tanhC, tOff, dh, dhOff, dcNext, dcOff,
+                dGates, dgOff);
+    }
+
     /** A short name for logs and benchmarks, e.g. {@code scalar} or {@code vector-512x2}. */
     String name();
 

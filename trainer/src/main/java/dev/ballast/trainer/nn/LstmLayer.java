@@ -41,35 +41,9 @@ public final class LstmLayer extends RecurrentLayer {
     // gateActs block t: (B, 4H) pre-activations -> activations; c_t, tanh(c_t), h_t
     @Override
     protected void activate(int t) {
-        int h4 = 4 * hidden;
-        for (int b = 0; b < batch; b++) {
-            int row = (t * batch + b) * h4;
-            kernels.sigmoid(gateActs, row, 2 * hidden);          // i, f
-            kernels.tanh(gateActs, row + 2 * hidden, hidden);    // g
-            kernels.sigmoid(gateActs, row + 3 * hidden, hidden); // o
-        }
         int n = batch * hidden;
-        int cPrev = t * n;
-        int cCur = (t + 1) * n;
-        for (int b = 0; b < batch; b++) {
-            int row = (t * batch + b) * h4;
-            int s = b * hidden;
-            for (int j = 0; j < hidden; j++) {
-                float i = gateActs[row + j];
-                float f = gateActs[row + hidden + j];
-                float g = gateActs[row + 2 * hidden + j];
-                cs[cCur + s + j] = f * cs[cPrev + s + j] + i * g;
-            }
-        }
-        System.arraycopy(cs, cCur, tanhC, t * n, n);
-        kernels.tanh(tanhC, t * n, n);
-        for (int b = 0; b < batch; b++) {
-            int row = (t * batch + b) * h4 + 3 * hidden;
-            int s = t * n + b * hidden;
-            for (int j = 0; j < hidden; j++) {
-                hs[n + s + j] = gateActs[row + j] * tanhC[s + j];
-            }
-        }
+        kernels.lstmForward(batch, hidden, gateActs, t * batch * 4 * hidden, cs, t * n, cs, (t + 1) * n,
+                tanhC, t * n, hs, (t + 1) * n);
     }
 
     /**
@@ -107,26 +81,9 @@ public final class LstmLayer extends RecurrentLayer {
     // dH block t: (B, H) -> dGates block t: (B, 4H); updates dcNext to dc_t * f_t for step t-1
     @Override
     protected void activateBackward(int t, float[] dH) {
-        int h4 = 4 * hidden;
         int n = batch * hidden;
-        for (int b = 0; b < batch; b++) {
-            int row = (t * batch + b) * h4;
-            int s = t * n + b * hidden;
-            for (int j = 0; j < hidden; j++) {
-                float i = gateActs[row + j];
-                float f = gateActs[row + hidden + j];
-                float g = gateActs[row + 2 * hidden + j];
-                float o = gateActs[row + 3 * hidden + j];
-                float tc = tanhC[s + j];
-                float dh = dH[s + j];
-                float dc = dcNext[b * hidden + j] + dh * o * (1f - tc * tc);
-                float cPrev = cs[s + j]; // cs block t is c_{t-1}
-                dGates[row + j] = dc * g * i * (1f - i);
-                dGates[row + hidden + j] = dc * cPrev * f * (1f - f);
-                dGates[row + 2 * hidden + j] = dc * i * (1f - g * g);
-                dGates[row + 3 * hidden + j] = dh * tc * o * (1f - o);
-                dcNext[b * hidden + j] = dc * f;
-            }
-        }
+        int g = t * batch * 4 * hidden;
+        // cs block t is c_{t-1}
+        kernels.lstmBackward(batch, hidden, gateActs, g, cs, t * n, tanhC, t * n, dH, t * n, dcNext, 0, dGates, g);
     }
 }

@@ -1,0 +1,107 @@
+package dev.ballast.trainer.math;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link LstmCell} fused into one pass over each row on the Vector API: the four gate
+ * non-linearities, the cell update, tanh(c) and h are computed while the lanes are in registers,
+ * instead of one pass per gate block and three more for c, tanh(c) and h. Every expression is
+ * evaluated in {@link LstmCell}'s order with separate multiplies and adds, and the activations are
+ * {@link VectorActivations}' own, so the results are the same bits as {@link VectorKernels}' unfused
+ * path.
+ */
+final class VectorLstmCell {
+
+    private static final VectorSpecies<Float> S = PackedGemm.S;
+
+    private VectorLstmCell() {
+    }
+
+    static void forward(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cPrevOff,
+                        float[] c, int cOff, float[] tanhC, int tOff, float[] h, int hOff) {
+        int h4 = 4 * hidden;
+        for (int r = 0; r < rows; r++) {
+            int gi = gOff + r * h4;
+            int s = r * hidden;
+            int j = 0;
+            for (; j + S.length() <= hidden; j += S.length()) {
+                forwardLanes(null, gates, gi + j, hidden, cPrev, cPrevOff + s + j, c, cOff + s + j,
+                        tanhC, tOff + s + j, h, hOff + s + j);
+            }
+            if (j < hidden) {
+                forwardLanes(S.indexInRange(j, hidden), gates, gi + j, hidden, cPrev, cPrevOff + s + j,
+                        c, cOff + s + j, tanhC, tOff + s + j, h, hOff + s + j);
+            }
+        }
+    }
+
+    // One vector of lanes of one row: gate block k of these lanes starts at g + k*hidden.
+    private static void forwardLanes(VectorMask<Float> m, float[] gates, int g, int hidden, float[] cPrev, int cp,
+                                     float[] c, int cc, float[] tanhC, int tc, float[] h, int hh) {
+        FloatVector i = VectorActivations.sigmoid(load(gates, g, m));
+        FloatVector f = VectorActivations.sigmoid(load(gates, g + hidden, m));
+        FloatVector gg = VectorActivations.tanh(load(gates, g + 2 * hidden, m));
+        FloatVector o = VectorActivations.sigmoid(load(gates, g + 3 * hidden, m));
+        store(i, gates, g, m);
+        store(f, gates, g + hidden, m);
+        store(gg, gates, g + 2 * hidden, m);
+        store(o, gates, g + 3 * hidden, m);
+        FloatVector cNew = f.mul(load(cPrev, cp, m)).add(i.mul(gg));
+        store(cNew, c, cc, m);
+        FloatVector t = VectorActivations.tanh(cNew);
+        store(t, tanhC, tc, m);
+        store(o.mul(t), h, hh, m);
+    }
+
+    static void backward(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cPrevOff,
+                         float[] tanhC, int tOff, float[] dh, int dhOff, float[] dcNext, int dcOff,
+                         float[] dGates, int dgOff) {
+        int h4 = 4 * hidden;
+        for (int r = 0; r < rows; r++) {
+            int row = r * h4;
+            int s = r * hidden;
+            int j = 0;
+            for (; j + S.length() <= hidden; j += S.length()) {
+                backwardLanes(null, gates, gOff + row + j, hidden, cPrev, cPrevOff + s + j, tanhC, tOff + s + j,
+                        dh, dhOff + s + j, dcNext, dcOff + s + j, dGates, dgOff + row + j);
+            }
+            if (j < hidden) {
+                backwardLanes(S.indexInRange(j, hidden), gates, gOff + row + j, hidden, cPrev, cPrevOff + s + j,
+                        tanhC, tOff + s + j, dh, dhOff + s + j, dcNext, dcOff + s + j, dGates, dgOff + row + j);
+            }
+        }
+    }
+
+    private static void backwardLanes(VectorMask<Float> m, float[] gates, int g, int hidden, float[] cPrev, int cp,
+                                      float[] tanhC, int tc, float[] dh, int dhi, float[] dcNext, int dci,
+                                      float[] dGates, int dg) {
+        FloatVector i = load(gates, g, m);
+        FloatVector f = load(gates, g + hidden, m);
+        FloatVector gg = load(gates, g + 2 * hidden, m);
+        FloatVector o = load(gates, g + 3 * hidden, m);
+        FloatVector t = load(tanhC, tc, m);
+        FloatVector d = load(dh, dhi, m);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector dc = load(dcNext, dci, m).add(d.mul(o).mul(one.sub(t.mul(t))));
+        store(dc.mul(gg).mul(i).mul(one.sub(i)), dGates, dg, m);
+        store(dc.mul(load(cPrev, cp, m)).mul(f).mul(one.sub(f)), dGates, dg + hidden, m);
+        store(dc.mul(i).mul(one.sub(gg.mul(gg))), dGates, dg + 2 * hidden, m);
+        store(d.mul(t).mul(o).mul(one.sub(o)), dGates, dg + 3 * hidden, m);
+        store(dc.mul(f), dcNext, dci, m);
+    }
+
+    /** A full vector when {@code m} is null (the common case, unmasked), else the lanes of the tail. */
+    private static FloatVector load(float[] a, int i, VectorMask<Float> m) {
+        return m == null ? FloatVector.fromArray(S, a, i) : FloatVector.fromArray(S, a, i, m);
+    }
+
+    private static void store(FloatVector v, float[] a, int i, VectorMask<Float> m) {
+        if (m == null) {
+            v.intoArray(a, i);
+        } else {
+            v.intoArray(a, i, m);
+        }
+    }
+}
