@@ -97,9 +97,17 @@ final class VectorLstmCell {
         return m == null ? FloatVector.fromArray(S, a, i) : FloatVector.fromArray(S, a, i, m);
     }
 
+    /**
+     * A full vector when {@code m} is null, else the masked lanes only. JDK 17 compiles a masked store
+     * into a scalar fallback loop, so where a whole vector fits in the array the tail is merged into
+     * what is already there and stored whole (single-threaded, so rewriting the other lanes with their
+     * own values is safe).
+     */
     private static void store(FloatVector v, float[] a, int i, VectorMask<Float> m) {
         if (m == null) {
             v.intoArray(a, i);
+        } else if (i + S.length() <= a.length) {
+            FloatVector.fromArray(S, a, i).blend(v, m).intoArray(a, i);
         } else {
             v.intoArray(a, i, m);
         }
