@@ -1,5 +1,6 @@
 package dev.ballast.trainer.optim;
 
+import dev.ballast.trainer.math.Norms;
 import dev.ballast.trainer.nn.Parameter;
 
 import java.util.List;
@@ -37,11 +38,7 @@ public abstract class AbstractGradientClipper implements GradientClipper {
     }
 
     static double squaredNorm(float[] g) {
-        double sum = 0;
-        for (float x : g) {
-            sum += (double) x * x;
-        }
-        return sum;
+        return Norms.sumOfSquares(g);
     }
 
     static void scale(float[] g, float coef) {
