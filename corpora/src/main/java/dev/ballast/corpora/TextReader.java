@@ -143,11 +143,7 @@ public final class TextReader {
                 throw new CorpusException(file + " looks like a binary file (NUL byte at byte offset " + i + ")");
             }
         }
-        CodingErrorAction onError = replaceMalformed ? CodingErrorAction.REPLACE : CodingErrorAction.REPORT;
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(onError)
-                .onUnmappableCharacter(onError)
-                .replaceWith("\uFFFD");
+        CharsetDecoder decoder = decoder(replaceMalformed);
         ByteBuffer in = ByteBuffer.wrap(bytes);
         // UTF-8 never yields more UTF-16 chars than bytes, so one pass fills the buffer.
         CharBuffer out = CharBuffer.allocate(bytes.length);
@@ -168,6 +164,19 @@ public final class TextReader {
             out.position(1);
         }
         return out.toString();
+    }
+
+    /** The UTF-8 decoder {@link #read} uses; {@link TextDigest} decodes with the same one. */
+    static CharsetDecoder decoder(boolean replaceMalformed) {
+        CodingErrorAction onError = replaceMalformed ? CodingErrorAction.REPLACE : CodingErrorAction.REPORT;
+        return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(onError)
+                .onUnmappableCharacter(onError)
+                .replaceWith("\uFFFD");
+    }
+
+    static boolean isByteOrderMark(char c) {
+        return c == BYTE_ORDER_MARK;
     }
 
     private static String describe(Throwable e) {

@@ -3,6 +3,7 @@ package dev.ballast.trainer;
 import dev.ballast.corpora.CorpusResolver;
 import dev.ballast.corpora.DefaultCorpus;
 import dev.ballast.corpora.TextReader;
+import dev.ballast.corpora.TextDigest;
 import dev.ballast.corpora.TextSplit;
 import dev.ballast.tokenizer.CharTokenizer;
 import dev.ballast.tokenizer.Tokenizer;
@@ -12,11 +13,7 @@ import dev.ballast.tokenizer.word.WordStream;
 import dev.ballast.tokenizer.word.WordTokenizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The token streams a run trains and validates on, with the tokenizer that produced them.
@@ -30,7 +27,8 @@ import java.util.HexFormat;
  * splits its tensor), and the vocabulary is fitted on the training words only.
  *
  * @param source       what the corpus was (a path, or {@code builtin})
- * @param sha256       content hash of the corpus text, recorded in provenance and checked on resume
+ * @param sha256       SHA-256 of the corpus text in UTF-8 (then a NUL and the {@code --valid} text, if
+ *                     given), streamed from the files; recorded in provenance and checked on resume
  * @param validUnknown validation symbols outside the vocabulary
  * @param trainUnknown training symbols outside the vocabulary (words cut by --min-freq / --max-vocab)
  */
@@ -63,8 +61,11 @@ public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String
     public static TrainingData load(TrainingConfig config, Tokenizer existing) {
         String text;
         String source;
+        // The hash streams the files rather than encoding the text again: same bytes, no second copy.
+        TextDigest digest = new TextDigest();
         if (CorpusResolver.isBuiltin(config.corpus())) {
             text = DefaultCorpus.text();
+            digest.addText(text);
             source = CorpusResolver.BUILTIN;
         } else if (config.corpus().contains(",")) {
             StringBuilder sb = new StringBuilder();
@@ -78,6 +79,7 @@ public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String
                 if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') {
                     sb.append('\n');
                 }
+                digest.addCorpus(path, config.replaceMalformed()).endLine();
                 names.add(path.toString());
             }
             text = sb.toString();
@@ -85,16 +87,17 @@ public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String
         } else {
             Path path = CorpusResolver.resolve(config.corpus());
             text = TextReader.read(path, config.replaceMalformed());
+            digest.addCorpus(path, config.replaceMalformed());
             source = path.toString();
         }
         if (config.wordLevel()) {
-            return loadWords(config, existing, text, source);
+            return loadWords(config, existing, text, source, digest);
         }
         String trainText;
         String validText;
         if (config.valid() != null) {
             trainText = text;
-            validText = TextReader.read(CorpusResolver.resolve(config.valid()), config.replaceMalformed());
+            validText = readValid(config, digest);
         } else {
             TextSplit split = TextSplit.byFraction(text, config.validFraction(), 0.0);
             trainText = split.train();
@@ -105,18 +108,26 @@ public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String
         int[] train = tokenizer.encode(trainText);
         int[] valid = tokenizer.encode(validText);
         long unknown = tokenizer.countUnknown(validText);
-        String hashed = config.valid() == null ? text : text + "\u0000" + validText;
-        return new TrainingData(tokenizer, train, valid, source, sha256(hashed), unknown);
+        return new TrainingData(tokenizer, train, valid, source, digest.hex(), unknown);
     }
 
-    private static TrainingData loadWords(TrainingConfig config, Tokenizer existing, String text, String source) {
+    /** Reads the {@code --valid} text, adding a NUL and its bytes to the corpus hash. */
+    private static String readValid(TrainingConfig config, TextDigest digest) {
+        Path path = CorpusResolver.resolve(config.valid());
+        String validText = TextReader.read(path, config.replaceMalformed());
+        digest.addText("\u0000").addCorpus(path, config.replaceMalformed());
+        return validText;
+    }
+
+    private static TrainingData loadWords(TrainingConfig config, Tokenizer existing, String text, String source,
+                                          TextDigest digest) {
         AnalyzerSpec spec = existing instanceof WordTokenizer w ? w.analyzerSpec() : AnalyzerSpec.parse(config.analyzer());
         WordStream words = WordStream.read(spec, text);
         WordStream validWords;
         int trainEnd;
         String validText = null;
         if (config.valid() != null) {
-            validText = TextReader.read(CorpusResolver.resolve(config.valid()), config.replaceMalformed());
+            validText = readValid(config, digest);
             validWords = WordStream.read(spec, validText);
             trainEnd = words.length();
         } else {
@@ -142,18 +153,8 @@ public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String
         }
         int[] train = tokenizer.map(words, 0, trainEnd);
         int[] valid = tokenizer.map(validWords, validFrom, validWords.length());
-        String hashed = validText == null ? text : text + "\u0000" + validText;
-        return new TrainingData(tokenizer, train, valid, source, sha256(hashed),
+        return new TrainingData(tokenizer, train, valid, source, digest.hex(),
                 tokenizer.countUnknown(validWords, validFrom, validWords.length()),
                 tokenizer.countUnknown(words, 0, trainEnd));
-    }
-
-    static String sha256(String text) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
