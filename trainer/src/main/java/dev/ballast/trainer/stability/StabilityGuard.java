@@ -16,14 +16,37 @@ import java.util.List;
  * on an incident {@link #recover} skips the update or rolls back to the last {@link TrainingSnapshot},
  * per the {@link RecoveryPolicy}, and records the incident with the {@link StabilityMonitor}.
  * With recovery off it still detects non-finite values, and {@link #recover} answers FAILED.
+ *
+ * <p>Slow trouble no single step shows is checked after each healthy step ({@link #checkTrend}) and after
+ * each validation ({@link #checkValidation}): a training loss that climbed clearly above its best and stayed
+ * there ({@link LossRegressionDetector}) rolls back to the best snapshot with half the learning rate; a
+ * gradient norm stuck far above the clip ({@link PersistentClipDetector}) or a validation loss above its best
+ * at {@value #VAL_PATIENCE} validations in a row halves the learning rate.
  */
 public final class StabilityGuard {
 
     /** Steps between in-memory snapshots (also taken at every checkpoint). */
     public static final int SNAPSHOT_EVERY = 10;
+    /** Validations in a row above the best (by more than the tolerance) that count as a validation regression. */
+    public static final int VAL_PATIENCE = 2;
+
+    /** The thresholds of the detectors, from the training configuration. */
+    public record Rules(double spikeFactor, int maxRetries, double regressTolerance, int regressPatience,
+                        double valTolerance, double clipAlarmFactor, int clipAlarmWindow) {
+
+        public static Rules of(dev.ballast.trainer.TrainingConfig c) {
+            return new Rules(c.spikeFactor(), c.maxRetries(), c.regressTolerance(), c.regressPatience(),
+                    c.valTolerance(), c.clipAlarmFactor(), c.clipAlarmWindow());
+        }
+    }
 
     private final boolean enabled;
     private final LossSpikeDetector spikes;
+    private final LossRegressionDetector regression;
+    private final PersistentClipDetector clipAlarm;
+    private final double valTolerance;
+    private double bestVal = Double.NaN;
+    private int valAbove; // validations in a row above the best by more than the tolerance
     private final RecoveryPolicy policy;
     private final StabilityMonitor monitor;
     private final List<Parameter> params;
@@ -36,14 +59,19 @@ public final class StabilityGuard {
     private final dev.ballast.trainer.nn.ModelConfig modelConfig;      // the carried state before this step's forward
     private final java.util.ArrayDeque<TrainingSnapshot> snapshots = new java.util.ArrayDeque<>(); // oldest first, at most 2
     private TrainingSnapshot snapshot; // the one the last rollback went to
+    private TrainingSnapshot best;     // the snapshot with the lowest moving-average loss since the last checkpoint
+    private double bestScore = Double.NaN; // its average; NaN until the first loss after it is seen
     private String lastLayer = "";
 
-    public StabilityGuard(boolean enabled, double spikeFactor, int maxRetries, StabilityMonitor monitor,
+    public StabilityGuard(boolean enabled, Rules rules, StabilityMonitor monitor,
                           LanguageModel model, Optimizer optimizer, LearningRateSchedule schedule, Rng rng,
                           TbpttBatcher batcher, RecurrentState state) {
         this.enabled = enabled;
-        this.spikes = new LossSpikeDetector(spikeFactor);
-        this.policy = new RecoveryPolicy(maxRetries);
+        this.spikes = new LossSpikeDetector(rules.spikeFactor());
+        this.regression = new LossRegressionDetector(rules.regressTolerance(), rules.regressPatience());
+        this.clipAlarm = new PersistentClipDetector(rules.clipAlarmFactor(), rules.clipAlarmWindow());
+        this.valTolerance = rules.valTolerance();
+        this.policy = new RecoveryPolicy(rules.maxRetries());
         this.monitor = monitor;
         this.params = model.parameters();
         this.optimizer = optimizer;
@@ -113,13 +141,69 @@ public final class StabilityGuard {
             return;
         }
         spikes.accept(loss);
+        regression.accept(loss);
         policy.healthy();
+        if (best != null && Double.isNaN(bestScore)) {
+            bestScore = regression.average(); // the first loss seen from the snapshot's weights
+        }
         if (snapshots.isEmpty() || step % SNAPSHOT_EVERY == 0) {
-            snapshots.addLast(take(step, tokensSeen));
+            TrainingSnapshot s = take(step, tokensSeen);
+            snapshots.addLast(s);
             if (snapshots.size() > 2) {
                 snapshots.removeFirst();
             }
+            if (best == null || !(regression.average() > bestScore)) {
+                best = s;
+                bestScore = regression.average();
+            }
         }
+    }
+
+    /**
+     * After a healthy step (and its report): a slow trend that calls for recovery, or null. A loss
+     * regression comes first (it rolls back); persistent clipping only while no regression is seen.
+     *
+     * @param normBefore this step's gradient norm before clipping
+     * @param threshold  the clip threshold in force, NaN when the mode has no single one
+     */
+    public Incident.Kind checkTrend(double normBefore, double threshold) {
+        if (!enabled) {
+            return null;
+        }
+        clipAlarm.accept(normBefore, threshold);
+        if (regression.regressed() && !policy.exhausted() && best != null) {
+            lastLayer = "";
+            return Incident.Kind.LOSS_REGRESSION;
+        }
+        if (clipAlarm.persistent() && policy.canLowerLr()) {
+            lastLayer = "";
+            return Incident.Kind.PERSISTENT_CLIPPING;
+        }
+        return null;
+    }
+
+    /** After a validation: {@link Incident.Kind#VALIDATION_REGRESSION} when it calls for a lower rate, or null. */
+    public Incident.Kind checkValidation(double valLoss) {
+        if (!enabled || !Double.isFinite(valLoss)) {
+            return null;
+        }
+        if (Double.isNaN(bestVal) || valLoss < bestVal) {
+            bestVal = valLoss;
+            valAbove = 0;
+            return null;
+        }
+        valAbove = valLoss > bestVal * (1 + valTolerance) ? valAbove + 1 : 0;
+        if (valAbove >= VAL_PATIENCE && policy.canLowerLr()) {
+            valAbove = 0;
+            lastLayer = "";
+            return Incident.Kind.VALIDATION_REGRESSION;
+        }
+        return null;
+    }
+
+    /** The moving average the regression rule watches (the value a LOSS_REGRESSION incident reports). */
+    public double regressionAverage() {
+        return regression.average();
     }
 
     /**
@@ -130,12 +214,14 @@ public final class StabilityGuard {
         if (enabled) {
             snapshots.clear();
             snapshots.addLast(take(step, tokensSeen));
+            best = snapshots.peekLast();
+            bestScore = regression.average();
         }
     }
 
     private TrainingSnapshot take(long step, long tokensSeen) {
         return TrainingSnapshot.take(step, tokensSeen, params, optimizer, schedule, rng, batcher, state,
-                new RecurrentState(modelConfig, state.batch()), spikes);
+                new RecurrentState(modelConfig, state.batch()), spikes, regression);
     }
 
     /**
@@ -157,6 +243,9 @@ public final class StabilityGuard {
      *         {@link #snapshotStep()} / {@link #snapshotTokens()} and rebuilds its clipper with {@link #clipScale()}
      */
     public Incident.Action recover(long step, Incident.Kind kind, double value, long position) {
+        if (kind.trend()) {
+            return recoverTrend(step, kind, value);
+        }
         Incident.Action action = enabled ? policy.decide(kind, position) : Incident.Action.FAILED;
         if (action == Incident.Action.ROLLED_BACK) {
             snapshot = target(step);
@@ -173,17 +262,65 @@ public final class StabilityGuard {
                 }
             }
             case ROLLED_BACK -> {
-                snapshot.restoreInto(params, optimizer, schedule, rng, batcher, state, spikes);
+                snapshot.restoreInto(params, optimizer, schedule, rng, batcher, state, spikes, regression);
                 monitor.rewindTo(snapshot.step());
+                clipAlarm.reset();
+                if (best != null && best.step() > snapshot.step()) { // it belongs to the abandoned future
+                    best = snapshot;
+                    bestScore = regression.average();
+                }
                 double lr = policy.lrScale();
                 monitor.change(step, "lr_scale", lr / RecoveryPolicy.BACKOFF, lr, kind.words());
                 monitor.change(step, "clip_scale", policy.clipScale() / RecoveryPolicy.BACKOFF, policy.clipScale(),
                         kind.words());
             }
-            case FAILED -> {
+            case FAILED, LR_LOWERED -> {
             }
         }
         return action;
+    }
+
+    /**
+     * A trend: the step itself went through. A loss regression goes back to the best snapshot (not the newest:
+     * the newer ones hold the climb) and drops the snapshots after it; the others keep the weights.
+     * Either way the learning rate is halved from the next step on.
+     */
+    private Incident.Action recoverTrend(long step, Incident.Kind kind, double value) {
+        double before = policy.lrScale();
+        Incident.Action action = policy.decideTrend(kind);
+        monitor.incident(new Incident(step, kind, value, lastLayer, -1, action));
+        if (action == Incident.Action.ROLLED_BACK) {
+            snapshot = best;
+            snapshot.restoreInto(params, optimizer, schedule, rng, batcher, state, spikes, regression);
+            monitor.rewindTo(snapshot.step());
+            snapshots.removeIf(s -> s.step() > snapshot.step());
+            if (snapshots.isEmpty()) {
+                snapshots.addLast(snapshot);
+            }
+            bestScore = regression.average();
+        }
+        regression.forgive(); // the best snapshot may be a checkpoint taken mid-climb
+        clipAlarm.reset();
+        monitor.change(step, "lr_scale", before, policy.lrScale(), kind.words());
+        return action;
+    }
+
+    public LossRegressionDetector regression() {
+        return regression;
+    }
+
+    public PersistentClipDetector clipAlarm() {
+        return clipAlarm;
+    }
+
+    /** {bestVal, valAbove} for the checkpoint. */
+    public double[] validationState() {
+        return new double[] {bestVal, valAbove};
+    }
+
+    public void restoreValidation(double[] s) {
+        bestVal = s[0];
+        valAbove = (int) s[1];
     }
 
     public long snapshotStep() {

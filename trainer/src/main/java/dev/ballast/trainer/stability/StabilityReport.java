@@ -44,7 +44,12 @@ public final class StabilityReport {
         q.put("format", "ballast-quarantine");
         q.put("version", 1);
         q.put("note", "token offsets into the training split; each range is one stream's window (inputs and targets)");
-        q.set("batches", root.get("incidents"));
+        ArrayNode batches = q.putArray("batches"); // a trend (position -1) is no batch's fault: not quarantined
+        root.get("incidents").forEach(i -> {
+            if (i.get("data_position").asLong() >= 0) {
+                batches.add(i);
+            }
+        });
         AtomicFiles.writeString(runDir.resolve(QUARANTINE), ModelFiles.toJson(q));
         Charts charts = charts(m);
         AtomicFiles.writeString(runDir.resolve("charts").resolve("loss.svg"), charts.loss);
@@ -91,6 +96,9 @@ public final class StabilityReport {
             n.put("layer", i.layer());
             n.put("action", i.action().name().toLowerCase(Locale.ROOT));
             n.put("data_position", i.position());
+            if (i.position() < 0) {
+                continue; // a trend over many steps: no one batch to point at
+            }
             ArrayNode ranges = n.putArray("token_ranges");
             int window = (int) (i.position() % batcher.windowsPerEpoch());
             for (int b = 0; b < batcher.batch(); b++) {
