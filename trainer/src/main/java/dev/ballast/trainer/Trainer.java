@@ -157,6 +157,8 @@ public final class Trainer {
         TrainingCheckpoint cp = TrainingCheckpoint.load(dir, model.config().layers(), model.config().cell() == CellType.LSTM);
         t.restore(cp);
         StabilityState.load(dir, t.guard, t.monitor, t.clipper);
+        // The series so far live in the stability.json of the run the checkpoint belongs to.
+        StabilityReport.resumeInto(dir.toAbsolutePath().getParent().getParent(), t.monitor, t.step);
         t.clipper = t.scaledClipper();
         if (t.totalSteps <= t.step) {
             throw new ConfigException("the run in " + dir + " is at step " + t.step

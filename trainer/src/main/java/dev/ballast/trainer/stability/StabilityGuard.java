@@ -59,8 +59,13 @@ public final class StabilityGuard {
     private final dev.ballast.trainer.nn.ModelConfig modelConfig;      // the carried state before this step's forward
     private final java.util.ArrayDeque<TrainingSnapshot> snapshots = new java.util.ArrayDeque<>(); // oldest first, at most 2
     private TrainingSnapshot snapshot; // the one the last rollback went to
-    private TrainingSnapshot best;     // the snapshot with the lowest moving-average loss since the last checkpoint
-    private double bestScore = Double.NaN; // its average; NaN until the first loss after it is seen
+    // The regression rule's rollback target. A snapshot's score is the mean training loss of the steps taken
+    // right after it (up to the next snapshot): the loss of its own weights, where a moving average would lag.
+    private TrainingSnapshot best;     // lowest score since the last checkpoint; null when none is scored yet
+    private double bestScore = Double.POSITIVE_INFINITY;
+    private TrainingSnapshot pending;  // the newest snapshot, still being scored
+    private double pendingSum;
+    private int pendingSteps;
     private String lastLayer = "";
 
     public StabilityGuard(boolean enabled, Rules rules, StabilityMonitor monitor,
@@ -143,20 +148,34 @@ public final class StabilityGuard {
         spikes.accept(loss);
         regression.accept(loss);
         policy.healthy();
-        if (best != null && Double.isNaN(bestScore)) {
-            bestScore = regression.average(); // the first loss seen from the snapshot's weights
-        }
+        pendingSum += loss;
+        pendingSteps++;
         if (snapshots.isEmpty() || step % SNAPSHOT_EVERY == 0) {
             TrainingSnapshot s = take(step, tokensSeen);
             snapshots.addLast(s);
             if (snapshots.size() > 2) {
                 snapshots.removeFirst();
             }
-            if (best == null || !(regression.average() > bestScore)) {
-                best = s;
-                bestScore = regression.average();
+            if (pending != null && pendingSum / pendingSteps <= bestScore) {
+                best = pending;
+                bestScore = pendingSum / pendingSteps;
             }
+            startScoring(s);
         }
+    }
+
+    private void startScoring(TrainingSnapshot s) {
+        pending = s;
+        pendingSum = 0;
+        pendingSteps = 0;
+    }
+
+    /** The snapshot a loss regression goes back to: the best scored one, or the newest if it scores lower so far. */
+    private TrainingSnapshot regressionTarget() {
+        if (pending != null && (best == null || pendingSteps > 0 && pendingSum / pendingSteps < bestScore)) {
+            return pending;
+        }
+        return best;
     }
 
     /**
@@ -171,7 +190,7 @@ public final class StabilityGuard {
             return null;
         }
         clipAlarm.accept(normBefore, threshold);
-        if (regression.regressed() && !policy.exhausted() && best != null) {
+        if (regression.regressed() && !policy.exhausted() && regressionTarget() != null) {
             lastLayer = "";
             return Incident.Kind.LOSS_REGRESSION;
         }
@@ -214,8 +233,9 @@ public final class StabilityGuard {
         if (enabled) {
             snapshots.clear();
             snapshots.addLast(take(step, tokensSeen));
-            best = snapshots.peekLast();
-            bestScore = regression.average();
+            best = null; // a rollback never goes behind a saved checkpoint
+            bestScore = Double.POSITIVE_INFINITY;
+            startScoring(snapshots.peekLast());
         }
     }
 
@@ -265,10 +285,11 @@ public final class StabilityGuard {
                 snapshot.restoreInto(params, optimizer, schedule, rng, batcher, state, spikes, regression);
                 monitor.rewindTo(snapshot.step());
                 clipAlarm.reset();
-                if (best != null && best.step() > snapshot.step()) { // it belongs to the abandoned future
-                    best = snapshot;
-                    bestScore = regression.average();
+                if (best != null && best.step() >= snapshot.step()) { // it belongs to the abandoned future
+                    best = null;
+                    bestScore = Double.POSITIVE_INFINITY;
                 }
+                startScoring(snapshot);
                 double lr = policy.lrScale();
                 monitor.change(step, "lr_scale", lr / RecoveryPolicy.BACKOFF, lr, kind.words());
                 monitor.change(step, "clip_scale", policy.clipScale() / RecoveryPolicy.BACKOFF, policy.clipScale(),
@@ -290,14 +311,18 @@ public final class StabilityGuard {
         Incident.Action action = policy.decideTrend(kind);
         monitor.incident(new Incident(step, kind, value, lastLayer, -1, action));
         if (action == Incident.Action.ROLLED_BACK) {
-            snapshot = best;
+            snapshot = regressionTarget();
             snapshot.restoreInto(params, optimizer, schedule, rng, batcher, state, spikes, regression);
             monitor.rewindTo(snapshot.step());
             snapshots.removeIf(s -> s.step() > snapshot.step());
             if (snapshots.isEmpty()) {
                 snapshots.addLast(snapshot);
             }
-            bestScore = regression.average();
+            if (best != null && best.step() >= snapshot.step()) {
+                best = null;
+                bestScore = Double.POSITIVE_INFINITY;
+            }
+            startScoring(snapshot);
         }
         regression.forgive(); // the best snapshot may be a checkpoint taken mid-climb
         clipAlarm.reset();
