@@ -138,6 +138,8 @@ final class TrainCommand implements Callable<Integer> {
     double clipAlarmFactor;
     @Option(names = "--clip-alarm-window", paramLabel = "N", description = "Steps the persistent-clipping rule looks back over; 0 = off (default: ${DEFAULT-VALUE}).")
     int clipAlarmWindow;
+    @Option(names = "--residual", description = "Add each layer's input to its output from layer 1 up (needs --layers 2 or more).")
+    boolean residual;
     // bookkeeping
     @Option(names = "--seed", paramLabel = "N", description = "Seed for initialisation, dropout and samples (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -272,7 +274,7 @@ final class TrainCommand implements Callable<Integer> {
                 .l2Bias(l2Bias).maxNorm(maxNorm).recovery(recovery).spikeFactor(spikeFactor).maxRetries(maxRetries)
                 .diagnoseEvery(diagnoseEvery)
                 .regressTolerance(regressTolerance).regressPatience(regressPatience).valTolerance(valTolerance)
-                .clipAlarmFactor(clipAlarmFactor).clipAlarmWindow(clipAlarmWindow)
+                .clipAlarmFactor(clipAlarmFactor).clipAlarmWindow(clipAlarmWindow).residual(residual)
                 .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength)
                 .level(level).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights).vocabScope(vocabScope)
                 .build();

@@ -122,7 +122,8 @@ public final class Trainer {
         TrainingData data = TrainingData.load(config);
         Kernels kernels = KernelProvider.best(config.threads());
         ModelConfig mc = new ModelConfig(CellType.parse(config.cell()), data.tokenizer().vocabulary().size(),
-                config.embed(), config.hidden(), config.layers(), config.dropout(), config.tieWeights());
+                config.embed(), config.hidden(), config.layers(), config.dropout(), config.tieWeights(),
+                config.residual());
         LanguageModel model = new LanguageModel(mc, kernels);
         model.initialize(new Rng(config.seed()), config.initialization());
         return new Trainer(config, data, model, kernels, runDir, listener, false);

@@ -44,9 +44,9 @@ public record TrainingConfig(
         double clipRatio, Double l2Input, Double l2Recurrent, Double l2Bias, double maxNorm,
         // word level (level "char" ignores analyzer, minFreq, maxVocab)
         String level, String analyzer, int minFreq, int maxVocab, boolean tieWeights, String vocabScope,
-        // slow-degradation rules (see dev.ballast.trainer.stability.StabilityGuard)
+        // slow-degradation rules (see dev.ballast.trainer.stability.StabilityGuard) and residual stacking
         double regressTolerance, int regressPatience, double valTolerance, double clipAlarmFactor,
-        int clipAlarmWindow) {
+        int clipAlarmWindow, boolean residual) {
 
     /** Steps trained when neither --steps nor --epochs is given. */
     public static final long DEFAULT_STEPS = 500;
@@ -73,7 +73,7 @@ public record TrainingConfig(
                 .level(level).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights)
                 .vocabScope(vocabScope)
                 .regressTolerance(regressTolerance).regressPatience(regressPatience).valTolerance(valTolerance)
-                .clipAlarmFactor(clipAlarmFactor).clipAlarmWindow(clipAlarmWindow);
+                .clipAlarmFactor(clipAlarmFactor).clipAlarmWindow(clipAlarmWindow).residual(residual);
     }
 
     /** Whether the stability monitor may skip, roll back and retry instead of failing ({@code --recovery on}). */
@@ -161,6 +161,7 @@ public record TrainingConfig(
         private double valTolerance = 0.01;
         private double clipAlarmFactor = 5.0;
         private int clipAlarmWindow = 50;
+        private boolean residual;
 
         public Builder corpus(String v) { corpus = v; return this; }
         public Builder valid(String v) { valid = v; return this; }
@@ -217,6 +218,7 @@ public record TrainingConfig(
         public Builder valTolerance(double v) { valTolerance = v; return this; }
         public Builder clipAlarmFactor(double v) { clipAlarmFactor = v; return this; }
         public Builder clipAlarmWindow(int v) { clipAlarmWindow = v; return this; }
+        public Builder residual(boolean v) { residual = v; return this; }
 
         /** Validates every field; the first problem found is thrown as a {@link ConfigException}. */
         public TrainingConfig build() {
@@ -281,6 +283,8 @@ public record TrainingConfig(
             require(clipAlarmFactor >= 1 && Double.isFinite(clipAlarmFactor),
                     "--clip-alarm-factor must be a number of at least 1, got " + clipAlarmFactor);
             require(clipAlarmWindow >= 0, "--clip-alarm-window must be at least 0 (0 = off), got " + clipAlarmWindow);
+            require(!residual || layers >= 2,
+                    "--residual adds each layer's input to its output from layer 1 up, so it needs --layers 2 or more, got " + layers);
             return new TrainingConfig(corpus, valid, validFraction, replaceMalformed, unknownPolicy,
                     cell, layers, hidden, embed, dropout, init, initScale, forgetBias, seq, batch, steps, epochs,
                     optimizer, lr, momentum, nesterov, weightDecay, clip, clipNorm, clipValue, l2, l1, l2Biases,
@@ -288,7 +292,7 @@ public record TrainingConfig(
                     recovery, spikeFactor, maxRetries, diagnoseEvery, clipPercentile, clipRatio,
                     l2Input, l2Recurrent, l2Bias, maxNorm,
                     level, analyzer, minFreq, maxVocab, tieWeights, vocabScope,
-                    regressTolerance, regressPatience, valTolerance, clipAlarmFactor, clipAlarmWindow);
+                    regressTolerance, regressPatience, valTolerance, clipAlarmFactor, clipAlarmWindow, residual);
         }
 
         private OptimizerSettings toSettings() {

@@ -49,8 +49,16 @@ public final class LossRegressionDetector {
         return patience > 0 && above >= patience;
     }
 
-    /** Starts counting the patience again: after a recovery the climb so far has been dealt with. */
-    public void forgive() {
+    /**
+     * After a recovery: the run goes on from the state it was rolled back to, so that state's average is the
+     * new baseline (the best becomes at least the current average) and the patience starts again. Without it,
+     * a rollback target that was itself above the old best would be flagged again {@code patience} steps on,
+     * however well the run then does.
+     */
+    public void rebase() {
+        if (count > 0) {
+            best = Math.max(best, ema);
+        }
         above = 0;
     }
 

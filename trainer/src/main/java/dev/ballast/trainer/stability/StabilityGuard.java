@@ -29,6 +29,8 @@ public final class StabilityGuard {
     public static final int SNAPSHOT_EVERY = 10;
     /** Validations in a row above the best (by more than the tolerance) that count as a validation regression. */
     public static final int VAL_PATIENCE = 2;
+    /** Steps after a snapshot whose mean loss scores it for the regression rule. */
+    static final int SCORE_STEPS = 3;
 
     /** The thresholds of the detectors, from the training configuration. */
     public record Rules(double spikeFactor, int maxRetries, double regressTolerance, int regressPatience,
@@ -59,8 +61,10 @@ public final class StabilityGuard {
     private final dev.ballast.trainer.nn.ModelConfig modelConfig;      // the carried state before this step's forward
     private final java.util.ArrayDeque<TrainingSnapshot> snapshots = new java.util.ArrayDeque<>(); // oldest first, at most 2
     private TrainingSnapshot snapshot; // the one the last rollback went to
-    // The regression rule's rollback target. A snapshot's score is the mean training loss of the steps taken
-    // right after it (up to the next snapshot): the loss of its own weights, where a moving average would lag.
+    // The regression rule's rollback target. A snapshot's score is the mean training loss of the first
+    // SCORE_STEPS steps after it: the first is computed with exactly its weights, the next two barely moved
+    // from them and average out one batch's noise. A moving average would lag by ~20 steps, and a mean over the
+    // whole interval would blame a snapshot for the damage done by later updates.
     private TrainingSnapshot best;     // lowest score since the last checkpoint; null when none is scored yet
     private double bestScore = Double.POSITIVE_INFINITY;
     private TrainingSnapshot pending;  // the newest snapshot, still being scored
@@ -148,8 +152,10 @@ public final class StabilityGuard {
         spikes.accept(loss);
         regression.accept(loss);
         policy.healthy();
-        pendingSum += loss;
-        pendingSteps++;
+        if (pendingSteps < SCORE_STEPS) {
+            pendingSum += loss;
+            pendingSteps++;
+        }
         if (snapshots.isEmpty() || step % SNAPSHOT_EVERY == 0) {
             TrainingSnapshot s = take(step, tokensSeen);
             snapshots.addLast(s);
@@ -324,7 +330,7 @@ public final class StabilityGuard {
             }
             startScoring(snapshot);
         }
-        regression.forgive(); // the best snapshot may be a checkpoint taken mid-climb
+        regression.rebase(); // the state rolled back to is the new baseline
         clipAlarm.reset();
         monitor.change(step, "lr_scale", before, policy.lrScale(), kind.words());
         return action;

@@ -27,8 +27,9 @@ class TrendRulesTest {
         }
         d.accept(3.0);
         assertTrue(d.regressed());
-        d.forgive();
+        d.rebase();
         assertFalse(d.regressed(), "a recovery starts the patience again");
+        assertEquals(d.average(), d.best(), 0.0, "from the current average");
     }
 
     @Test
