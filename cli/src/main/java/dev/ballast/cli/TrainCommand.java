@@ -138,6 +138,8 @@ final class TrainCommand implements Callable<Integer> {
     double clipAlarmFactor;
     @Option(names = "--clip-alarm-window", paramLabel = "N", description = "Steps the persistent-clipping rule looks back over; 0 = off (default: ${DEFAULT-VALUE}).")
     int clipAlarmWindow;
+    @Option(names = "--recurrent-bound", paramLabel = "X", description = "A vanilla RNN recurrent matrix with spectral norm above X while gradients explode is scaled to norm 1; 0 = off (default: ${DEFAULT-VALUE}).")
+    double recurrentBound;
     @Option(names = "--residual", description = "Add each layer's input to its output from layer 1 up (needs --layers 2 or more).")
     boolean residual;
     // bookkeeping
@@ -274,7 +276,7 @@ final class TrainCommand implements Callable<Integer> {
                 .l2Bias(l2Bias).maxNorm(maxNorm).recovery(recovery).spikeFactor(spikeFactor).maxRetries(maxRetries)
                 .diagnoseEvery(diagnoseEvery)
                 .regressTolerance(regressTolerance).regressPatience(regressPatience).valTolerance(valTolerance)
-                .clipAlarmFactor(clipAlarmFactor).clipAlarmWindow(clipAlarmWindow).residual(residual)
+                .clipAlarmFactor(clipAlarmFactor).clipAlarmWindow(clipAlarmWindow).residual(residual).recurrentBound(recurrentBound)
                 .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength)
                 .level(level).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights).vocabScope(vocabScope)
                 .build();

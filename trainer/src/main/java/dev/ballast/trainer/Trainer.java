@@ -322,11 +322,11 @@ public final class Trainer {
         listener.onIncident(step + 1, kind.words() + " (" + value + "); " + switch (action) {
             case SKIPPED -> "update skipped";
             case ROLLED_BACK -> "rolled back to step " + guard.snapshotStep() + ", learning rate x" + guard.lrScale();
-            case LR_LOWERED -> "learning rate x" + guard.lrScale();
+            case LR_LOWERED, WEIGHTS_RESCALED -> "learning rate x" + guard.lrScale(); // trends: not from here
             case FAILED -> "giving up";
         });
         switch (action) {
-            case SKIPPED, LR_LOWERED -> { }
+            case SKIPPED, LR_LOWERED, WEIGHTS_RESCALED -> { }
             case ROLLED_BACK -> {
                 step = guard.snapshotStep();
                 tokensSeen = guard.snapshotTokens();
@@ -347,9 +347,12 @@ public final class Trainer {
     /** A slow trend after step {@code step} went through: halve the rate, after a rollback for a loss regression. */
     private void recoverTrend(Incident.Kind kind, double value) {
         Incident.Action action = guard.recover(step, kind, value, -1);
-        listener.onIncident(step, kind.words() + " (" + value + "); "
-                + (action == Incident.Action.ROLLED_BACK ? "rolled back to step " + guard.snapshotStep() + ", " : "")
-                + "learning rate x" + guard.lrScale());
+        listener.onIncident(step, kind.words() + " (" + value + "); " + switch (action) {
+            case WEIGHTS_RESCALED -> "recurrent matrices with spectral norm up to " + guard.lastSpectral()
+                    + " scaled down to 1";
+            case ROLLED_BACK -> "rolled back to step " + guard.snapshotStep() + ", learning rate x" + guard.lrScale();
+            default -> "learning rate x" + guard.lrScale();
+        });
         if (action == Incident.Action.ROLLED_BACK) {
             step = guard.snapshotStep();
             tokensSeen = guard.snapshotTokens();

@@ -46,7 +46,7 @@ public record TrainingConfig(
         String level, String analyzer, int minFreq, int maxVocab, boolean tieWeights, String vocabScope,
         // slow-degradation rules (see dev.ballast.trainer.stability.StabilityGuard) and residual stacking
         double regressTolerance, int regressPatience, double valTolerance, double clipAlarmFactor,
-        int clipAlarmWindow, boolean residual) {
+        int clipAlarmWindow, boolean residual, double recurrentBound) {
 
     /** Steps trained when neither --steps nor --epochs is given. */
     public static final long DEFAULT_STEPS = 500;
@@ -73,7 +73,8 @@ public record TrainingConfig(
                 .level(level).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights)
                 .vocabScope(vocabScope)
                 .regressTolerance(regressTolerance).regressPatience(regressPatience).valTolerance(valTolerance)
-                .clipAlarmFactor(clipAlarmFactor).clipAlarmWindow(clipAlarmWindow).residual(residual);
+                .clipAlarmFactor(clipAlarmFactor).clipAlarmWindow(clipAlarmWindow).residual(residual)
+                .recurrentBound(recurrentBound);
     }
 
     /** Whether the stability monitor may skip, roll back and retry instead of failing ({@code --recovery on}). */
@@ -162,6 +163,7 @@ public record TrainingConfig(
         private double clipAlarmFactor = 5.0;
         private int clipAlarmWindow = 50;
         private boolean residual;
+        private double recurrentBound = 1.5;
 
         public Builder corpus(String v) { corpus = v; return this; }
         public Builder valid(String v) { valid = v; return this; }
@@ -219,6 +221,7 @@ public record TrainingConfig(
         public Builder clipAlarmFactor(double v) { clipAlarmFactor = v; return this; }
         public Builder clipAlarmWindow(int v) { clipAlarmWindow = v; return this; }
         public Builder residual(boolean v) { residual = v; return this; }
+        public Builder recurrentBound(double v) { recurrentBound = v; return this; }
 
         /** Validates every field; the first problem found is thrown as a {@link ConfigException}. */
         public TrainingConfig build() {
@@ -283,6 +286,8 @@ public record TrainingConfig(
             require(clipAlarmFactor >= 1 && Double.isFinite(clipAlarmFactor),
                     "--clip-alarm-factor must be a number of at least 1, got " + clipAlarmFactor);
             require(clipAlarmWindow >= 0, "--clip-alarm-window must be at least 0 (0 = off), got " + clipAlarmWindow);
+            require(recurrentBound == 0 || recurrentBound >= 1 && Double.isFinite(recurrentBound),
+                    "--recurrent-bound must be 0 (off) or a number of at least 1, got " + recurrentBound);
             require(!residual || layers >= 2,
                     "--residual adds each layer's input to its output from layer 1 up, so it needs --layers 2 or more, got " + layers);
             return new TrainingConfig(corpus, valid, validFraction, replaceMalformed, unknownPolicy,
@@ -292,7 +297,7 @@ public record TrainingConfig(
                     recovery, spikeFactor, maxRetries, diagnoseEvery, clipPercentile, clipRatio,
                     l2Input, l2Recurrent, l2Bias, maxNorm,
                     level, analyzer, minFreq, maxVocab, tieWeights, vocabScope,
-                    regressTolerance, regressPatience, valTolerance, clipAlarmFactor, clipAlarmWindow, residual);
+                    regressTolerance, regressPatience, valTolerance, clipAlarmFactor, clipAlarmWindow, residual, recurrentBound);
         }
 
         private OptimizerSettings toSettings() {

@@ -37,7 +37,7 @@ class TrainerTrendRulesTest {
     }
 
     /** Records incidents and learning rates; runs {@code fault} after each step until the first incident. */
-    private static final class Recorder implements TrainingListener {
+    private static class Recorder implements TrainingListener {
         final List<String> incidents = new ArrayList<>();
         final List<Double> lrs = new ArrayList<>();
         final Trainer[] trainer = new Trainer[1];
@@ -133,6 +133,46 @@ class TrainerTrendRulesTest {
 
     private static String extractValue(String incident) {
         return incident.substring(incident.indexOf('(') + 1, incident.indexOf(')'));
+    }
+
+    @Test
+    void explodingGradientsThroughAnExpandingRecurrenceRescaleIt() throws IOException {
+        // Recurrent weights 4x an orthogonal matrix (spectral norm 4) and a clip of 0.01: the gradient norm is over
+        // 5x the clip from step 1, so after 5 steps in a row the matrix (norm above the 1.5 bound) is scaled to 1.
+        double[] sigmaAtIncident = {Double.NaN};
+        Recorder rec = new Recorder((s, p) -> { }) {
+            @Override
+            public void onIncident(long step, String message) {
+                super.onIncident(step, message);
+                float[] w = trainer[0].model().layers().get(0).wRecurrent().value();
+                sigmaAtIncident[0] = dev.ballast.trainer.stability.SpectralNorm.of(w, 0, 16, 16, 16, 50);
+            }
+        };
+        TrainingConfig.Builder b = small().cell("rnn-tanh").init("orthogonal").initScale(4).clipNorm(0.01).steps(12);
+        rec.trainer[0] = Trainer.start(b.build(), tmp.resolve("expand"), rec);
+        rec.trainer[0].run();
+        assertEquals(1, rec.incidents.size(), rec.incidents.toString());
+        assertTrue(rec.incidents.get(0).startsWith("5: the gradient exploded through a recurrent matrix"), rec.incidents.get(0));
+        assertTrue(rec.incidents.get(0).contains("scaled down to 1"), rec.incidents.get(0));
+        JsonNode incident = ModelFiles.readJson(tmp.resolve("expand").resolve(StabilityReport.FILE)).get("incidents").get(0);
+        assertEquals("weights_rescaled", incident.get("action").asText());
+        assertEquals("layers.0", incident.get("layer").asText());
+        assertEquals(4.0, Double.parseDouble(incident.get("value").asText()), 0.1, "about 4 after 5 small steps");
+        // Power iteration approaches the largest singular value from below, slowly when the singular values are
+        // clustered (as for 4x an orthogonal matrix): the rescale divides by a slight underestimate.
+        assertEquals(1.0, sigmaAtIncident[0], 5e-3, "scaled to spectral norm 1");
+        assertEquals(0.01, rec.lrs.get(11), 1e-9, "the rate is left alone");
+
+        // Off with --recurrent-bound 0, and never for an LSTM (its gates bound the state).
+        Recorder off = new Recorder((s, p) -> { });
+        off.trainer[0] = Trainer.start(b.recurrentBound(0).build(), tmp.resolve("off"), off);
+        off.trainer[0].run();
+        assertEquals(List.of(), off.incidents);
+        Recorder lstm = new Recorder((s, p) -> { });
+        lstm.trainer[0] = Trainer.start(small().init("orthogonal").initScale(4).clipNorm(0.01).steps(12).build(),
+                tmp.resolve("lstm"), lstm);
+        lstm.trainer[0].run();
+        assertEquals(List.of(), lstm.incidents);
     }
 
     @Test

@@ -60,6 +60,7 @@ class TrainingConfigTest {
         assertMessage("--val-tolerance must be at least 0, got -0.5", TrainingConfig.builder().valTolerance(-0.5));
         assertMessage("--clip-alarm-factor must be a number of at least 1, got 0.5", TrainingConfig.builder().clipAlarmFactor(0.5));
         assertMessage("--clip-alarm-window must be at least 0 (0 = off), got -3", TrainingConfig.builder().clipAlarmWindow(-3));
+        assertMessage("--recurrent-bound must be 0 (off) or a number of at least 1, got 0.5", TrainingConfig.builder().recurrentBound(0.5));
     }
 
     private static void assertMessage(String expected, TrainingConfig.Builder b) {

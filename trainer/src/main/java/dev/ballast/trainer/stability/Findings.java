@@ -39,6 +39,7 @@ public final class Findings {
                 case LOSS_REGRESSION -> "loss climbing";
                 case VALIDATION_REGRESSION -> "validation loss rising";
                 case PERSISTENT_CLIPPING -> "gradient norm persistently far above the clip";
+                case RECURRENCE_EXPANDING -> "recurrent matrix expanding";
             };
             String did = switch (i.action()) {
                 case SKIPPED -> "The update was skipped.";
@@ -46,6 +47,7 @@ public final class Findings {
                         ? "Training rolled back to the snapshot with the lowest loss and went on with half the learning rate."
                         : "Training rolled back to the last good snapshot with half the learning rate.";
                 case LR_LOWERED -> "Training went on with half the learning rate.";
+                case WEIGHTS_RESCALED -> "The recurrent matrices were scaled down to spectral norm 1 and training went on.";
                 case FAILED -> "The run stopped.";
             };
             if (i.kind().trend()) {
@@ -67,6 +69,7 @@ public final class Findings {
         return switch (i.kind()) {
             case LOSS_REGRESSION -> String.format("moving average %.4g", i.value());
             case VALIDATION_REGRESSION -> String.format("validation loss %.4g", i.value());
+            case RECURRENCE_EXPANDING -> String.format("largest spectral norm %.4g", i.value());
             default -> String.format("gradient norm %.4g", i.value());
         };
     }
@@ -76,6 +79,8 @@ public final class Findings {
             case LOSS_REGRESSION -> "a lower --lr (start at the rate the run ended with), or a decaying --lr-schedule.";
             case VALIDATION_REGRESSION -> "the best checkpoint is kept (best.json); a lower --lr, --dropout or an L2 "
                     + "penalty if the training loss keeps falling (overfitting).";
+            case RECURRENCE_EXPANDING -> "a smaller recurrent initialisation (--init orthogonal, --init-scale), or "
+                    + "--max-norm to keep the recurrent weights bounded throughout.";
             default -> "a lower --lr; clipping keeps the run alive but every step is shortened.";
         };
     }

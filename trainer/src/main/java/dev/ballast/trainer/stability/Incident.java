@@ -21,7 +21,8 @@ public record Incident(long step, Kind kind, double value, String layer, long po
         LOSS_SPIKE("the loss spiked above its moving average"),
         LOSS_REGRESSION("the loss climbed clearly above its best and stayed there"),
         VALIDATION_REGRESSION("the validation loss rose clearly above its best"),
-        PERSISTENT_CLIPPING("the gradient norm stayed far above the clip threshold");
+        PERSISTENT_CLIPPING("the gradient norm stayed far above the clip threshold"),
+        RECURRENCE_EXPANDING("the gradient exploded through a recurrent matrix that stretches the state");
 
         private final String words;
 
@@ -41,7 +42,8 @@ public record Incident(long step, Kind kind, double value, String layer, long po
 
         /** A trend over many steps (a slow climb, persistent clipping), not one bad batch: nothing is quarantined. */
         public boolean trend() {
-            return this == LOSS_REGRESSION || this == VALIDATION_REGRESSION || this == PERSISTENT_CLIPPING;
+            return this == LOSS_REGRESSION || this == VALIDATION_REGRESSION || this == PERSISTENT_CLIPPING
+                    || this == RECURRENCE_EXPANDING;
         }
     }
 
@@ -53,6 +55,8 @@ public record Incident(long step, Kind kind, double value, String layer, long po
         ROLLED_BACK,
         /** The update went through; the learning rate was halved from the next step on. */
         LR_LOWERED,
+        /** The update went through; the expanding recurrent matrices were scaled down to spectral norm 1. */
+        WEIGHTS_RESCALED,
         /** Recovery was off or its retries were used up: the run failed. */
         FAILED
     }

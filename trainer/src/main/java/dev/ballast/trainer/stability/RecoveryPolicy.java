@@ -29,6 +29,7 @@ public final class RecoveryPolicy {
     private int rollbacks;
     private int skips;
     private int lrCuts;
+    private int rescales;
     private final Set<Long> quarantined = new TreeSet<>();
 
     /** @param maxRetries the {@code --max-retries}: rollbacks allowed before the run fails */
@@ -67,6 +68,13 @@ public final class RecoveryPolicy {
         if (!kind.trend()) {
             throw new IllegalArgumentException(kind + " is not a trend");
         }
+        if (kind == Incident.Kind.RECURRENCE_EXPANDING) {
+            if (!canRescale()) {
+                throw new IllegalStateException("no rescales left for " + kind);
+            }
+            rescales++;
+            return Incident.Action.WEIGHTS_RESCALED;
+        }
         if (kind == Incident.Kind.LOSS_REGRESSION) {
             if (exhausted()) {
                 throw new IllegalStateException("no rollbacks left for " + kind);
@@ -87,6 +95,19 @@ public final class RecoveryPolicy {
     /** Whether a trend may still halve the learning rate without a rollback (at most {@code maxRetries} times). */
     public boolean canLowerLr() {
         return lrCuts < maxRetries;
+    }
+
+    /** Whether the recurrent matrices may still be rescaled (at most {@code maxRetries} times). */
+    public boolean canRescale() {
+        return rescales < maxRetries;
+    }
+
+    public int rescales() {
+        return rescales;
+    }
+
+    public void restoreRescales(int n) {
+        rescales = n;
     }
 
     /** Learning-rate cuts made without a rollback. */

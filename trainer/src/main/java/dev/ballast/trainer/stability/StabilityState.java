@@ -39,6 +39,8 @@ public final class StabilityState {
         n.set("clip_alarm", StabilityMonitor.array(guard.clipAlarm().state()));
         n.set("validation", StabilityMonitor.array(guard.validationState()));
         n.put("lr_cuts", guard.policy().lrCuts());
+        n.put("rescales", guard.policy().rescales());
+        n.put("exploding_streak", guard.explodingStreak());
         if (clipper instanceof AutoClipper auto) {
             n.set("autoclip_history", StabilityMonitor.array(auto.history()));
         }
@@ -81,6 +83,8 @@ public final class StabilityState {
             guard.restoreValidation(validation);
         }
         guard.policy().restoreLrCuts(n.path("lr_cuts").asInt(0));
+        guard.policy().restoreRescales(n.path("rescales").asInt(0));
+        guard.restoreExplodingStreak(n.path("exploding_streak").asInt(0));
         if (clipper instanceof AutoClipper auto && n.has("autoclip_history")) {
             auto.restore(doubles(n, "autoclip_history", file));
         }

@@ -144,6 +144,10 @@ class TrendRulesTest {
         assertFalse(p.canLowerLr(), "at most maxRetries cuts");
         assertThrows(IllegalStateException.class, () -> p.decideTrend(Incident.Kind.PERSISTENT_CLIPPING));
         assertThrows(IllegalArgumentException.class, () -> p.decideTrend(Incident.Kind.LOSS_SPIKE));
+        assertEquals(Incident.Action.WEIGHTS_RESCALED, p.decideTrend(Incident.Kind.RECURRENCE_EXPANDING));
+        assertEquals(0.125, p.lrScale(), 0.0, "a rescale leaves the rate alone");
+        assertEquals(Incident.Action.WEIGHTS_RESCALED, p.decideTrend(Incident.Kind.RECURRENCE_EXPANDING));
+        assertFalse(p.canRescale(), "at most maxRetries rescales");
     }
 
     @Test
@@ -151,7 +155,8 @@ class TrendRulesTest {
         for (Incident.Kind k : Incident.Kind.values()) {
             assertEquals(k.name().startsWith("NONFINITE"), k.nonFinite(), k.name());
             assertEquals(k == Incident.Kind.LOSS_REGRESSION || k == Incident.Kind.VALIDATION_REGRESSION
-                    || k == Incident.Kind.PERSISTENT_CLIPPING, k.trend(), k.name());
+                    || k == Incident.Kind.PERSISTENT_CLIPPING || k == Incident.Kind.RECURRENCE_EXPANDING, k.trend(),
+                    k.name());
         }
     }
 }
