@@ -21,11 +21,8 @@ import java.util.List;
  * each validation ({@link #checkValidation}): a training loss that climbed clearly above its best and stayed
  * there ({@link LossRegressionDetector}) rolls back to the best snapshot with half the learning rate; a
  * gradient norm stuck far above the clip ({@link PersistentClipDetector}) or a validation loss above its best
- * at {@value #VAL_PATIENCE} validations in a row halves the learning rate. A vanilla RNN whose gradient norm
- * is far above the clip for {@value #EXPLODING_STREAK} steps in a row while a recurrent matrix has a spectral
- * norm above the {@code --recurrent-bound} has that matrix scaled down to spectral norm 1: gradients can
- * explode only when it is above 1 (Pascanu, Mikolov &amp; Bengio 2013, §2.1, for tanh and ReLU whose slope is
- * at most 1), so this removes the cause, where a lower rate would only slow the damage.
+ * at {@value #VAL_PATIENCE} validations in a row halves the learning rate; gradients exploding through an
+ * expanding vanilla-RNN recurrence ({@link ExpandingRecurrence}) rescale it.
  */
 public final class StabilityGuard {
 
@@ -35,8 +32,6 @@ public final class StabilityGuard {
     public static final int VAL_PATIENCE = 2;
     /** Steps after a snapshot whose mean loss scores it for the regression rule. */
     static final int SCORE_STEPS = 3;
-    /** Consecutive steps with the gradient norm far above the clip that count as exploding. */
-    static final int EXPLODING_STREAK = 5;
 
     /** The thresholds of the detectors, from the training configuration. */
     public record Rules(double spikeFactor, int maxRetries, double regressTolerance, int regressPatience,
@@ -53,11 +48,8 @@ public final class StabilityGuard {
     private final LossRegressionDetector regression;
     private final PersistentClipDetector clipAlarm;
     private final double valTolerance;
-    private final double clipAlarmFactor;
-    private final double recurrentBound; // 0 = the rescale rule is off
-    private final List<dev.ballast.trainer.nn.RecurrentLayer> layers;
-    private int explodingStreak;         // consecutive healthy steps with the norm far above the clip
-    private double lastSpectral;         // the largest spectral norm found by the last rescale
+    private final ExpandingRecurrence recurrence;
+    private double lastSpectral; // the largest spectral norm found by the last rescale
     private double bestVal = Double.NaN;
     private int valAbove; // validations in a row above the best by more than the tolerance
     private final RecoveryPolicy policy;
@@ -91,9 +83,7 @@ public final class StabilityGuard {
         this.regression = new LossRegressionDetector(rules.regressTolerance(), rules.regressPatience());
         this.clipAlarm = new PersistentClipDetector(rules.clipAlarmFactor(), rules.clipAlarmWindow());
         this.valTolerance = rules.valTolerance();
-        this.clipAlarmFactor = rules.clipAlarmFactor();
-        this.recurrentBound = rules.recurrentBound();
-        this.layers = model.layers();
+        this.recurrence = new ExpandingRecurrence(rules.clipAlarmFactor(), rules.recurrentBound(), model.layers());
         this.policy = new RecoveryPolicy(rules.maxRetries());
         this.monitor = monitor;
         this.params = model.parameters();
@@ -210,13 +200,14 @@ public final class StabilityGuard {
             return null;
         }
         clipAlarm.accept(normBefore, threshold);
-        explodingStreak = threshold > 0 && normBefore > clipAlarmFactor * threshold ? explodingStreak + 1 : 0;
+        recurrence.accept(normBefore, threshold);
         if (regression.regressed() && !policy.exhausted() && regressionTarget() != null) {
             lastLayer = "";
             return Incident.Kind.LOSS_REGRESSION;
         }
-        if (explodingStreak >= EXPLODING_STREAK && recurrentBound > 0 && policy.canRescale() && expanding() >= 0) {
-            lastLayer = "layers." + expanding();
+        int expanding = policy.canRescale() ? recurrence.due() : -1;
+        if (expanding >= 0) {
+            lastLayer = "layers." + expanding;
             return Incident.Kind.RECURRENCE_EXPANDING;
         }
         if (clipAlarm.persistent() && policy.canLowerLr()) {
@@ -226,52 +217,13 @@ public final class StabilityGuard {
         return null;
     }
 
-    /** The first vanilla-RNN layer whose recurrent matrix has a spectral norm above the bound, or -1. */
-    private int expanding() {
-        for (int l = 0; l < layers.size(); l++) {
-            if (spectralOf(layers.get(l)) > recurrentBound) {
-                return l;
-            }
-        }
-        return -1;
-    }
-
-    /** The spectral norm of a vanilla RNN's recurrent matrix (H, H); NaN for an LSTM, whose gates bound the state. */
-    private static double spectralOf(dev.ballast.trainer.nn.RecurrentLayer layer) {
-        if (layer.cell().gates() != 1) {
-            return Double.NaN;
-        }
-        int h = layer.hiddenSize();
-        return SpectralNorm.of(layer.wRecurrent().value(), 0, h, h, h, StabilityMonitor.POWER_ITERATIONS);
-    }
-
-    /** Scales every vanilla-RNN recurrent matrix above the bound down to spectral norm 1; returns the largest norm seen. */
-    private double rescale() {
-        double largest = 0;
-        for (dev.ballast.trainer.nn.RecurrentLayer layer : layers) {
-            double sigma = spectralOf(layer);
-            if (sigma > recurrentBound) {
-                largest = Math.max(largest, sigma);
-                float[] w = layer.wRecurrent().value();
-                for (int i = 0; i < w.length; i++) {
-                    w[i] /= (float) sigma;
-                }
-            }
-        }
-        return largest;
-    }
-
     /** The largest spectral norm the last {@link Incident.Kind#RECURRENCE_EXPANDING} found (its incident value). */
     public double lastSpectral() {
         return lastSpectral;
     }
 
-    public int explodingStreak() {
-        return explodingStreak;
-    }
-
-    public void restoreExplodingStreak(int n) {
-        explodingStreak = n;
+    public ExpandingRecurrence recurrence() {
+        return recurrence;
     }
 
     /** After a validation: {@link Incident.Kind#VALIDATION_REGRESSION} when it calls for a lower rate, or null. */
@@ -383,9 +335,8 @@ public final class StabilityGuard {
         double before = policy.lrScale();
         Incident.Action action = policy.decideTrend(kind);
         if (action == Incident.Action.WEIGHTS_RESCALED) {
-            lastSpectral = rescale();
+            lastSpectral = recurrence.rescale();
             monitor.incident(new Incident(step, kind, lastSpectral, lastLayer, -1, action));
-            explodingStreak = 0;
             clipAlarm.reset();
             return action;
         }

@@ -40,7 +40,7 @@ public final class StabilityState {
         n.set("validation", StabilityMonitor.array(guard.validationState()));
         n.put("lr_cuts", guard.policy().lrCuts());
         n.put("rescales", guard.policy().rescales());
-        n.put("exploding_streak", guard.explodingStreak());
+        n.put("exploding_streak", guard.recurrence().streak());
         if (clipper instanceof AutoClipper auto) {
             n.set("autoclip_history", StabilityMonitor.array(auto.history()));
         }
@@ -84,7 +84,7 @@ public final class StabilityState {
         }
         guard.policy().restoreLrCuts(n.path("lr_cuts").asInt(0));
         guard.policy().restoreRescales(n.path("rescales").asInt(0));
-        guard.restoreExplodingStreak(n.path("exploding_streak").asInt(0));
+        guard.recurrence().restore(n.path("exploding_streak").asInt(0));
         if (clipper instanceof AutoClipper auto && n.has("autoclip_history")) {
             auto.restore(doubles(n, "autoclip_history", file));
         }
