@@ -36,6 +36,9 @@ final class StressCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--only", paramLabel = "NAME", description = "Run only the named case(s).", split = ",")
     List<String> only;
+    @Option(names = "--init", paramLabel = "MODE", defaultValue = "pinned",
+            description = "pinned (orthogonal, forget bias 1; default) or defaults (the training defaults).")
+    String init;
     @Option(names = "--keep", paramLabel = "DIR", description = "Keep the run directories (with stability.json and report.html) under DIR.")
     Path keep;
 
@@ -52,13 +55,17 @@ final class StressCommand implements Callable<Integer> {
             }
             cases.removeIf(c -> !only.contains(c.name()));
         }
+        if (!StressSuite.INITS.contains(init)) {
+            throw new dev.ballast.trainer.ConfigException("--init must be one of " + String.join(", ", StressSuite.INITS)
+                    + ", got '" + init + "'");
+        }
         Path work = keep != null ? keep : Files.createTempDirectory("ballast-stress");
         List<StressSuite.Result> results = new ArrayList<>();
         try {
             for (StressSuite.Case c : cases) {
                 err.println("stress: " + c.name() + " (" + c.description() + ")");
                 err.flush();
-                results.add(StressSuite.run(c, work, seed));
+                results.add(StressSuite.run(c, work, seed, init));
             }
         } finally {
             if (keep == null) {

@@ -128,6 +128,20 @@ final class TrainCommand implements Callable<Integer> {
     int maxRetries;
     @Option(names = "--diagnose-every", paramLabel = "N", description = "Spectral norms, gate statistics and gradient reach-back every N steps, 0 = never (default: ${DEFAULT-VALUE}).")
     int diagnoseEvery;
+    @Option(names = "--regress-tolerance", paramLabel = "X", description = "A 20-step loss average more than X (relative) above its best is a regression (default: ${DEFAULT-VALUE}).")
+    double regressTolerance;
+    @Option(names = "--regress-patience", paramLabel = "N", description = "...held for N steps rolls back to the best snapshot with half the rate; 0 = off (default: ${DEFAULT-VALUE}).")
+    int regressPatience;
+    @Option(names = "--val-tolerance", paramLabel = "X", description = "Validation loss more than X (relative) above its best at 2 validations in a row halves the rate (default: ${DEFAULT-VALUE}).")
+    double valTolerance;
+    @Option(names = "--clip-alarm-factor", paramLabel = "X", description = "A gradient norm over X times the clip threshold in most of the last --clip-alarm-window steps halves the rate (default: ${DEFAULT-VALUE}).")
+    double clipAlarmFactor;
+    @Option(names = "--clip-alarm-window", paramLabel = "N", description = "Steps the persistent-clipping rule looks back over; 0 = off (default: ${DEFAULT-VALUE}).")
+    int clipAlarmWindow;
+    @Option(names = "--recurrent-bound", paramLabel = "X", description = "A vanilla RNN recurrent matrix with spectral norm above X while gradients explode is scaled to norm 1; 0 = off (default: ${DEFAULT-VALUE}).")
+    double recurrentBound;
+    @Option(names = "--residual", description = "Add each layer's input to its output from layer 1 up (needs --layers 2 or more).")
+    boolean residual;
     // bookkeeping
     @Option(names = "--seed", paramLabel = "N", description = "Seed for initialisation, dropout and samples (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -261,6 +275,8 @@ final class TrainCommand implements Callable<Integer> {
                 .clipPercentile(clipPercentile).clipRatio(clipRatio).l2Input(l2Input).l2Recurrent(l2Recurrent)
                 .l2Bias(l2Bias).maxNorm(maxNorm).recovery(recovery).spikeFactor(spikeFactor).maxRetries(maxRetries)
                 .diagnoseEvery(diagnoseEvery)
+                .regressTolerance(regressTolerance).regressPatience(regressPatience).valTolerance(valTolerance)
+                .clipAlarmFactor(clipAlarmFactor).clipAlarmWindow(clipAlarmWindow).residual(residual).recurrentBound(recurrentBound)
                 .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength)
                 .level(level).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights).vocabScope(vocabScope)
                 .build();

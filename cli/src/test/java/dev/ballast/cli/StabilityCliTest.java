@@ -79,6 +79,20 @@ class StabilityCliTest {
     }
 
     @Test
+    void trendRuleAndResidualFlagsReachTheConfigAndNameThemselvesWhenWrong() {
+        CliRun o = train(tmp.resolve("bad3"), "--regress-patience", "-2");
+        assertEquals(BallastCommand.EXIT_BAD_INPUT, o.code());
+        assertTrue(o.err().contains("--regress-patience must be at least 0"), o.err());
+        o = train(tmp.resolve("bad4"), "--residual"); // the helper trains one layer
+        assertEquals(BallastCommand.EXIT_BAD_INPUT, o.code());
+        assertTrue(o.err().contains("--residual adds each layer's input to its output from layer 1 up"), o.err());
+        assertFalse(o.err().contains("\tat "), o.err());
+        o = ballast("stress", "--init", "random");
+        assertEquals(BallastCommand.EXIT_BAD_INPUT, o.code());
+        assertTrue(o.err().contains("--init must be one of pinned, defaults, got 'random'"), o.err());
+    }
+
+    @Test
     void stressJsonHasTheDocumentedShape() {
         StressSuite.Case c = StressSuite.cases().get(0);
         JsonNode n = StressCommand.toJson(List.of(new StressSuite.Result(c,

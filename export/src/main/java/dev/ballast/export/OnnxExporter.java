@@ -113,7 +113,7 @@ public final class OnnxExporter {
             layers.add(new RecurrentStack.Layer(layer.inputSize(), layer.wInput().value(), layer.wRecurrent().value(),
                     layer.bias().value()));
         }
-        RecurrentStack.Output stack = RecurrentStack.build(ctx, x, cfg.cell(), h, layers, h0, c0);
+        RecurrentStack.Output stack = RecurrentStack.build(ctx, x, cfg.cell(), h, layers, h0, c0, cfg.residual());
         x = stack.top();
         List<ONNXRef<?>> finalH = stack.finalH();
         List<ONNXRef<?>> finalC = stack.finalC();

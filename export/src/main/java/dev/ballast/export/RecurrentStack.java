@@ -18,6 +18,7 @@ import java.util.Map;
  * layout conversion is {@link OnnxExporter#onnxWeight} / {@link OnnxExporter#onnxBias}.
  * <pre>
  *   x (S, B, I) -> layer l: Y (S, 1, B, H) -> Squeeze axis 1 -> (S, B, H);  Y_h, Y_c (1, B, H) per layer
+ *   residual, l >= 1: x_next = Add(Squeeze(Y), x)                              (S, B, H)
  * </pre>
  */
 final class RecurrentStack {
@@ -35,6 +36,12 @@ final class RecurrentStack {
 
     static Output build(ONNXContext ctx, ONNXRef<?> x, CellType cell, int h, List<Layer> layers,
                         ONNXPlaceholder h0, ONNXPlaceholder c0) {
+        return build(ctx, x, cell, h, layers, h0, c0, false);
+    }
+
+    /** With {@code residual}, layers from 1 up add their input to their output (dropout is off at inference). */
+    static Output build(ONNXContext ctx, ONNXRef<?> x, CellType cell, int h, List<Layer> layers,
+                        ONNXPlaceholder h0, ONNXPlaceholder c0, boolean residual) {
         boolean lstm = cell == CellType.LSTM;
         int gh = cell.gates() * h;
         ONNXInitializer axis0 = ctx.array("axis_0", new long[] {0});
@@ -68,7 +75,10 @@ final class RecurrentStack {
             }
             finalH.add(outs.get(1));
             // Y is (S, num_directions = 1, B, H); the next layer and the head want (S, B, H).
-            x = ctx.operation(OnnxOps.SQUEEZE, List.of(outs.get(0), axis1), "layer" + l + "_out");
+            ONNXRef<?> out = ctx.operation(OnnxOps.SQUEEZE, List.of(outs.get(0), axis1), "layer" + l + "_out");
+            x = residual && l >= 1
+                    ? ctx.operation(org.tribuo.util.onnx.ONNXOperators.ADD, List.of(out, x), "layer" + l + "_residual")
+                    : out;
         }
         return new Output(x, finalH, finalC);
     }

@@ -95,6 +95,25 @@ class OnnxExporterTest {
         assertTrue(report.passed(), "max difference " + report.maxAbsDiff());
     }
 
+    @ParameterizedTest(name = "{0} with {1} layers")
+    @CsvSource({"lstm, 2", "lstm, 3", "rnn-tanh, 3"})
+    void residualExportAddsEachLayersInputAndMatchesTheEngine(String cell, int layers) {
+        TrainedModel model = TinyModels.create(CellType.parse(cell), layers, 21L + layers, false, true);
+        Path file = tmp.resolve("residual.onnx");
+        OnnxMl.ModelProto proto = OnnxExporter.export(model);
+        assertEquals(layers - 1, proto.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("Add") && n.getOutput(0).contains("residual")).count(),
+                "one Add per layer from layer 1 up");
+        OnnxExporter.write(proto, file);
+        OnnxVerifier.VerificationReport report = OnnxVerifier.verify(model, file);
+        assertTrue(report.passed(), "max |diff| " + report.maxAbsDiff());
+        // Without the Add nodes the file would be the plain model's: make sure the skip really matters here.
+        TrainedModel plain = TinyModels.create(CellType.parse(cell), layers, 21L + layers, false, false);
+        Path plainFile = tmp.resolve("plain.onnx");
+        OnnxExporter.write(OnnxExporter.export(plain), plainFile);
+        assertFalse(OnnxVerifier.verify(model, plainFile).passed(), "the residual engine differs from a plain graph");
+    }
+
     @Test
     void stabilitySummaryTravelsIntoTheMetadata() {
         TrainedModel tiny = TinyModels.create(CellType.LSTM, 1, 3L);

@@ -24,8 +24,14 @@ final class TinyModels {
 
     /** With {@code tied}, the embedding (10 wide, like the hidden state) doubles as the output projection. */
     static TrainedModel create(CellType cell, int layers, long seed, boolean tied) {
+        return create(cell, layers, seed, tied, false);
+    }
+
+    /** With {@code residual}, layers from 1 up add their input to their output. */
+    static TrainedModel create(CellType cell, int layers, long seed, boolean tied, boolean residual) {
         CharTokenizer tokenizer = CharTokenizer.fit(TEXT, UnknownPolicy.REPLACE);
-        ModelConfig cfg = new ModelConfig(cell, tokenizer.vocabulary().size(), tied ? 10 : 6, 10, layers, 0f, tied);
+        ModelConfig cfg = new ModelConfig(cell, tokenizer.vocabulary().size(), tied ? 10 : 6, 10, layers, 0f, tied,
+                residual);
         LanguageModel net = new LanguageModel(cfg, KernelProvider.scalar());
         net.initialize(new Rng(seed));
         // Non-zero recurrent-side biases everywhere, so a wrong gate order cannot hide behind symmetric zeros.

@@ -108,7 +108,7 @@ public final class Trainer {
         this.listener = listener == null ? new TrainingListener() { } : listener;
         this.resumed = resumed;
         this.monitor = new StabilityMonitor(model, config.diagnoseEvery());
-        this.guard = new StabilityGuard(config.recoveryOn(), config.spikeFactor(), config.maxRetries(), monitor, model,
+        this.guard = new StabilityGuard(config.recoveryOn(), StabilityGuard.Rules.of(config), monitor, model,
                 optimizer, schedule, dropoutRng, batcher, state);
         this.maxNorm = config.maxNorm() > 0 ? new MaxNormConstraint(config.maxNorm()) : null;
     }
@@ -122,7 +122,8 @@ public final class Trainer {
         TrainingData data = TrainingData.load(config);
         Kernels kernels = KernelProvider.best(config.threads());
         ModelConfig mc = new ModelConfig(CellType.parse(config.cell()), data.tokenizer().vocabulary().size(),
-                config.embed(), config.hidden(), config.layers(), config.dropout(), config.tieWeights());
+                config.embed(), config.hidden(), config.layers(), config.dropout(), config.tieWeights(),
+                config.residual());
         LanguageModel model = new LanguageModel(mc, kernels);
         model.initialize(new Rng(config.seed()), config.initialization());
         return new Trainer(config, data, model, kernels, runDir, listener, false);
@@ -157,6 +158,8 @@ public final class Trainer {
         TrainingCheckpoint cp = TrainingCheckpoint.load(dir, model.config().layers(), model.config().cell() == CellType.LSTM);
         t.restore(cp);
         StabilityState.load(dir, t.guard, t.monitor, t.clipper);
+        // The series so far live in the stability.json of the run the checkpoint belongs to.
+        StabilityReport.resumeInto(dir.toAbsolutePath().getParent().getParent(), t.monitor, t.step);
         t.clipper = t.scaledClipper();
         if (t.totalSteps <= t.step) {
             throw new ConfigException("the run in " + dir + " is at step " + t.step
@@ -296,6 +299,10 @@ public final class Trainer {
                 lastEval = validateAndSave();
                 evaluatedAt = step;
             }
+            Incident.Kind trend = guard.checkTrend(clip.normBefore(), StabilityMonitor.thresholdOf(clipper));
+            if (trend != null) {
+                recoverTrend(trend, trend == Incident.Kind.LOSS_REGRESSION ? guard.regressionAverage() : clip.normBefore());
+            }
         }
         if (stopRequested && step < totalSteps) {
             saveCheckpoint(null, false);
@@ -315,10 +322,11 @@ public final class Trainer {
         listener.onIncident(step + 1, kind.words() + " (" + value + "); " + switch (action) {
             case SKIPPED -> "update skipped";
             case ROLLED_BACK -> "rolled back to step " + guard.snapshotStep() + ", learning rate x" + guard.lrScale();
+            case LR_LOWERED, WEIGHTS_RESCALED -> "learning rate x" + guard.lrScale(); // trends: not from here
             case FAILED -> "giving up";
         });
         switch (action) {
-            case SKIPPED -> { }
+            case SKIPPED, LR_LOWERED, WEIGHTS_RESCALED -> { }
             case ROLLED_BACK -> {
                 step = guard.snapshotStep();
                 tokensSeen = guard.snapshotTokens();
@@ -333,6 +341,21 @@ public final class Trainer {
                 };
                 throw diverged(what + (guard.enabled() ? " and " + guard.rollbacks() + " rollbacks did not help" : ""));
             }
+        }
+    }
+
+    /** A slow trend after step {@code step} went through: halve the rate, after a rollback for a loss regression. */
+    private void recoverTrend(Incident.Kind kind, double value) {
+        Incident.Action action = guard.recover(step, kind, value, -1);
+        listener.onIncident(step, kind.words() + " (" + value + "); " + switch (action) {
+            case WEIGHTS_RESCALED -> "recurrent matrices with spectral norm up to " + guard.lastSpectral()
+                    + " scaled down to 1";
+            case ROLLED_BACK -> "rolled back to step " + guard.snapshotStep() + ", learning rate x" + guard.lrScale();
+            default -> "learning rate x" + guard.lrScale();
+        });
+        if (action == Incident.Action.ROLLED_BACK) {
+            step = guard.snapshotStep();
+            tokensSeen = guard.snapshotTokens();
         }
     }
 
@@ -366,6 +389,10 @@ public final class Trainer {
         }
         listener.onEvaluation(step, eval, best);
         monitor.validation(step, eval.loss());
+        Incident.Kind regressed = guard.checkValidation(eval.loss());
+        if (regressed != null) {
+            recoverTrend(regressed, eval.loss()); // before the save, so the checkpoint holds the lower rate
+        }
         if (config.sampleLength() > 0) {
             // Its own RNG, derived from the seed and step: sampling never disturbs training's random stream.
             Sampler sampler = new Sampler(new SamplingOptions(0.8, 0, 1.0), new Rng(config.seed() * 31 + step));

@@ -43,7 +43,10 @@ public record TrainingConfig(
         String recovery, double spikeFactor, int maxRetries, int diagnoseEvery, double clipPercentile,
         double clipRatio, Double l2Input, Double l2Recurrent, Double l2Bias, double maxNorm,
         // word level (level "char" ignores analyzer, minFreq, maxVocab)
-        String level, String analyzer, int minFreq, int maxVocab, boolean tieWeights, String vocabScope) {
+        String level, String analyzer, int minFreq, int maxVocab, boolean tieWeights, String vocabScope,
+        // slow-degradation rules (see dev.ballast.trainer.stability.StabilityGuard) and residual stacking
+        double regressTolerance, int regressPatience, double valTolerance, double clipAlarmFactor,
+        int clipAlarmWindow, boolean residual, double recurrentBound) {
 
     /** Steps trained when neither --steps nor --epochs is given. */
     public static final long DEFAULT_STEPS = 500;
@@ -68,7 +71,10 @@ public record TrainingConfig(
                 .clipPercentile(clipPercentile).clipRatio(clipRatio)
                 .l2Input(l2Input).l2Recurrent(l2Recurrent).l2Bias(l2Bias).maxNorm(maxNorm)
                 .level(level).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights)
-                .vocabScope(vocabScope);
+                .vocabScope(vocabScope)
+                .regressTolerance(regressTolerance).regressPatience(regressPatience).valTolerance(valTolerance)
+                .clipAlarmFactor(clipAlarmFactor).clipAlarmWindow(clipAlarmWindow).residual(residual)
+                .recurrentBound(recurrentBound);
     }
 
     /** Whether the stability monitor may skip, roll back and retry instead of failing ({@code --recovery on}). */
@@ -151,6 +157,13 @@ public record TrainingConfig(
         private int maxVocab;
         private boolean tieWeights;
         private String vocabScope = "train";
+        private double regressTolerance = 0.1;
+        private int regressPatience = 10;
+        private double valTolerance = 0.01;
+        private double clipAlarmFactor = 5.0;
+        private int clipAlarmWindow = 50;
+        private boolean residual;
+        private double recurrentBound = 1.5;
 
         public Builder corpus(String v) { corpus = v; return this; }
         public Builder valid(String v) { valid = v; return this; }
@@ -202,6 +215,13 @@ public record TrainingConfig(
         public Builder maxVocab(int v) { maxVocab = v; return this; }
         public Builder tieWeights(boolean v) { tieWeights = v; return this; }
         public Builder vocabScope(String v) { vocabScope = v; return this; }
+        public Builder regressTolerance(double v) { regressTolerance = v; return this; }
+        public Builder regressPatience(int v) { regressPatience = v; return this; }
+        public Builder valTolerance(double v) { valTolerance = v; return this; }
+        public Builder clipAlarmFactor(double v) { clipAlarmFactor = v; return this; }
+        public Builder clipAlarmWindow(int v) { clipAlarmWindow = v; return this; }
+        public Builder residual(boolean v) { residual = v; return this; }
+        public Builder recurrentBound(double v) { recurrentBound = v; return this; }
 
         /** Validates every field; the first problem found is thrown as a {@link ConfigException}. */
         public TrainingConfig build() {
@@ -258,13 +278,26 @@ public record TrainingConfig(
                     "--vocab-scope corpus takes the validation part from --valid-fraction, not --valid");
             require(!tieWeights || embed == hidden,
                     "--tie-weights needs --embed equal to --hidden, got --embed " + embed + " and --hidden " + hidden);
+            require(regressTolerance > 0 && Double.isFinite(regressTolerance),
+                    "--regress-tolerance must be a positive number, got " + regressTolerance);
+            require(regressPatience >= 0, "--regress-patience must be at least 0 (0 = off), got " + regressPatience);
+            require(valTolerance >= 0 && Double.isFinite(valTolerance),
+                    "--val-tolerance must be at least 0, got " + valTolerance);
+            require(clipAlarmFactor >= 1 && Double.isFinite(clipAlarmFactor),
+                    "--clip-alarm-factor must be a number of at least 1, got " + clipAlarmFactor);
+            require(clipAlarmWindow >= 0, "--clip-alarm-window must be at least 0 (0 = off), got " + clipAlarmWindow);
+            require(recurrentBound == 0 || recurrentBound >= 1 && Double.isFinite(recurrentBound),
+                    "--recurrent-bound must be 0 (off) or a number of at least 1, got " + recurrentBound);
+            require(!residual || layers >= 2,
+                    "--residual adds each layer's input to its output from layer 1 up, so it needs --layers 2 or more, got " + layers);
             return new TrainingConfig(corpus, valid, validFraction, replaceMalformed, unknownPolicy,
                     cell, layers, hidden, embed, dropout, init, initScale, forgetBias, seq, batch, steps, epochs,
                     optimizer, lr, momentum, nesterov, weightDecay, clip, clipNorm, clipValue, l2, l1, l2Biases,
                     lrSchedule, seed, threads, evalEvery, evalBatch, sampleLength,
                     recovery, spikeFactor, maxRetries, diagnoseEvery, clipPercentile, clipRatio,
                     l2Input, l2Recurrent, l2Bias, maxNorm,
-                    level, analyzer, minFreq, maxVocab, tieWeights, vocabScope);
+                    level, analyzer, minFreq, maxVocab, tieWeights, vocabScope,
+                    regressTolerance, regressPatience, valTolerance, clipAlarmFactor, clipAlarmWindow, residual, recurrentBound);
         }
 
         private OptimizerSettings toSettings() {

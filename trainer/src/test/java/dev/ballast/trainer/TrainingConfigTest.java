@@ -53,6 +53,16 @@ class TrainingConfigTest {
         assertTrue(e.getMessage().contains("hiden"), e.getMessage());
     }
 
+    @Test
+    void trendRuleThresholdsAreValidatedByName() {
+        assertMessage("--regress-tolerance must be a positive number, got 0.0", TrainingConfig.builder().regressTolerance(0));
+        assertMessage("--regress-patience must be at least 0 (0 = off), got -1", TrainingConfig.builder().regressPatience(-1));
+        assertMessage("--val-tolerance must be at least 0, got -0.5", TrainingConfig.builder().valTolerance(-0.5));
+        assertMessage("--clip-alarm-factor must be a number of at least 1, got 0.5", TrainingConfig.builder().clipAlarmFactor(0.5));
+        assertMessage("--clip-alarm-window must be at least 0 (0 = off), got -3", TrainingConfig.builder().clipAlarmWindow(-3));
+        assertMessage("--recurrent-bound must be 0 (off) or a number of at least 1, got 0.5", TrainingConfig.builder().recurrentBound(0.5));
+    }
+
     private static void assertMessage(String expected, TrainingConfig.Builder b) {
         ConfigException e = assertThrows(ConfigException.class, b::build);
         assertEquals(expected, e.getMessage());

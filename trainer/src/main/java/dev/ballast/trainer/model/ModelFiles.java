@@ -79,6 +79,9 @@ public final class ModelFiles {
         if (c.tieWeights()) {
             arch.put("tie_weights", true);
         }
+        if (c.residual()) {
+            arch.put("residual", true); // written only when set, so older readers' files stay as they were
+        }
         arch.put("parameters", model.network().parameterCount());
         root.set("tokenizer", TokenizerCodec.toJson(model.tokenizer()));
         if (model.training() != null) {
@@ -108,7 +111,8 @@ public final class ModelFiles {
             config = new ModelConfig(CellType.parse(arch.path("cell").asText("")),
                     requiredInt(arch, "vocab_size", source), requiredInt(arch, "embed", source),
                     requiredInt(arch, "hidden", source), requiredInt(arch, "layers", source),
-                    (float) arch.path("dropout").asDouble(0), arch.path("tie_weights").asBoolean(false));
+                    (float) arch.path("dropout").asDouble(0), arch.path("tie_weights").asBoolean(false),
+                    arch.path("residual").asBoolean(false));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(source + ": model: " + e.getMessage());
         }

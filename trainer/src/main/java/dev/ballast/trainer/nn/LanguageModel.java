@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * A recurrent language model: embedding, N stacked recurrent layers (each followed by dropout when
  * {@code dropout > 0}, on the non-recurrent connections only, as in Zaremba et al. 2014), a linear
- * projection to the vocabulary and the softmax cross-entropy.
+ * projection to the vocabulary and the softmax cross-entropy. With {@link ModelConfig#residual()}, each
+ * layer l &gt;= 1 passes on {@code dropout(h_l) + x_l} (its input added back), so the gradient reaches the
+ * lower layers through the identity as well as through the recurrence.
  *
  * <p>All sequences are time-major: token t of stream b is {@code x[t * batch + b]}. The
  * {@link RecurrentState} passed in holds the state at the start of the window and is overwritten
@@ -42,6 +44,8 @@ public final class LanguageModel {
     // Buffers for the largest window seen; rows = steps * batch.
     private float[] embedded;   // (rows, E)
     private float[][] dropped;  // [layer] -> (rows, H), outputs after dropout
+    private float[][] summed;   // [layer >= 1] -> (rows, H), dropout(h_l) + x_l when residual; else null
+    private float[] gradSkip;   // (rows, H), the gradient at a residual layer's output, kept for its input
     private float[] logits;     // (rows, V); after backward starts, dLogits
     private float[] gradA;      // (rows, max(E, H)), ping-pong buffers for the gradient between layers
     private float[] gradB;
@@ -67,6 +71,7 @@ public final class LanguageModel {
             }
         }
         this.dropped = new float[config.layers()][];
+        this.summed = new float[config.layers()][];
         this.loss = new SoftmaxCrossEntropy(kernels);
         this.output = config.tieWeights()
                 ? Linear.tiedTo(embedding.weight(), "output", kernels)
@@ -262,10 +267,20 @@ public final class LanguageModel {
         float[] dIn = gradB;
         for (int l = top; l >= 0; l--) {
             int n = rows * config.hidden();
+            boolean skip = residualAt(l);
+            if (skip) { // y = dropout(h) + x: dL/dx gets dL/dy unchanged, besides what flows through the layer
+                gradSkip = Buffers.ensure(gradSkip, n);
+                System.arraycopy(dOut, 0, gradSkip, 0, n);
+            }
             if (dropouts[l] != null) {
                 dropouts[l].backward(dOut, 0, dOut, 0, n);
             }
             layers.get(l).backward(inputOf(l), inputOffset(l), dOut, dIn);
+            if (skip) {
+                for (int i = 0; i < n; i++) {
+                    dIn[i] += gradSkip[i];
+                }
+            }
             float[] swap = dOut;
             dOut = dIn;
             dIn = swap;
@@ -326,9 +341,26 @@ public final class LanguageModel {
                 dropped[l] = Buffers.ensure(dropped[l], rows * h);
                 dropouts[l].forward(layer.output(), layer.outputOffset(), dropped[l], 0, rows * h, training, rng);
             }
+            if (residualAt(l)) {
+                // summed = (dropped or raw output of layer l) + input of layer l, both (rows, H)
+                float[] out = dropouts[l] != null ? dropped[l] : layer.output();
+                int outOff = dropouts[l] != null ? 0 : layer.outputOffset();
+                float[] in = inputOf(l);
+                int inOff = inputOffset(l);
+                summed[l] = Buffers.ensure(summed[l], rows * h);
+                float[] s = summed[l];
+                for (int i = 0; i < rows * h; i++) {
+                    s[i] = out[outOff + i] + in[inOff + i];
+                }
+            }
         }
         int top = layers.size();
         output.forward(inputOf(top), inputOffset(top), rows, logits);
+    }
+
+    /** Whether layer l adds its input to its output. */
+    private boolean residualAt(int l) {
+        return config.residual() && l >= 1;
     }
 
     /** The input of recurrent layer l (l = layers.size() means the output projection). */
@@ -336,11 +368,14 @@ public final class LanguageModel {
         if (l == 0) {
             return embedded;
         }
+        if (residualAt(l - 1)) {
+            return summed[l - 1];
+        }
         return dropouts[l - 1] != null ? dropped[l - 1] : layers.get(l - 1).output();
     }
 
     private int inputOffset(int l) {
-        if (l == 0 || dropouts[l - 1] != null) {
+        if (l == 0 || dropouts[l - 1] != null || residualAt(l - 1)) {
             return 0;
         }
         return layers.get(l - 1).outputOffset();

@@ -15,13 +15,23 @@ package dev.ballast.trainer.nn;
  * @param dropout   probability of dropping an activation after each recurrent layer, in [0, 1)
  * @param tieWeights whether the output projection reuses the embedding table (W_out = E^T,
  *                  Press and Wolf 2017); needs {@code embed == hidden}
+ * @param residual  whether each layer from layer 1 up adds its input to its output (a residual
+ *                  connection, He et al. 2016; as stacked in GNMT, Wu et al. 2016): layer l+1 reads
+ *                  {@code dropout(h_l) + x_l}. Layers from 1 up map H to H, so the sizes always match;
+ *                  layer 0 reads the embedding (E wide) and never has one. Needs at least 2 layers.
  */
 public record ModelConfig(CellType cell, int vocabSize, int embed, int hidden, int layers, float dropout,
-                          boolean tieWeights) {
+                          boolean tieWeights, boolean residual) {
 
     /** An untied model. */
     public ModelConfig(CellType cell, int vocabSize, int embed, int hidden, int layers, float dropout) {
-        this(cell, vocabSize, embed, hidden, layers, dropout, false);
+        this(cell, vocabSize, embed, hidden, layers, dropout, false, false);
+    }
+
+    /** A model without residual connections. */
+    public ModelConfig(CellType cell, int vocabSize, int embed, int hidden, int layers, float dropout,
+                       boolean tieWeights) {
+        this(cell, vocabSize, embed, hidden, layers, dropout, tieWeights, false);
     }
 
     public ModelConfig {
@@ -37,6 +47,9 @@ public record ModelConfig(CellType cell, int vocabSize, int embed, int hidden, i
         }
         if (tieWeights && embed != hidden) {
             throw new IllegalArgumentException("tied weights need embed == hidden, got embed " + embed + " and hidden " + hidden);
+        }
+        if (residual && layers < 2) {
+            throw new IllegalArgumentException("residual connections start at layer 1, so they need at least 2 layers, got " + layers);
         }
     }
 

@@ -36,12 +36,26 @@ public final class Findings {
                 case NONFINITE_GRADIENT -> "gradient became NaN";
                 case NONFINITE_WEIGHTS -> "weights became NaN";
                 case LOSS_SPIKE -> "loss spike";
+                case LOSS_REGRESSION -> "loss climbing";
+                case VALIDATION_REGRESSION -> "validation loss rising";
+                case PERSISTENT_CLIPPING -> "gradient norm persistently far above the clip";
+                case RECURRENCE_EXPANDING -> "recurrent matrix expanding";
             };
             String did = switch (i.action()) {
                 case SKIPPED -> "The update was skipped.";
-                case ROLLED_BACK -> "Training rolled back to the last good snapshot with half the learning rate.";
+                case ROLLED_BACK -> i.kind() == Incident.Kind.LOSS_REGRESSION
+                        ? "Training rolled back to the snapshot with the lowest loss and went on with half the learning rate."
+                        : "Training rolled back to the last good snapshot with half the learning rate.";
+                case LR_LOWERED -> "Training went on with half the learning rate.";
+                case WEIGHTS_RESCALED -> "The recurrent matrices were scaled down to spectral norm 1 and training went on.";
                 case FAILED -> "The run stopped.";
             };
+            if (i.kind().trend()) {
+                out.add(new Finding("warning", sign, i.step(), i.layer(),
+                        capital(i.kind().words()) + " (" + trendValue(i) + ") by step " + i.step() + ". " + did,
+                        trendRemedy(i.kind())));
+                continue;
+            }
             out.add(new Finding(i.action() == Incident.Action.FAILED ? "error" : "warning", sign, i.step(), i.layer(),
                     capital(i.kind().words()) + " (" + i.value() + ") on the batch at data position " + i.position()
                             + ". " + did,
@@ -49,6 +63,26 @@ public final class Findings {
                             ? "a lower --lr or a warm-up (--lr-schedule cosine:WARMUP); check the quarantined batch."
                             : "a lower --lr, --clip global-norm with a smaller --clip-norm, or an LSTM instead of a vanilla RNN."));
         }
+    }
+
+    private static String trendValue(Incident i) {
+        return switch (i.kind()) {
+            case LOSS_REGRESSION -> String.format("moving average %.4g", i.value());
+            case VALIDATION_REGRESSION -> String.format("validation loss %.4g", i.value());
+            case RECURRENCE_EXPANDING -> String.format("largest spectral norm %.4g", i.value());
+            default -> String.format("gradient norm %.4g", i.value());
+        };
+    }
+
+    private static String trendRemedy(Incident.Kind kind) {
+        return switch (kind) {
+            case LOSS_REGRESSION -> "a lower --lr (start at the rate the run ended with), or a decaying --lr-schedule.";
+            case VALIDATION_REGRESSION -> "the best checkpoint is kept (best.json); a lower --lr, --dropout or an L2 "
+                    + "penalty if the training loss keeps falling (overfitting).";
+            case RECURRENCE_EXPANDING -> "a smaller recurrent initialisation (--init orthogonal, --init-scale), or "
+                    + "--max-norm to keep the recurrent weights bounded throughout.";
+            default -> "a lower --lr; clipping keeps the run alive but every step is shortened.";
+        };
     }
 
     private static void weightsGrowing(StabilityMonitor m, List<Finding> out) {

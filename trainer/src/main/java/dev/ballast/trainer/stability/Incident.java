@@ -18,7 +18,11 @@ public record Incident(long step, Kind kind, double value, String layer, long po
         NONFINITE_STATE("the carried hidden state became non-finite"),
         NONFINITE_GRADIENT("the gradient became non-finite"),
         NONFINITE_WEIGHTS("the weights became non-finite after the update"),
-        LOSS_SPIKE("the loss spiked above its moving average");
+        LOSS_SPIKE("the loss spiked above its moving average"),
+        LOSS_REGRESSION("the loss climbed clearly above its best and stayed there"),
+        VALIDATION_REGRESSION("the validation loss rose clearly above its best"),
+        PERSISTENT_CLIPPING("the gradient norm stayed far above the clip threshold"),
+        RECURRENCE_EXPANDING("the gradient exploded through a recurrent matrix that stretches the state");
 
         private final String words;
 
@@ -32,7 +36,14 @@ public record Incident(long step, Kind kind, double value, String layer, long po
         }
 
         public boolean nonFinite() {
-            return this != LOSS_SPIKE;
+            return this == NONFINITE_LOSS || this == NONFINITE_STATE || this == NONFINITE_GRADIENT
+                    || this == NONFINITE_WEIGHTS;
+        }
+
+        /** A trend over many steps (a slow climb, persistent clipping), not one bad batch: nothing is quarantined. */
+        public boolean trend() {
+            return this == LOSS_REGRESSION || this == VALIDATION_REGRESSION || this == PERSISTENT_CLIPPING
+                    || this == RECURRENCE_EXPANDING;
         }
     }
 
@@ -42,6 +53,10 @@ public record Incident(long step, Kind kind, double value, String layer, long po
         SKIPPED,
         /** Weights, optimizer, RNG, data cursor and state went back to the last good snapshot; LR lowered, clip tightened. */
         ROLLED_BACK,
+        /** The update went through; the learning rate was halved from the next step on. */
+        LR_LOWERED,
+        /** The update went through; the expanding recurrent matrices were scaled down to spectral norm 1. */
+        WEIGHTS_RESCALED,
         /** Recovery was off or its retries were used up: the run failed. */
         FAILED
     }

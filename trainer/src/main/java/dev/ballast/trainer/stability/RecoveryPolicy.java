@@ -28,6 +28,8 @@ public final class RecoveryPolicy {
     private int consecutive;
     private int rollbacks;
     private int skips;
+    private int lrCuts;
+    private int rescales;
     private final Set<Long> quarantined = new TreeSet<>();
 
     /** @param maxRetries the {@code --max-retries}: rollbacks allowed before the run fails */
@@ -54,6 +56,68 @@ public final class RecoveryPolicy {
         lrScale *= BACKOFF;
         clipScale *= BACKOFF;
         return Incident.Action.ROLLED_BACK;
+    }
+
+    /**
+     * What to do about a trend: a loss regression rolls back (to the best snapshot, the guard's choice) and
+     * halves the learning rate; persistent clipping and a validation regression only halve it. The clip is
+     * left alone (it did its job) and nothing is quarantined: no single batch caused a trend. The caller
+     * asks only while {@link #exhausted()} / {@link #canLowerLr()} allow it.
+     */
+    public Incident.Action decideTrend(Incident.Kind kind) {
+        if (!kind.trend()) {
+            throw new IllegalArgumentException(kind + " is not a trend");
+        }
+        if (kind == Incident.Kind.RECURRENCE_EXPANDING) {
+            if (!canRescale()) {
+                throw new IllegalStateException("no rescales left for " + kind);
+            }
+            rescales++;
+            return Incident.Action.WEIGHTS_RESCALED;
+        }
+        if (kind == Incident.Kind.LOSS_REGRESSION) {
+            if (exhausted()) {
+                throw new IllegalStateException("no rollbacks left for " + kind);
+            }
+            rollbacks++;
+            consecutive = 0;
+            lrScale *= BACKOFF;
+            return Incident.Action.ROLLED_BACK;
+        }
+        if (!canLowerLr()) {
+            throw new IllegalStateException("no learning-rate cuts left for " + kind);
+        }
+        lrCuts++;
+        lrScale *= BACKOFF;
+        return Incident.Action.LR_LOWERED;
+    }
+
+    /** Whether a trend may still halve the learning rate without a rollback (at most {@code maxRetries} times). */
+    public boolean canLowerLr() {
+        return lrCuts < maxRetries;
+    }
+
+    /** Whether the recurrent matrices may still be rescaled (at most {@code maxRetries} times). */
+    public boolean canRescale() {
+        return rescales < maxRetries;
+    }
+
+    public int rescales() {
+        return rescales;
+    }
+
+    public void restoreRescales(int n) {
+        rescales = n;
+    }
+
+    /** Learning-rate cuts made without a rollback. */
+    public int lrCuts() {
+        return lrCuts;
+    }
+
+    /** Restores {@link #lrCuts()} (kept apart from {@link #state()}, whose layout older checkpoints fix). */
+    public void restoreLrCuts(int n) {
+        lrCuts = n;
     }
 
     /** Whether every allowed rollback has been used. */

@@ -44,7 +44,12 @@ public final class StabilityReport {
         q.put("format", "ballast-quarantine");
         q.put("version", 1);
         q.put("note", "token offsets into the training split; each range is one stream's window (inputs and targets)");
-        q.set("batches", root.get("incidents"));
+        ArrayNode batches = q.putArray("batches"); // a trend (position -1) is no batch's fault: not quarantined
+        root.get("incidents").forEach(i -> {
+            if (i.get("data_position").asLong() >= 0) {
+                batches.add(i);
+            }
+        });
         AtomicFiles.writeString(runDir.resolve(QUARANTINE), ModelFiles.toJson(q));
         Charts charts = charts(m);
         AtomicFiles.writeString(runDir.resolve("charts").resolve("loss.svg"), charts.loss);
@@ -91,6 +96,9 @@ public final class StabilityReport {
             n.put("layer", i.layer());
             n.put("action", i.action().name().toLowerCase(Locale.ROOT));
             n.put("data_position", i.position());
+            if (i.position() < 0) {
+                continue; // a trend over many steps: no one batch to point at
+            }
             ArrayNode ranges = n.putArray("token_ranges");
             int window = (int) (i.position() % batcher.windowsPerEpoch());
             for (int b = 0; b < batcher.batch(); b++) {
@@ -150,6 +158,60 @@ public final class StabilityReport {
         series.set("update_ratio", thin(m.updateRatio, stride));
         series.set("penalty_share", thin(m.penaltyShare, stride));
         return root;
+    }
+
+    /**
+     * On {@code --resume}: reads the {@code stability.json} the run wrote before and puts its per-step
+     * series, validations, incidents and learning-rate changes up to {@code upToStep} (the checkpoint's
+     * step) back into the fresh monitor, so the report of the continued run covers the whole run. A run
+     * longer than {@value #MAX_POINTS} steps continues from the thinned series it saved. No file (a run
+     * that was killed before writing one), no history; a file that is not a stability report is an error.
+     */
+    public static void resumeInto(Path runDir, StabilityMonitor m, long upToStep) {
+        Path file = runDir.resolve(FILE);
+        if (!java.nio.file.Files.exists(file)) {
+            return;
+        }
+        com.fasterxml.jackson.databind.JsonNode root = ModelFiles.readJson(file);
+        if (!FORMAT.equals(root.path("format").asText()) || root.path("version").asInt() != 1) {
+            throw new dev.ballast.trainer.io.CheckpointException(file + " is not a Ballast stability report (format "
+                    + FORMAT + " version 1)");
+        }
+        com.fasterxml.jackson.databind.JsonNode s = root.path("series");
+        com.fasterxml.jackson.databind.JsonNode steps = s.path("step");
+        String[] keys = {"loss", "grad_norm", "grad_norm_after_clip", "clip_threshold", "clipped", "lr", "penalty_share",
+                "update_ratio", "weight_norm"};
+        Series[] into = {m.loss, m.gradNorm, m.gradNormAfter, m.threshold, m.clipped, m.lr, m.penaltyShare,
+                m.updateRatio, m.weightNorm};
+        for (int i = 0; i < steps.size() && steps.get(i).asLong() <= upToStep; i++) {
+            m.steps.add(steps.get(i).asDouble());
+            for (int k = 0; k < keys.length; k++) {
+                com.fasterxml.jackson.databind.JsonNode v = s.path(keys[k]).path(i);
+                into[k].add(v.isNumber() ? v.asDouble() : Double.NaN);
+            }
+        }
+        for (com.fasterxml.jackson.databind.JsonNode v : root.path("validation")) {
+            if (v.path("step").asLong() <= upToStep) {
+                m.valSteps.add(v.path("step").asDouble());
+                m.valLoss.add(v.path("val_loss").asDouble());
+                m.trainLossAtVal.add(v.path("train_loss").isNumber() ? v.path("train_loss").asDouble() : Double.NaN);
+            }
+        }
+        for (com.fasterxml.jackson.databind.JsonNode i : root.path("incidents")) {
+            if (i.path("step").asLong() <= upToStep) {
+                // The counters (non-finite steps) come back with the checkpoint's state: only the list is restored.
+                m.incidents.add(new Incident(i.path("step").asLong(),
+                        Incident.Kind.valueOf(i.path("kind").asText().toUpperCase(Locale.ROOT)),
+                        Double.parseDouble(i.path("value").asText()), i.path("layer").asText(),
+                        i.path("data_position").asLong(),
+                        Incident.Action.valueOf(i.path("action").asText().toUpperCase(Locale.ROOT))));
+            }
+        }
+        for (com.fasterxml.jackson.databind.JsonNode c : root.path("lr_changes")) {
+            if (c.path("step").asLong() <= upToStep && c.isObject()) {
+                m.lrChanges.add((ObjectNode) c);
+            }
+        }
     }
 
     private static ArrayNode thin(Series s, int stride) {

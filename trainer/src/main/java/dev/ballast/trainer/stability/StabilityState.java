@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * The stability toolkit's part of a checkpoint, {@code stability-state.json} (format
  * {@code ballast-stability-state}, version 1): everything of it that changes training — the spike
  * detector's average, the recovery's learning-rate and clip scales, retry counters and quarantined
- * batches, the AutoClip norm history — plus the monitor's counters, so a resumed run continues exactly.
+ * batches, the AutoClip norm history — plus the monitor's counters and the slow-trend rules' state (loss regression average, clip alarm window,
+ * best validation), so a resumed run continues exactly.
  * Doubles are written as Java's shortest round-trip text, so they read back bit for bit.
  */
 public final class StabilityState {
@@ -34,6 +35,12 @@ public final class StabilityState {
         n.set("spike", StabilityMonitor.array(guard.spikes().state()));
         n.set("recovery", StabilityMonitor.array(guard.policy().state()));
         n.set("counters", StabilityMonitor.array(monitor.counters()));
+        n.set("regression", StabilityMonitor.array(guard.regression().state()));
+        n.set("clip_alarm", StabilityMonitor.array(guard.clipAlarm().state()));
+        n.set("validation", StabilityMonitor.array(guard.validationState()));
+        n.put("lr_cuts", guard.policy().lrCuts());
+        n.put("rescales", guard.policy().rescales());
+        n.put("exploding_streak", guard.recurrence().streak());
         if (clipper instanceof AutoClipper auto) {
             n.set("autoclip_history", StabilityMonitor.array(auto.history()));
         }
@@ -62,6 +69,22 @@ public final class StabilityState {
         if (counters.length > 0) {
             monitor.restoreCounters(counters);
         }
+        // Added later than the rest: a checkpoint without them starts these rules afresh.
+        double[] regression = doubles(n, "regression", file);
+        if (regression.length > 0) {
+            guard.regression().restore(regression);
+        }
+        double[] alarm = doubles(n, "clip_alarm", file);
+        if (alarm.length > 0) {
+            guard.clipAlarm().restore(alarm);
+        }
+        double[] validation = doubles(n, "validation", file);
+        if (validation.length > 0) {
+            guard.restoreValidation(validation);
+        }
+        guard.policy().restoreLrCuts(n.path("lr_cuts").asInt(0));
+        guard.policy().restoreRescales(n.path("rescales").asInt(0));
+        guard.recurrence().restore(n.path("exploding_streak").asInt(0));
         if (clipper instanceof AutoClipper auto && n.has("autoclip_history")) {
             auto.restore(doubles(n, "autoclip_history", file));
         }

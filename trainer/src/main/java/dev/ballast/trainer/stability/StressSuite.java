@@ -63,25 +63,41 @@ public final class StressSuite {
                         "temporal-order", 1, b -> b.cell("rnn-relu").optimizer("sgd").lr(0.5f).seq(100)));
     }
 
+    /** How the stress runs initialise their recurrent weights: {@code pinned} or the training {@code defaults}. */
+    public static final List<String> INITS = List.of("pinned", "defaults");
+
     /**
-     * The common small configuration: 1x64 model, batch 16, 150 steps, orthogonal recurrent weights and
-     * LSTM forget bias 1. The set-ups are pinned here, not taken from the training defaults, so that the
-     * matrix stays the same when a default changes.
+     * The common small configuration: 1x64 model, batch 16, 150 steps. With {@code init} "pinned",
+     * orthogonal recurrent weights and LSTM forget bias 1: pinned here, not taken from the training
+     * defaults, so that the matrix stays the same when a default changes. With "defaults", whatever
+     * {@link TrainingConfig#builder()} starts with (uniform, forget bias 0 today), to check the defaults.
      */
-    static TrainingConfig.Builder base(Path corpus, long seed) {
-        return TrainingConfig.builder().corpus(corpus.toString()).init("orthogonal").forgetBias(1f)
+    static TrainingConfig.Builder base(Path corpus, long seed, String init) {
+        TrainingConfig.Builder b = TrainingConfig.builder();
+        switch (init) {
+            case "pinned" -> b.init("orthogonal").forgetBias(1f);
+            case "defaults" -> { }
+            default -> throw new IllegalArgumentException("--init must be one of " + String.join(", ", INITS)
+                    + ", got '" + init + "'");
+        }
+        return b.corpus(corpus.toString())
                 .layers(1).hidden(64).embed(16).batch(16)
                 .steps(150).validFraction(0.05).evalEvery(0).sampleLength(0).seed(seed).threads(0).diagnoseEvery(50);
     }
 
-    /** Runs one case both ways in scratch directories under {@code work}. */
+    /** Runs one case both ways in scratch directories under {@code work}, with the pinned initialisation. */
     public static Result run(Case c, Path work, long seed) {
+        return run(c, work, seed, "pinned");
+    }
+
+    /** Runs one case both ways (and the tuned reference) with {@code init} one of {@link #INITS}. */
+    public static Result run(Case c, Path work, long seed, String init) {
         Path corpus = corpus(c.corpus(), work);
-        TrainingConfig.Builder b = c.setup().apply(base(corpus, seed));
+        TrainingConfig.Builder b = c.setup().apply(base(corpus, seed, init));
         Outcome off = once(b.clip("none").recovery("off").build(), c, work.resolve(c.name() + "-unprotected"));
         Outcome on = once(b.clip("global-norm").clipNorm(5.0).recovery("on").build(), c,
                 work.resolve(c.name() + "-protected"));
-        TrainingConfig.Builder tuned = c.setup().apply(base(corpus, seed)).optimizer("adam").lr(3e-3f).momentum(0)
+        TrainingConfig.Builder tuned = c.setup().apply(base(corpus, seed, init)).optimizer("adam").lr(3e-3f).momentum(0)
                 .clip("global-norm").clipNorm(5.0).recovery("on");
         Outcome ref = once(tuned.build(), new Case(c.name(), c.description(), c.corpus(), 1, c.setup()),
                 work.resolve(c.name() + "-reference"));
