@@ -102,7 +102,8 @@ public final class OnnxMetadata {
         try {
             config = new ModelConfig(CellType.parse(arch.path("cell").asText("")), arch.path("vocab_size").asInt(0),
                     arch.path("embed").asInt(0), arch.path("hidden").asInt(0), arch.path("layers").asInt(0),
-                    (float) arch.path("dropout").asDouble(0));
+                    (float) arch.path("dropout").asDouble(0), arch.path("tie_weights").asBoolean(false),
+                    arch.path("residual").asBoolean(false));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(source + ": metadata " + MODEL + ": " + e.getMessage());
         }

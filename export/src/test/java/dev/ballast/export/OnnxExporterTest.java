@@ -86,6 +86,15 @@ class OnnxExporterTest {
         assertTrue(meta.get(OnnxMetadata.PROVENANCE).contains("\"opset\":17"));
     }
 
+    @ParameterizedTest(name = "tied {0}, residual {1}")
+    @CsvSource({"true, false", "false, true", "true, true"})
+    void metadataConfigKeepsTiedWeightsAndResidualConnections(boolean tied, boolean residual) {
+        TrainedModel model = TinyModels.create(CellType.LSTM, 2, 13L, tied, residual);
+        Map<String, String> meta = OnnxExporter.export(model).getMetadataPropsList().stream()
+                .collect(Collectors.toMap(OnnxMl.StringStringEntryProto::getKey, OnnxMl.StringStringEntryProto::getValue));
+        assertEquals(model.network().config(), OnnxMetadata.read(meta, "m.onnx").config());
+    }
+
     @Test
     void tiedEmbeddingExportsAsTheTransposedProjection() throws IOException {
         TrainedModel model = TinyModels.create(CellType.LSTM, 2, 11L, true);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.trainer.Rng;
+import dev.ballast.trainer.math.Norms;
 import dev.ballast.trainer.nn.CellType;
 import dev.ballast.trainer.nn.LanguageModel;
 import dev.ballast.trainer.nn.LstmLayer;
@@ -38,6 +39,8 @@ public final class StabilityMonitor {
     private final float[][] previous;           // copies of the weights before the update
     private final double[] layerGradNorm;       // latest, before clipping
     private final double[] layerWeightNorm;     // latest
+    private final double[] layerDelta;          // scratch: squared update norm per layer
+    private final double[] weightAndDelta = new double[2];
     private final double[] layerUpdateRatio;    // latest
     private final double[] layerMaxGradNorm;    // over the run
 
@@ -90,6 +93,7 @@ public final class StabilityMonitor {
         int n = layerNames.length;
         layerGradNorm = new double[n];
         layerWeightNorm = new double[n];
+        layerDelta = new double[n];
         layerUpdateRatio = new double[n];
         layerMaxGradNorm = new double[n];
     }
@@ -109,12 +113,7 @@ public final class StabilityMonitor {
         }
         java.util.Arrays.fill(layerGradNorm, 0);
         for (int i = 0; i < params.size(); i++) {
-            float[] g = params.get(i).grad();
-            double s = 0;
-            for (float x : g) {
-                s += (double) x * x;
-            }
-            layerGradNorm[layerOfParam[i]] += s;
+            layerGradNorm[layerOfParam[i]] += Norms.sumOfSquares(params.get(i).grad());
         }
         for (int l = 0; l < layerGradNorm.length; l++) {
             layerGradNorm[l] = Math.sqrt(layerGradNorm[l]);
@@ -140,24 +139,18 @@ public final class StabilityMonitor {
      * @return the first parameter whose weights are now non-finite, or null when all are finite
      */
     public Parameter afterUpdate(long step, double loss, ClipResult clip, double threshold, double lr, double penalty) {
-        double[] delta = new double[layerNames.length]; // tiny; per-step cost stays O(parameters)
+        double[] delta = layerDelta;
+        java.util.Arrays.fill(delta, 0);
         java.util.Arrays.fill(layerWeightNorm, 0);
         Parameter bad = null;
         for (int i = 0; i < params.size(); i++) {
-            float[] w = params.get(i).value();
-            float[] p = previous[i];
-            double ww = 0;
-            double dd = 0;
-            for (int j = 0; j < w.length; j++) {
-                double d = w[j] - p[j];
-                ww += (double) w[j] * w[j];
-                dd += d * d;
-            }
+            Norms.sumOfSquaresAndDelta(params.get(i).value(), previous[i], weightAndDelta);
+            double ww = weightAndDelta[0];
             if (bad == null && !Double.isFinite(ww)) {
                 bad = params.get(i);
             }
             layerWeightNorm[layerOfParam[i]] += ww;
-            delta[layerOfParam[i]] += dd;
+            delta[layerOfParam[i]] += weightAndDelta[1];
         }
         double totalW = 0;
         double totalD = 0;
