@@ -40,7 +40,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tokenize", paramLabel = "PATH|NAME", description = "Corpus whose word tokenization throughput is measured (default: tinyshakespeare when BALLAST_CORPORA has it, else the built-in corpus; best of 5 passes).")
     String tokenize;
 
-    @Option(names = "--json", description = "Print one JSON object per config: config, train_tokens_per_s, gen_tokens_per_s, threads, gflops, peak_gflops; then one with tokenization_mb_per_s.")
+    @Option(names = "--json", description = "Print one JSON object per config: config, train_tokens_per_s, gen_tokens_per_s, threads, gflops, peak_gflops, alloc_bytes_per_step, gc_count, gc_ms, max_heap_mb; then one with tokenization_mb_per_s.")
     boolean json;
 
     @Override
@@ -57,8 +57,10 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         double peak = ThroughputBenchmark.peakGflops(kernels, 5);
         if (!json) {
-            out.printf(Locale.ROOT, "kernels %s, matrix-multiply peak %.1f GFLOP/s (1024^3, median of 5)%n", kernels.name(), peak);
-            out.printf(Locale.ROOT, "%-18s %14s %14s %9s %7s%n", "config", "train tok/s", "gen tok/s", "GFLOP/s", "peak");
+            out.printf(Locale.ROOT, "kernels %s, matrix-multiply peak %.1f GFLOP/s (1024^3, median of 5), heap limit %,d MB%n",
+                    kernels.name(), peak, Runtime.getRuntime().maxMemory() >> 20);
+            out.printf(Locale.ROOT, "%-18s %14s %14s %9s %7s %12s %12s%n", "config", "train tok/s", "gen tok/s", "GFLOP/s",
+                    "peak", "alloc/step", "GC in train");
             out.flush();
         }
         for (BenchConfig c : configs) {
@@ -72,10 +74,17 @@ final class BenchCommand implements Callable<Integer> {
                 n.put("gflops", Math.round(r.gflops() * 10) / 10.0);
                 n.put("peak_gflops", Math.round(peak * 10) / 10.0);
                 n.put("kernels", kernels.name());
+                n.put("alloc_bytes_per_step", r.allocatedBytesPerStep());
+                n.put("gc_count", r.trainMemory().gcCount());
+                n.put("gc_ms", r.trainMemory().gcMillis());
+                n.put("max_heap_mb", r.trainMemory().maxHeapBytes() >> 20);
                 out.println(n.toString());
             } else {
-                out.printf(Locale.ROOT, "%-18s %,14.0f %,14.0f %9.1f %6.0f%%%n", c.name(), r.trainTokensPerSecond(),
-                        r.genTokensPerSecond(), r.gflops(), 100 * r.peakFraction());
+                long alloc = r.allocatedBytesPerStep();
+                out.printf(Locale.ROOT, "%-18s %,14.0f %,14.0f %9.1f %6.0f%% %12s %12s%n", c.name(), r.trainTokensPerSecond(),
+                        r.genTokensPerSecond(), r.gflops(), 100 * r.peakFraction(),
+                        alloc < 0 ? "n/a" : String.format(Locale.ROOT, "%,.1f KB", alloc / 1024.0),
+                        r.trainMemory().gcCount() + " / " + r.trainMemory().gcMillis() + " ms");
             }
             out.flush();
         }

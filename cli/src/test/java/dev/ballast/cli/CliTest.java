@@ -153,6 +153,10 @@ class CliTest {
         for (String key : new String[] {"train_tokens_per_s", "gen_tokens_per_s", "threads", "gflops"}) {
             assertTrue(config.get(key).asDouble() > 0, key + " in " + lines[0]);
         }
+        for (String key : new String[] {"alloc_bytes_per_step", "gc_count", "gc_ms"}) {
+            assertTrue(config.get(key).isIntegralNumber() && config.get(key).asLong() >= -1, key + " in " + lines[0]);
+        }
+        assertTrue(config.get("max_heap_mb").asLong() > 0, lines[0]);
         assertTrue(new ObjectMapper().readTree(lines[1]).get("tokenization_mb_per_s").asDouble() > 0, lines[1]);
         assertBadInput(ballast("bench", "--config", "char-gru"), "unknown --config 'char-gru'");
     }

@@ -21,9 +21,18 @@ import java.util.List;
  */
 public final class ThroughputBenchmark {
 
-    /** Medians over the repeats. */
+    /**
+     * Medians over the repeats; {@code trainMemory} covers the timed training steps of all repeats
+     * together (allocation, collections and their time), {@code timedSteps} of them.
+     */
     public record Result(BenchConfig config, String kernels, int threads, double trainTokensPerSecond,
-                         double genTokensPerSecond, double gflops, double peakGflops) {
+                         double genTokensPerSecond, double gflops, double peakGflops,
+                         MemoryMeter.Usage trainMemory, int timedSteps) {
+
+        /** Bytes allocated per timed training step, all threads; -1 when the JVM cannot count them. */
+        public long allocatedBytesPerStep() {
+            return trainMemory.allocatedBytes() < 0 ? -1 : trainMemory.allocatedBytes() / timedSteps;
+        }
 
         public double peakFraction() {
             return gflops / peakGflops;
@@ -50,11 +59,16 @@ public final class ThroughputBenchmark {
         RecurrentState state = new RecurrentState(config.modelConfig(), config.batch());
         double[] train = new double[repeats];
         double[] gen = new double[repeats];
+        long allocated = 0;
+        long gcCount = 0;
+        long gcMillis = 0;
         for (int r = 0; r < repeats; r++) {
             int warm = r == 0 ? 5 : 1;
             long t0 = 0;
+            MemoryMeter meter = null;
             for (int s = 0; s < warm + steps; s++) {
                 if (s == warm) {
+                    meter = MemoryMeter.start();
                     t0 = System.nanoTime();
                 }
                 for (int i = 0; i < n; i++) {
@@ -68,11 +82,16 @@ public final class ThroughputBenchmark {
                 adam.step(params, 2e-3f);
             }
             train[r] = (double) steps * n / ((System.nanoTime() - t0) * 1e-9);
+            MemoryMeter.Usage u = meter.stop();
+            allocated = allocated < 0 || u.allocatedBytes() < 0 ? -1 : allocated + u.allocatedBytes();
+            gcCount += u.gcCount();
+            gcMillis += u.gcMillis();
             gen[r] = generationSpeed(model, config, r == 0 ? 20 : 5, 400);
         }
         double trainMedian = median(train);
+        MemoryMeter.Usage memory = new MemoryMeter.Usage(allocated, gcCount, gcMillis, Runtime.getRuntime().maxMemory());
         return new Result(config, kernels.name(), threads, trainMedian, median(gen),
-                trainMedian * config.trainFlopsPerToken() * 1e-9, peakGflops);
+                trainMedian * config.trainFlopsPerToken() * 1e-9, peakGflops, memory, steps * repeats);
     }
 
     private static double generationSpeed(LanguageModel model, BenchConfig config, int warm, int tokens) {

@@ -145,13 +145,7 @@ public final class VectorKernels implements Kernels {
         return "vector-" + PackedGemm.S.vectorBitSize() + "x" + threads;
     }
 
-    /** Fused: one pass per row instead of seven (see {@link VectorLstmCell}); the same bits as unfused. */
-    @Override
-    public void lstmForward(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cPrevOff,
-                            float[] c, int cOff, float[] tanhC, int tOff, float[] h, int hOff) {
-        VectorLstmCell.forward(rows, hidden, gates, gOff, cPrev, cPrevOff, c, cOff, tanhC, tOff, h, hOff);
-    }
-
+    /** Fused backward: see {@link VectorLstmCell}; the same bits as the reference loop. */
     @Override
     public void lstmBackward(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cPrevOff,
                              float[] tanhC, int tOff, float[] dh, int dhOff, float[] dcNext, int dcOff,

@@ -5,54 +5,22 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link LstmCell} fused into one pass over each row on the Vector API: the four gate
- * non-linearities, the cell update, tanh(c) and h are computed while the lanes are in registers,
- * instead of one pass per gate block and three more for c, tanh(c) and h. Every expression is
- * evaluated in {@link LstmCell}'s order with separate multiplies and adds, and the activations are
- * {@link VectorActivations}' own, so the results are the same bits as {@link VectorKernels}' unfused
- * path.
+ * The backward of {@link LstmCell} fused on the Vector API: one pass per row computes all four
+ * gate gradients and the carried cell gradient while the lanes are in registers (the scalar loop
+ * it replaces was the largest element-wise cost of a step). Every expression is evaluated in
+ * {@link LstmCell}'s order with separate multiplies and adds, so the results are the same bits.
+ *
+ * <p>There is no fused forward on purpose: it has to call the vector sigmoid and tanh, and inside a
+ * larger loop C2 runs out of its inlining budget for them, passes the vectors out of line and
+ * allocates every intermediate on the heap (measured: ~0.5 GB per training step of the 2x512
+ * model, dozens of collections). The forward goes through {@link LstmCell} with the vector
+ * activations' own array loops, which do inline.
  */
 final class VectorLstmCell {
 
     private static final VectorSpecies<Float> S = PackedGemm.S;
 
     private VectorLstmCell() {
-    }
-
-    static void forward(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cPrevOff,
-                        float[] c, int cOff, float[] tanhC, int tOff, float[] h, int hOff) {
-        int h4 = 4 * hidden;
-        for (int r = 0; r < rows; r++) {
-            int gi = gOff + r * h4;
-            int s = r * hidden;
-            int j = 0;
-            for (; j + S.length() <= hidden; j += S.length()) {
-                forwardLanes(null, gates, gi + j, hidden, cPrev, cPrevOff + s + j, c, cOff + s + j,
-                        tanhC, tOff + s + j, h, hOff + s + j);
-            }
-            if (j < hidden) {
-                forwardLanes(S.indexInRange(j, hidden), gates, gi + j, hidden, cPrev, cPrevOff + s + j,
-                        c, cOff + s + j, tanhC, tOff + s + j, h, hOff + s + j);
-            }
-        }
-    }
-
-    // One vector of lanes of one row: gate block k of these lanes starts at g + k*hidden.
-    private static void forwardLanes(VectorMask<Float> m, float[] gates, int g, int hidden, float[] cPrev, int cp,
-                                     float[] c, int cc, float[] tanhC, int tc, float[] h, int hh) {
-        FloatVector i = VectorActivations.sigmoid(load(gates, g, m));
-        FloatVector f = VectorActivations.sigmoid(load(gates, g + hidden, m));
-        FloatVector gg = VectorActivations.tanh(load(gates, g + 2 * hidden, m));
-        FloatVector o = VectorActivations.sigmoid(load(gates, g + 3 * hidden, m));
-        store(i, gates, g, m);
-        store(f, gates, g + hidden, m);
-        store(gg, gates, g + 2 * hidden, m);
-        store(o, gates, g + 3 * hidden, m);
-        FloatVector cNew = f.mul(load(cPrev, cp, m)).add(i.mul(gg));
-        store(cNew, c, cc, m);
-        FloatVector t = VectorActivations.tanh(cNew);
-        store(t, tanhC, tc, m);
-        store(o.mul(t), h, hh, m);
     }
 
     static void backward(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cPrevOff,

@@ -9,9 +9,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * The LSTM element-wise kernels: the scalar reference against values worked out by hand, and the fused
- * vector pass against the unfused one built from the same vector activations — bit for bit, with hidden
- * sizes that leave a masked tail and offsets that are not zero.
+ * The LSTM element-wise kernels: the scalar reference against values worked out by hand, and the
+ * vector kernels (fused backward) against the reference loop run with the same vector activations,
+ * bit for bit, with hidden sizes that leave a masked tail and offsets that are not zero.
  */
 class LstmCellKernelTest {
 
@@ -46,7 +46,7 @@ class LstmCellKernelTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 16, 33, 200, 256})
-    void fusedForwardAndBackwardGiveTheSameBitsAsUnfused(int hidden) {
+    void vectorKernelsGiveTheSameBitsAsTheReferenceLoop(int hidden) {
         int rows = 5;
         int gOff = 3;
         int sOff = 2;
