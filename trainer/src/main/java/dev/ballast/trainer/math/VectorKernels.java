@@ -8,7 +8,7 @@ import java.util.Arrays;
  * enabled first.
  *
  * <p>gemm is a packed, register-blocked Goto/BLIS-style multiply ({@link PackedGemm}): C is
- * computed in 6 x (2 vectors) micro-tiles held in 12 vector registers; op(A) and op(B) are first
+ * computed in register micro-tiles (6 x 2 vectors on AVX2, 8 x 3 vectors on AVX-512); op(A) and op(B) are first
  * copied into zero-padded panels laid out in exactly the order the micro-tile reads them, so one
  * micro-kernel serves all four transpose pairs with contiguous loads and no tail cases, and the
  * 256-deep K blocks keep each B panel in L1 while the rows of the A block stream past it. Batch-1
@@ -92,7 +92,18 @@ public final class VectorKernels implements Kernels {
     }
 
     /** Column blocks are whole row-kernel strips (4 vectors), which are also whole NR panels. */
-    private static final int COLUMN_ALIGN = 2 * PackedGemm.NR;
+    private static final int COLUMN_ALIGN = lcm(PackedGemm.NR, 4 * PackedGemm.L);
+
+    private static int lcm(int a, int b) {
+        int x = a;
+        int y = b;
+        while (y != 0) {
+            int t = x % y;
+            x = y;
+            y = t;
+        }
+        return a / x * b;
+    }
 
     /** How C is shared between the threads: not at all, by blocks of columns or of rows. */
     private enum Split { NONE, COLUMNS, ROWS }
