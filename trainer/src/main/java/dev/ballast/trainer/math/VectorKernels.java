@@ -26,11 +26,15 @@ import java.util.Arrays;
 public final class VectorKernels implements Kernels {
 
     /**
-     * m*n*k below which a call stays on one thread. Measured on a 2-core EPYC: the hand-off to a
-     * parked worker costs ~10-20 us, so a second thread starts to pay off around 4M multiply-adds
-     * (e.g. 64x512x128); batch-1 generation (1x2048x512) is faster on one thread.
+     * m*n*k below which a call stays on one thread. With the ExecutorService hand-off (10-20 us per
+     * call) this was 4M multiply-adds; the spinning hand-off of {@link KernelThreads} costs about
+     * 1 us back to back (0.15-0.6 us measured for an empty 2-part call, vs 5-8 us before), so a
+     * second thread can pay from about 256K multiply-adds, ~6 us of work on one core — which
+     * includes the batch-1 products of generation (1x1024x256 and up). Chosen from that cost, not
+     * from a sweep: the 2-core machine was saturated by other jobs when this was set. Override
+     * with {@code -Dballast.kernels.parallelMinWork=N} to re-measure.
      */
-    static final long PARALLEL_MIN_WORK = 1L << 22;
+    static final long PARALLEL_MIN_WORK = Long.getLong("ballast.kernels.parallelMinWork", 1L << 18);
 
     private final int threads;
     private final KernelThreads pool;
@@ -67,11 +71,11 @@ public final class VectorKernels implements Kernels {
         }
         PackedGemm.Operand opA = PackedGemm.Operand.of(a, aOff, lda, transA);
         PackedGemm.Operand opB = PackedGemm.Operand.of(b, bOff, ldb, transB);
-        Split split = split(m, n, k);
+        Split split = split(m, n, k, transB);
         if (split == Split.NONE) {
             PackedGemm.multiply(m, n, k, opA, opB, accumulate, c, cOff, ldc);
         } else if (split == Split.COLUMNS) {
-            int chunk = chunk(n, threads, COLUMN_ALIGN);
+            int chunk = chunk(n, threads, columnAlign(m, n, transB));
             pool.run(threads, p -> {
                 int j0 = p * chunk;
                 int nj = Math.min(n, j0 + chunk) - j0;
@@ -91,18 +95,18 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** Column blocks are whole row-kernel strips (4 vectors), which are also whole NR panels. */
-    private static final int COLUMN_ALIGN = lcm(PackedGemm.NR, 4 * PackedGemm.L);
+    /** Column blocks of packed products are whole NR panels. */
+    private static final int COLUMN_ALIGN = PackedGemm.NR;
 
-    private static int lcm(int a, int b) {
-        int x = a;
-        int y = b;
-        while (y != 0) {
-            int t = x % y;
-            x = y;
-            y = t;
+    /**
+     * Column blocks of one-row products ({@link RowKernel}) are whole 4-vector strips when C is
+     * wide enough, whole vectors otherwise, so that both threads get about the same width.
+     */
+    private int columnAlign(int m, int n, boolean transB) {
+        if (m > PackedGemm.ROW_KERNEL_MAX_M || transB) {
+            return COLUMN_ALIGN;
         }
-        return a / x * b;
+        return n >= threads * 4 * PackedGemm.L * 4 ? 4 * PackedGemm.L : PackedGemm.L;
     }
 
     /** How C is shared between the threads: not at all, by blocks of columns or of rows. */
@@ -113,11 +117,11 @@ public final class VectorKernels implements Kernels {
      * thread then re-packs only A, the smaller operand) or when there are too few rows to share
      * (including the one-row kernel); along m otherwise.
      */
-    private Split split(int m, int n, int k) {
+    private Split split(int m, int n, int k, boolean transB) {
         if (threads == 1 || (long) m * n * k < PARALLEL_MIN_WORK) {
             return Split.NONE;
         }
-        boolean columns = n >= threads * COLUMN_ALIGN;
+        boolean columns = n >= threads * columnAlign(m, n, transB);
         boolean rows = m >= threads * PackedGemm.MR && m > PackedGemm.ROW_KERNEL_MAX_M;
         if (columns && (n >= m || !rows)) {
             return Split.COLUMNS;
