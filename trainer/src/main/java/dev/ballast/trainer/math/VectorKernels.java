@@ -28,13 +28,14 @@ public final class VectorKernels implements Kernels {
     /**
      * m*n*k below which a call stays on one thread. With the ExecutorService hand-off (10-20 us per
      * call) this was 4M multiply-adds; the spinning hand-off of {@link KernelThreads} costs about
-     * 1 us back to back (0.15-0.6 us measured for an empty 2-part call, vs 5-8 us before), so a
-     * second thread can pay from about 256K multiply-adds, ~6 us of work on one core — which
-     * includes the batch-1 products of generation (1x1024x256 and up). Chosen from that cost, not
-     * from a sweep: the 2-core machine was saturated by other jobs when this was set. Override
-     * with {@code -Dballast.kernels.parallelMinWork=N} to re-measure.
+     * 1 us back to back, so the per-step products of small models (e.g. 20x800x200) and the largest
+     * batch-1 generation products (1x2048x512, 1x10000x200) are now split too. Not lower: on this
+     * shared 2-core machine splitting the 256K-multiply-add generation products (1x1024x256,
+     * 1x512x512) cost 15-40% of generation speed whenever other jobs kept the second core busy
+     * (a worker preempted in the middle of its part stalls the caller). Not swept on an idle
+     * machine; {@code -Dballast.kernels.parallelMinWork=N} overrides it for such a sweep.
      */
-    static final long PARALLEL_MIN_WORK = Long.getLong("ballast.kernels.parallelMinWork", 1L << 18);
+    static final long PARALLEL_MIN_WORK = Long.getLong("ballast.kernels.parallelMinWork", 1L << 20);
 
     private final int threads;
     private final KernelThreads pool;
