@@ -89,37 +89,87 @@ final class PackedGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean overwrite = pc == 0 && !accumulate;
-                packB(b.shift(pc, jc), kc, nc, ws.packedB);
+                packB(b.shift(pc, jc), kc, nc, ws.packedB, 0);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(a.shift(ic, pc), mc, kc, ws.packedA);
-                    block(mc, nc, kc, ws, overwrite, c, cOff + ic * ldc + jc, ldc);
+                    block(mc, 0, nc, kc, ws, ws.packedB, 0, overwrite, c, cOff + ic * ldc + jc, ldc);
                 }
             }
         }
     }
 
-    /** All micro-tiles of one (mc, nc) block of C over one K block. */
-    private static void block(int mc, int nc, int kc, Workspace ws, boolean overwrite,
-                              float[] c, int cOff, int ldc) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
-            int bIdx = jr * kc;
+    /** Words of {@link #packAll}'s layout for op(B) (k, n). */
+    static int packedSize(int k, int n) {
+        return k * roundUp(n, NR);
+    }
+
+    private static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+
+    /**
+     * Packs the whole op(B) (k, n) once, as the sequence of blocks {@link #multiply} would pack
+     * one at a time: block (jc, pc) starts at {@code jc * k + roundUp(nc, NR) * pc}.
+     */
+    static void packAll(Operand b, int k, int n, float[] dst) {
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                packB(b.shift(pc, jc), Math.min(KC, k - pc), nc, dst, jc * k + roundUp(nc, NR) * pc);
+            }
+        }
+    }
+
+    /**
+     * Columns [j0, j1) of C (m, n) from op(A) and a B packed by {@link #packAll}; j0 is a multiple
+     * of NR and {@code cOff} is where column 0 of C starts. Same blocking and summation order as
+     * {@link #multiply}, minus the packing of B.
+     */
+    static void multiplyPacked(int m, int j0, int j1, int k, Operand a, float[] packedB, int n,
+                               boolean accumulate, float[] c, int cOff, int ldc) {
+        Workspace ws = WORKSPACE.get();
+        for (int jc = j0 / NC * NC; jc < j1; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int lo = Math.max(j0, jc) - jc;
+            int hi = Math.min(j1, jc + nc) - jc;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean overwrite = pc == 0 && !accumulate;
+                int bBase = jc * k + roundUp(nc, NR) * pc;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(a.shift(ic, pc), mc, kc, ws.packedA);
+                    block(mc, lo, hi, kc, ws, packedB, bBase, overwrite, c, cOff + ic * ldc + jc, ldc);
+                }
+            }
+        }
+    }
+
+    /**
+     * All micro-tiles of columns [jFrom, jTo) of one (mc, nc) block of C over one K block; B's
+     * panels for the block start at {@code bBase} of {@code pb}, cOff is the block's column 0.
+     */
+    private static void block(int mc, int jFrom, int jTo, int kc, Workspace ws, float[] pb, int bBase,
+                              boolean overwrite, float[] c, int cOff, int ldc) {
+        for (int jr = jFrom; jr < jTo; jr += NR) {
+            int nr = Math.min(NR, jTo - jr);
+            int bIdx = bBase + jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int aIdx = ir * kc;
                 int cIdx = cOff + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    microKernel(kc, ws.packedA, aIdx, ws.packedB, bIdx, c, cIdx, ldc, overwrite);
+                    microKernel(kc, ws.packedA, aIdx, pb, bIdx, c, cIdx, ldc, overwrite);
                 } else {
-                    edgeTile(mr, nr, kc, ws, aIdx, bIdx, c, cIdx, ldc, overwrite);
+                    edgeTile(mr, nr, kc, ws, aIdx, pb, bIdx, c, cIdx, ldc, overwrite);
                 }
             }
         }
     }
 
     /** A partial tile: run the full micro-kernel on a scratch tile, then copy the valid part. */
-    private static void edgeTile(int mr, int nr, int kc, Workspace ws, int aIdx, int bIdx,
+    private static void edgeTile(int mr, int nr, int kc, Workspace ws, int aIdx, float[] pb, int bIdx,
                                  float[] c, int cIdx, int ldc, boolean overwrite) {
         float[] t = ws.tile;
         if (!overwrite) {
@@ -127,7 +177,7 @@ final class PackedGemm {
                 System.arraycopy(c, cIdx + i * ldc, t, i * NR, nr);
             }
         }
-        microKernel(kc, ws.packedA, aIdx, ws.packedB, bIdx, t, 0, NR, overwrite);
+        microKernel(kc, ws.packedA, aIdx, pb, bIdx, t, 0, NR, overwrite);
         for (int i = 0; i < mr; i++) {
             System.arraycopy(t, i * NR, c, cIdx + i * ldc, nr);
         }
@@ -332,9 +382,9 @@ final class PackedGemm {
     }
 
     /** Packs op(B) (kc, nc) into NR-column panels: panel q holds {@code [p*NR + j]}, zero-padded. */
-    private static void packB(Operand b, int kc, int nc, float[] dst) {
+    private static void packB(Operand b, int kc, int nc, float[] dst, int dstOff) {
         for (int jr = 0; jr < nc; jr += NR) {
-            int base = jr * kc;
+            int base = dstOff + jr * kc;
             int nr = Math.min(NR, nc - jr);
             if (b.colStride() == 1) {
                 // B stored (k, n): a panel row is a contiguous slice of a B row.

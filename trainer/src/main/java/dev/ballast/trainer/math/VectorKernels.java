@@ -96,6 +96,58 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /** Copies op(B) into the micro-kernel's panel layout once ({@link PackedGemm#packAll}). */
+    @Override
+    public PackedMatrix pack(boolean transB, int k, int n, float[] b, int bOff, int ldb, PackedMatrix reuse) {
+        if (k < 0 || n < 0) {
+            throw new IllegalArgumentException("negative pack shape k=" + k + " n=" + n);
+        }
+        int size = PackedGemm.packedSize(k, n);
+        float[] panels = reuse != null && reuse.panels != null && reuse.panels.length >= size
+                ? reuse.panels : new float[size];
+        PackedGemm.packAll(PackedGemm.Operand.of(b, bOff, ldb, transB), k, n, panels);
+        return new PackedMatrix(transB, k, n, b, bOff, ldb, panels);
+    }
+
+    @Override
+    public void gemm(boolean transA, int m, float[] a, int aOff, int lda, PackedMatrix b,
+                     float beta, float[] c, int cOff, int ldc) {
+        int n = b.n;
+        int k = b.k;
+        if (b.panels == null || m <= PackedGemm.ROW_KERNEL_MAX_M || k == 0 || m == 0 || n == 0) {
+            // Not packed by us, or a one-row product that reads B in place anyway.
+            gemm(transA, b.trans, m, n, k, a, aOff, lda, b.b, b.bOff, b.ldb, beta, c, cOff, ldc);
+            return;
+        }
+        ScalarKernels.checkBeta(beta);
+        boolean accumulate = beta == 1f;
+        PackedGemm.Operand opA = PackedGemm.Operand.of(a, aOff, lda, transA);
+        float[] panels = b.panels;
+        Split split = split(m, n, k, b.trans);
+        if (split == Split.NONE) {
+            PackedGemm.multiplyPacked(m, 0, n, k, opA, panels, n, accumulate, c, cOff, ldc);
+        } else if (split == Split.COLUMNS) {
+            int chunk = chunk(n, threads, COLUMN_ALIGN);
+            pool.run(threads, p -> {
+                int j0 = p * chunk;
+                int j1 = Math.min(n, j0 + chunk);
+                if (j1 > j0) {
+                    PackedGemm.multiplyPacked(m, j0, j1, k, opA, panels, n, accumulate, c, cOff, ldc);
+                }
+            });
+        } else {
+            int chunk = chunk(m, threads, PackedGemm.MR);
+            pool.run(threads, p -> {
+                int i0 = p * chunk;
+                int mi = Math.min(m, i0 + chunk) - i0;
+                if (mi > 0) {
+                    PackedGemm.multiplyPacked(mi, 0, n, k, opA.shift(i0, 0), panels, n, accumulate,
+                            c, cOff + i0 * ldc, ldc);
+                }
+            });
+        }
+    }
+
     /** Column blocks of packed products are whole NR panels. */
     private static final int COLUMN_ALIGN = PackedGemm.NR;
 
