@@ -42,7 +42,8 @@ final class PackedGemm {
     static final int NR = (L >= 16 ? 3 : 2) * L;
     static final int KC = 256;
     static final int MC = 16 * MR;
-    static final int NC = 2048 / NR * NR;
+    /** About 2048 columns, rounded up to whole NR panels so that n = 2048 (4H at H = 512) is one block. */
+    static final int NC = (2048 + NR - 1) / NR * NR;
     /** Up to this many rows the one-row kernel (no packing) beats the padded 6-row tiles. */
     static final int ROW_KERNEL_MAX_M = 2;
 
