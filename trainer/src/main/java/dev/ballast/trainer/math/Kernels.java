@@ -26,6 +26,26 @@ public interface Kernels {
               float[] b, int bOff, int ldb,
               float beta, float[] c, int cOff, int ldc);
 
+    /**
+     * Prepares op(B) (k, n) for repeated {@link #gemm(boolean, int, float[], int, int, PackedMatrix,
+     * float, float[], int, int)} calls (arguments as in {@link #gemm(boolean, boolean, int, int, int,
+     * float[], int, int, float[], int, int, float, float[], int, int) gemm}). {@code reuse} is a
+     * previous result whose buffer may be recycled, or null. B must not change while the result is
+     * in use. The default keeps a reference to B and packs nothing.
+     */
+    default PackedMatrix pack(boolean transB, int k, int n, float[] b, int bOff, int ldb, PackedMatrix reuse) {
+        return new PackedMatrix(transB, k, n, b, bOff, ldb, null);
+    }
+
+    /**
+     * {@code C = beta * C + op(A) * B} with B prepared by {@link #pack}: bit-for-bit the same as
+     * the unpacked gemm on the B that was packed. op(A) is (m, B.rows()), C is (m, B.columns()).
+     */
+    default void gemm(boolean transA, int m, float[] a, int aOff, int lda, PackedMatrix b,
+                      float beta, float[] c, int cOff, int ldc) {
+        gemm(transA, b.trans, m, b.n, b.k, a, aOff, lda, b.b, b.bOff, b.ldb, beta, c, cOff, ldc);
+    }
+
     /** In place: {@code x[i] = 1 / (1 + exp(-x[i]))} for i in [off, off + len). */
     void sigmoid(float[] x, int off, int len);
 

@@ -7,11 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Single-threaded, cache-blocked, register-blocked gemm on the Vector API: the engine behind
  * {@link VectorKernels#gemm}. {@code C = (accumulate ? C : 0) + op(A) op(B)}, row-major.
  *
- * <p>Blocking (Goto / BLIS scheme): C is produced in {@code MR x NR} micro-tiles, MR = 6 rows by
- * NR = two vectors of columns (32 floats with 512-bit vectors, 16 with 256-bit). The micro-kernel
- * keeps the 12 accumulators in registers and, for each p, loads two vectors of a B row and
- * broadcasts six A values: 12 FMAs per 8 loads, which fits the 16 vector registers of AVX2 and
- * leaves room on AVX-512. To make those loads contiguous whatever the transposes, the operands
+ * <p>Blocking (Goto / BLIS scheme): C is produced in {@code MR x NR} micro-tiles. With 256-bit
+ * vectors (AVX2, 16 registers) MR = 6 rows by NR = two vectors: 12 accumulators, and for each p
+ * two B loads and six broadcasts. With 512-bit vectors (32 registers) MR = 8 by NR = three
+ * vectors: 24 accumulators, 3 loads and 8 broadcasts per 24 FMAs. To make those loads contiguous whatever the transposes, the operands
  * are packed first: a KC x NC block of op(B) into NR-wide column panels ({@code p * NR + j}) and
  * an MC x KC block of op(A) into MR-high row panels ({@code p * MR + i}), both zero-padded, so
  * one micro-kernel serves NN, NT, TN and TT. KC bounds a B micro-panel so it stays in L1 while
@@ -33,11 +32,18 @@ final class PackedGemm {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    static final int MR = 6;
-    static final int NR = 2 * L;
+    /**
+     * Micro-tile rows: 6 x 2 vectors (12 accumulators) fits AVX2's 16 registers; AVX-512 has 32,
+     * where 8 x 3 vectors (24 accumulators, 3 B loads, 1 broadcast) measured best of 6x2, 12x2
+     * and 8x3 on a Zen4 EPYC (e.g. 2048x10000x512: 78 -> 95 GFLOP/s on one thread).
+     */
+    static final int MR = L >= 16 ? 8 : 6;
+    /** Micro-tile columns: 3 vectors with 512-bit vectors, 2 otherwise. */
+    static final int NR = (L >= 16 ? 3 : 2) * L;
     static final int KC = 256;
     static final int MC = 16 * MR;
-    static final int NC = 2048;
+    /** About 2048 columns, rounded up to whole NR panels so that n = 2048 (4H at H = 512) is one block. */
+    static final int NC = (2048 + NR - 1) / NR * NR;
     /** Up to this many rows the one-row kernel (no packing) beats the padded 6-row tiles. */
     static final int ROW_KERNEL_MAX_M = 2;
 
@@ -84,37 +90,87 @@ final class PackedGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean overwrite = pc == 0 && !accumulate;
-                packB(b.shift(pc, jc), kc, nc, ws.packedB);
+                packB(b.shift(pc, jc), kc, nc, ws.packedB, 0);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(a.shift(ic, pc), mc, kc, ws.packedA);
-                    block(mc, nc, kc, ws, overwrite, c, cOff + ic * ldc + jc, ldc);
+                    block(mc, 0, nc, kc, ws, ws.packedB, 0, overwrite, c, cOff + ic * ldc + jc, ldc);
                 }
             }
         }
     }
 
-    /** All micro-tiles of one (mc, nc) block of C over one K block. */
-    private static void block(int mc, int nc, int kc, Workspace ws, boolean overwrite,
-                              float[] c, int cOff, int ldc) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
-            int bIdx = jr * kc;
+    /** Words of {@link #packAll}'s layout for op(B) (k, n). */
+    static int packedSize(int k, int n) {
+        return k * roundUp(n, NR);
+    }
+
+    private static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+
+    /**
+     * Packs the whole op(B) (k, n) once, as the sequence of blocks {@link #multiply} would pack
+     * one at a time: block (jc, pc) starts at {@code jc * k + roundUp(nc, NR) * pc}.
+     */
+    static void packAll(Operand b, int k, int n, float[] dst) {
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                packB(b.shift(pc, jc), Math.min(KC, k - pc), nc, dst, jc * k + roundUp(nc, NR) * pc);
+            }
+        }
+    }
+
+    /**
+     * Columns [j0, j1) of C (m, n) from op(A) and a B packed by {@link #packAll}; j0 is a multiple
+     * of NR and {@code cOff} is where column 0 of C starts. Same blocking and summation order as
+     * {@link #multiply}, minus the packing of B.
+     */
+    static void multiplyPacked(int m, int j0, int j1, int k, Operand a, float[] packedB, int n,
+                               boolean accumulate, float[] c, int cOff, int ldc) {
+        Workspace ws = WORKSPACE.get();
+        for (int jc = j0 / NC * NC; jc < j1; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int lo = Math.max(j0, jc) - jc;
+            int hi = Math.min(j1, jc + nc) - jc;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean overwrite = pc == 0 && !accumulate;
+                int bBase = jc * k + roundUp(nc, NR) * pc;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(a.shift(ic, pc), mc, kc, ws.packedA);
+                    block(mc, lo, hi, kc, ws, packedB, bBase, overwrite, c, cOff + ic * ldc + jc, ldc);
+                }
+            }
+        }
+    }
+
+    /**
+     * All micro-tiles of columns [jFrom, jTo) of one (mc, nc) block of C over one K block; B's
+     * panels for the block start at {@code bBase} of {@code pb}, cOff is the block's column 0.
+     */
+    private static void block(int mc, int jFrom, int jTo, int kc, Workspace ws, float[] pb, int bBase,
+                              boolean overwrite, float[] c, int cOff, int ldc) {
+        for (int jr = jFrom; jr < jTo; jr += NR) {
+            int nr = Math.min(NR, jTo - jr);
+            int bIdx = bBase + jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int aIdx = ir * kc;
                 int cIdx = cOff + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    microKernel(kc, ws.packedA, aIdx, ws.packedB, bIdx, c, cIdx, ldc, overwrite);
+                    microKernel(kc, ws.packedA, aIdx, pb, bIdx, c, cIdx, ldc, overwrite);
                 } else {
-                    edgeTile(mr, nr, kc, ws, aIdx, bIdx, c, cIdx, ldc, overwrite);
+                    edgeTile(mr, nr, kc, ws, aIdx, pb, bIdx, c, cIdx, ldc, overwrite);
                 }
             }
         }
     }
 
     /** A partial tile: run the full micro-kernel on a scratch tile, then copy the valid part. */
-    private static void edgeTile(int mr, int nr, int kc, Workspace ws, int aIdx, int bIdx,
+    private static void edgeTile(int mr, int nr, int kc, Workspace ws, int aIdx, float[] pb, int bIdx,
                                  float[] c, int cIdx, int ldc, boolean overwrite) {
         float[] t = ws.tile;
         if (!overwrite) {
@@ -122,7 +178,7 @@ final class PackedGemm {
                 System.arraycopy(c, cIdx + i * ldc, t, i * NR, nr);
             }
         }
-        microKernel(kc, ws.packedA, aIdx, ws.packedB, bIdx, t, 0, NR, overwrite);
+        microKernel(kc, ws.packedA, aIdx, pb, bIdx, t, 0, NR, overwrite);
         for (int i = 0; i < mr; i++) {
             System.arraycopy(t, i * NR, c, cIdx + i * ldc, nr);
         }
@@ -130,9 +186,19 @@ final class PackedGemm {
 
     /**
      * The MR x NR register tile: {@code C[i][j] (+)= sum_p A[p*MR + i] * B[p*NR + j]}, packed A
-     * and B. Written out by hand because the 12 accumulators must be locals to live in registers.
+     * and B. Written out by hand per tile shape because the accumulators must be locals to live in
+     * registers; MR is a constant, so the JIT keeps only one branch.
      */
     private static void microKernel(int kc, float[] a, int aIdx, float[] b, int bIdx,
+                                    float[] c, int cIdx, int ldc, boolean overwrite) {
+        if (MR == 8) {
+            microKernel8x3(kc, a, aIdx, b, bIdx, c, cIdx, ldc, overwrite);
+        } else {
+            microKernel6x2(kc, a, aIdx, b, bIdx, c, cIdx, ldc, overwrite);
+        }
+    }
+
+    private static void microKernel6x2(int kc, float[] a, int aIdx, float[] b, int bIdx,
                                     float[] c, int cIdx, int ldc, boolean overwrite) {
         int c1 = cIdx + ldc;
         int c2 = c1 + ldc;
@@ -140,54 +206,153 @@ final class PackedGemm {
         int c4 = c3 + ldc;
         int c5 = c4 + ldc;
         FloatVector z = FloatVector.zero(S);
-        FloatVector r00 = overwrite ? z : FloatVector.fromArray(S, c, cIdx);
-        FloatVector r01 = overwrite ? z : FloatVector.fromArray(S, c, cIdx + L);
-        FloatVector r10 = overwrite ? z : FloatVector.fromArray(S, c, c1);
-        FloatVector r11 = overwrite ? z : FloatVector.fromArray(S, c, c1 + L);
-        FloatVector r20 = overwrite ? z : FloatVector.fromArray(S, c, c2);
-        FloatVector r21 = overwrite ? z : FloatVector.fromArray(S, c, c2 + L);
-        FloatVector r30 = overwrite ? z : FloatVector.fromArray(S, c, c3);
-        FloatVector r31 = overwrite ? z : FloatVector.fromArray(S, c, c3 + L);
-        FloatVector r40 = overwrite ? z : FloatVector.fromArray(S, c, c4);
-        FloatVector r41 = overwrite ? z : FloatVector.fromArray(S, c, c4 + L);
-        FloatVector r50 = overwrite ? z : FloatVector.fromArray(S, c, c5);
-        FloatVector r51 = overwrite ? z : FloatVector.fromArray(S, c, c5 + L);
+        FloatVector r0_0 = overwrite ? z : FloatVector.fromArray(S, c, cIdx);
+        FloatVector r0_1 = overwrite ? z : FloatVector.fromArray(S, c, cIdx + L);
+        FloatVector r1_0 = overwrite ? z : FloatVector.fromArray(S, c, c1);
+        FloatVector r1_1 = overwrite ? z : FloatVector.fromArray(S, c, c1 + L);
+        FloatVector r2_0 = overwrite ? z : FloatVector.fromArray(S, c, c2);
+        FloatVector r2_1 = overwrite ? z : FloatVector.fromArray(S, c, c2 + L);
+        FloatVector r3_0 = overwrite ? z : FloatVector.fromArray(S, c, c3);
+        FloatVector r3_1 = overwrite ? z : FloatVector.fromArray(S, c, c3 + L);
+        FloatVector r4_0 = overwrite ? z : FloatVector.fromArray(S, c, c4);
+        FloatVector r4_1 = overwrite ? z : FloatVector.fromArray(S, c, c4 + L);
+        FloatVector r5_0 = overwrite ? z : FloatVector.fromArray(S, c, c5);
+        FloatVector r5_1 = overwrite ? z : FloatVector.fromArray(S, c, c5 + L);
         for (int p = 0; p < kc; p++) {
             int bi = bIdx + p * NR;
             int ai = aIdx + p * MR;
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector av = FloatVector.broadcast(S, a[ai]);
-            r00 = av.fma(b0, r00);
-            r01 = av.fma(b1, r01);
-            av = FloatVector.broadcast(S, a[ai + 1]);
-            r10 = av.fma(b0, r10);
-            r11 = av.fma(b1, r11);
-            av = FloatVector.broadcast(S, a[ai + 2]);
-            r20 = av.fma(b0, r20);
-            r21 = av.fma(b1, r21);
-            av = FloatVector.broadcast(S, a[ai + 3]);
-            r30 = av.fma(b0, r30);
-            r31 = av.fma(b1, r31);
-            av = FloatVector.broadcast(S, a[ai + 4]);
-            r40 = av.fma(b0, r40);
-            r41 = av.fma(b1, r41);
-            av = FloatVector.broadcast(S, a[ai + 5]);
-            r50 = av.fma(b0, r50);
-            r51 = av.fma(b1, r51);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            r0_0 = a0.fma(b0, r0_0);
+            r0_1 = a0.fma(b1, r0_1);
+            a0 = FloatVector.broadcast(S, a[ai + 1]);
+            r1_0 = a0.fma(b0, r1_0);
+            r1_1 = a0.fma(b1, r1_1);
+            a0 = FloatVector.broadcast(S, a[ai + 2]);
+            r2_0 = a0.fma(b0, r2_0);
+            r2_1 = a0.fma(b1, r2_1);
+            a0 = FloatVector.broadcast(S, a[ai + 3]);
+            r3_0 = a0.fma(b0, r3_0);
+            r3_1 = a0.fma(b1, r3_1);
+            a0 = FloatVector.broadcast(S, a[ai + 4]);
+            r4_0 = a0.fma(b0, r4_0);
+            r4_1 = a0.fma(b1, r4_1);
+            a0 = FloatVector.broadcast(S, a[ai + 5]);
+            r5_0 = a0.fma(b0, r5_0);
+            r5_1 = a0.fma(b1, r5_1);
         }
-        r00.intoArray(c, cIdx);
-        r01.intoArray(c, cIdx + L);
-        r10.intoArray(c, c1);
-        r11.intoArray(c, c1 + L);
-        r20.intoArray(c, c2);
-        r21.intoArray(c, c2 + L);
-        r30.intoArray(c, c3);
-        r31.intoArray(c, c3 + L);
-        r40.intoArray(c, c4);
-        r41.intoArray(c, c4 + L);
-        r50.intoArray(c, c5);
-        r51.intoArray(c, c5 + L);
+        r0_0.intoArray(c, cIdx);
+        r0_1.intoArray(c, cIdx + L);
+        r1_0.intoArray(c, c1);
+        r1_1.intoArray(c, c1 + L);
+        r2_0.intoArray(c, c2);
+        r2_1.intoArray(c, c2 + L);
+        r3_0.intoArray(c, c3);
+        r3_1.intoArray(c, c3 + L);
+        r4_0.intoArray(c, c4);
+        r4_1.intoArray(c, c4 + L);
+        r5_0.intoArray(c, c5);
+        r5_1.intoArray(c, c5 + L);
+    }
+
+    private static void microKernel8x3(int kc, float[] a, int aIdx, float[] b, int bIdx,
+                                    float[] c, int cIdx, int ldc, boolean overwrite) {
+        int c1 = cIdx + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        int c6 = c5 + ldc;
+        int c7 = c6 + ldc;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector r0_0 = overwrite ? z : FloatVector.fromArray(S, c, cIdx);
+        FloatVector r0_1 = overwrite ? z : FloatVector.fromArray(S, c, cIdx + L);
+        FloatVector r0_2 = overwrite ? z : FloatVector.fromArray(S, c, cIdx + 2 * L);
+        FloatVector r1_0 = overwrite ? z : FloatVector.fromArray(S, c, c1);
+        FloatVector r1_1 = overwrite ? z : FloatVector.fromArray(S, c, c1 + L);
+        FloatVector r1_2 = overwrite ? z : FloatVector.fromArray(S, c, c1 + 2 * L);
+        FloatVector r2_0 = overwrite ? z : FloatVector.fromArray(S, c, c2);
+        FloatVector r2_1 = overwrite ? z : FloatVector.fromArray(S, c, c2 + L);
+        FloatVector r2_2 = overwrite ? z : FloatVector.fromArray(S, c, c2 + 2 * L);
+        FloatVector r3_0 = overwrite ? z : FloatVector.fromArray(S, c, c3);
+        FloatVector r3_1 = overwrite ? z : FloatVector.fromArray(S, c, c3 + L);
+        FloatVector r3_2 = overwrite ? z : FloatVector.fromArray(S, c, c3 + 2 * L);
+        FloatVector r4_0 = overwrite ? z : FloatVector.fromArray(S, c, c4);
+        FloatVector r4_1 = overwrite ? z : FloatVector.fromArray(S, c, c4 + L);
+        FloatVector r4_2 = overwrite ? z : FloatVector.fromArray(S, c, c4 + 2 * L);
+        FloatVector r5_0 = overwrite ? z : FloatVector.fromArray(S, c, c5);
+        FloatVector r5_1 = overwrite ? z : FloatVector.fromArray(S, c, c5 + L);
+        FloatVector r5_2 = overwrite ? z : FloatVector.fromArray(S, c, c5 + 2 * L);
+        FloatVector r6_0 = overwrite ? z : FloatVector.fromArray(S, c, c6);
+        FloatVector r6_1 = overwrite ? z : FloatVector.fromArray(S, c, c6 + L);
+        FloatVector r6_2 = overwrite ? z : FloatVector.fromArray(S, c, c6 + 2 * L);
+        FloatVector r7_0 = overwrite ? z : FloatVector.fromArray(S, c, c7);
+        FloatVector r7_1 = overwrite ? z : FloatVector.fromArray(S, c, c7 + L);
+        FloatVector r7_2 = overwrite ? z : FloatVector.fromArray(S, c, c7 + 2 * L);
+        for (int p = 0; p < kc; p++) {
+            int bi = bIdx + p * NR;
+            int ai = aIdx + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            r0_0 = a0.fma(b0, r0_0);
+            r0_1 = a0.fma(b1, r0_1);
+            r0_2 = a0.fma(b2, r0_2);
+            a0 = FloatVector.broadcast(S, a[ai + 1]);
+            r1_0 = a0.fma(b0, r1_0);
+            r1_1 = a0.fma(b1, r1_1);
+            r1_2 = a0.fma(b2, r1_2);
+            a0 = FloatVector.broadcast(S, a[ai + 2]);
+            r2_0 = a0.fma(b0, r2_0);
+            r2_1 = a0.fma(b1, r2_1);
+            r2_2 = a0.fma(b2, r2_2);
+            a0 = FloatVector.broadcast(S, a[ai + 3]);
+            r3_0 = a0.fma(b0, r3_0);
+            r3_1 = a0.fma(b1, r3_1);
+            r3_2 = a0.fma(b2, r3_2);
+            a0 = FloatVector.broadcast(S, a[ai + 4]);
+            r4_0 = a0.fma(b0, r4_0);
+            r4_1 = a0.fma(b1, r4_1);
+            r4_2 = a0.fma(b2, r4_2);
+            a0 = FloatVector.broadcast(S, a[ai + 5]);
+            r5_0 = a0.fma(b0, r5_0);
+            r5_1 = a0.fma(b1, r5_1);
+            r5_2 = a0.fma(b2, r5_2);
+            a0 = FloatVector.broadcast(S, a[ai + 6]);
+            r6_0 = a0.fma(b0, r6_0);
+            r6_1 = a0.fma(b1, r6_1);
+            r6_2 = a0.fma(b2, r6_2);
+            a0 = FloatVector.broadcast(S, a[ai + 7]);
+            r7_0 = a0.fma(b0, r7_0);
+            r7_1 = a0.fma(b1, r7_1);
+            r7_2 = a0.fma(b2, r7_2);
+        }
+        r0_0.intoArray(c, cIdx);
+        r0_1.intoArray(c, cIdx + L);
+        r0_2.intoArray(c, cIdx + 2 * L);
+        r1_0.intoArray(c, c1);
+        r1_1.intoArray(c, c1 + L);
+        r1_2.intoArray(c, c1 + 2 * L);
+        r2_0.intoArray(c, c2);
+        r2_1.intoArray(c, c2 + L);
+        r2_2.intoArray(c, c2 + 2 * L);
+        r3_0.intoArray(c, c3);
+        r3_1.intoArray(c, c3 + L);
+        r3_2.intoArray(c, c3 + 2 * L);
+        r4_0.intoArray(c, c4);
+        r4_1.intoArray(c, c4 + L);
+        r4_2.intoArray(c, c4 + 2 * L);
+        r5_0.intoArray(c, c5);
+        r5_1.intoArray(c, c5 + L);
+        r5_2.intoArray(c, c5 + 2 * L);
+        r6_0.intoArray(c, c6);
+        r6_1.intoArray(c, c6 + L);
+        r6_2.intoArray(c, c6 + 2 * L);
+        r7_0.intoArray(c, c7);
+        r7_1.intoArray(c, c7 + L);
+        r7_2.intoArray(c, c7 + 2 * L);
     }
 
     /** Packs op(A) (mc, kc) into MR-row panels: panel q holds {@code [p*MR + i]}, zero-padded. */
@@ -218,9 +383,9 @@ final class PackedGemm {
     }
 
     /** Packs op(B) (kc, nc) into NR-column panels: panel q holds {@code [p*NR + j]}, zero-padded. */
-    private static void packB(Operand b, int kc, int nc, float[] dst) {
+    private static void packB(Operand b, int kc, int nc, float[] dst, int dstOff) {
         for (int jr = 0; jr < nc; jr += NR) {
-            int base = jr * kc;
+            int base = dstOff + jr * kc;
             int nr = Math.min(NR, nc - jr);
             if (b.colStride() == 1) {
                 // B stored (k, n): a panel row is a contiguous slice of a B row.

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * enabled first.
  *
  * <p>gemm is a packed, register-blocked Goto/BLIS-style multiply ({@link PackedGemm}): C is
- * computed in 6 x (2 vectors) micro-tiles held in 12 vector registers; op(A) and op(B) are first
+ * computed in register micro-tiles (6 x 2 vectors on AVX2, 8 x 3 vectors on AVX-512); op(A) and op(B) are first
  * copied into zero-padded panels laid out in exactly the order the micro-tile reads them, so one
  * micro-kernel serves all four transpose pairs with contiguous loads and no tail cases, and the
  * 256-deep K blocks keep each B panel in L1 while the rows of the A block stream past it. Batch-1
@@ -26,11 +26,16 @@ import java.util.Arrays;
 public final class VectorKernels implements Kernels {
 
     /**
-     * m*n*k below which a call stays on one thread. Measured on a 2-core EPYC: the hand-off to a
-     * parked worker costs ~10-20 us, so a second thread starts to pay off around 4M multiply-adds
-     * (e.g. 64x512x128); batch-1 generation (1x2048x512) is faster on one thread.
+     * m*n*k below which a call stays on one thread. With the ExecutorService hand-off (10-20 us per
+     * call) this was 4M multiply-adds; the spinning hand-off of {@link KernelThreads} costs about
+     * 1 us back to back, so the per-step products of small models (e.g. 20x800x200) and the largest
+     * batch-1 generation products (1x2048x512, 1x10000x200) are now split too. Not lower: on this
+     * shared 2-core machine splitting the 256K-multiply-add generation products (1x1024x256,
+     * 1x512x512) cost 15-40% of generation speed whenever other jobs kept the second core busy
+     * (a worker preempted in the middle of its part stalls the caller). Not swept on an idle
+     * machine; {@code -Dballast.kernels.parallelMinWork=N} overrides it for such a sweep.
      */
-    static final long PARALLEL_MIN_WORK = 1L << 22;
+    static final long PARALLEL_MIN_WORK = Long.getLong("ballast.kernels.parallelMinWork", 1L << 20);
 
     private final int threads;
     private final KernelThreads pool;
@@ -67,11 +72,11 @@ public final class VectorKernels implements Kernels {
         }
         PackedGemm.Operand opA = PackedGemm.Operand.of(a, aOff, lda, transA);
         PackedGemm.Operand opB = PackedGemm.Operand.of(b, bOff, ldb, transB);
-        Split split = split(m, n, k);
+        Split split = split(m, n, k, transB);
         if (split == Split.NONE) {
             PackedGemm.multiply(m, n, k, opA, opB, accumulate, c, cOff, ldc);
         } else if (split == Split.COLUMNS) {
-            int chunk = chunk(n, threads, COLUMN_ALIGN);
+            int chunk = chunk(n, threads, columnAlign(m, n, transB));
             pool.run(threads, p -> {
                 int j0 = p * chunk;
                 int nj = Math.min(n, j0 + chunk) - j0;
@@ -91,8 +96,71 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** Column blocks are whole row-kernel strips (4 vectors), which are also whole NR panels. */
-    private static final int COLUMN_ALIGN = 2 * PackedGemm.NR;
+    /** Copies op(B) into the micro-kernel's panel layout once ({@link PackedGemm#packAll}). */
+    @Override
+    public PackedMatrix pack(boolean transB, int k, int n, float[] b, int bOff, int ldb, PackedMatrix reuse) {
+        if (k < 0 || n < 0) {
+            throw new IllegalArgumentException("negative pack shape k=" + k + " n=" + n);
+        }
+        int size = PackedGemm.packedSize(k, n);
+        float[] panels = reuse != null && reuse.panels != null && reuse.panels.length >= size
+                ? reuse.panels : new float[size];
+        PackedGemm.packAll(PackedGemm.Operand.of(b, bOff, ldb, transB), k, n, panels);
+        return new PackedMatrix(transB, k, n, b, bOff, ldb, panels);
+    }
+
+    @Override
+    public void gemm(boolean transA, int m, float[] a, int aOff, int lda, PackedMatrix b,
+                     float beta, float[] c, int cOff, int ldc) {
+        int n = b.n;
+        int k = b.k;
+        if (b.panels == null || m <= PackedGemm.ROW_KERNEL_MAX_M || k == 0 || m == 0 || n == 0) {
+            // Not packed by us, or a one-row product that reads B in place anyway.
+            gemm(transA, b.trans, m, n, k, a, aOff, lda, b.b, b.bOff, b.ldb, beta, c, cOff, ldc);
+            return;
+        }
+        ScalarKernels.checkBeta(beta);
+        boolean accumulate = beta == 1f;
+        PackedGemm.Operand opA = PackedGemm.Operand.of(a, aOff, lda, transA);
+        float[] panels = b.panels;
+        Split split = split(m, n, k, b.trans);
+        if (split == Split.NONE) {
+            PackedGemm.multiplyPacked(m, 0, n, k, opA, panels, n, accumulate, c, cOff, ldc);
+        } else if (split == Split.COLUMNS) {
+            int chunk = chunk(n, threads, COLUMN_ALIGN);
+            pool.run(threads, p -> {
+                int j0 = p * chunk;
+                int j1 = Math.min(n, j0 + chunk);
+                if (j1 > j0) {
+                    PackedGemm.multiplyPacked(m, j0, j1, k, opA, panels, n, accumulate, c, cOff, ldc);
+                }
+            });
+        } else {
+            int chunk = chunk(m, threads, PackedGemm.MR);
+            pool.run(threads, p -> {
+                int i0 = p * chunk;
+                int mi = Math.min(m, i0 + chunk) - i0;
+                if (mi > 0) {
+                    PackedGemm.multiplyPacked(mi, 0, n, k, opA.shift(i0, 0), panels, n, accumulate,
+                            c, cOff + i0 * ldc, ldc);
+                }
+            });
+        }
+    }
+
+    /** Column blocks of packed products are whole NR panels. */
+    private static final int COLUMN_ALIGN = PackedGemm.NR;
+
+    /**
+     * Column blocks of one-row products ({@link RowKernel}) are whole 4-vector strips when C is
+     * wide enough, whole vectors otherwise, so that both threads get about the same width.
+     */
+    private int columnAlign(int m, int n, boolean transB) {
+        if (m > PackedGemm.ROW_KERNEL_MAX_M || transB) {
+            return COLUMN_ALIGN;
+        }
+        return n >= threads * 4 * PackedGemm.L * 4 ? 4 * PackedGemm.L : PackedGemm.L;
+    }
 
     /** How C is shared between the threads: not at all, by blocks of columns or of rows. */
     private enum Split { NONE, COLUMNS, ROWS }
@@ -102,11 +170,11 @@ public final class VectorKernels implements Kernels {
      * thread then re-packs only A, the smaller operand) or when there are too few rows to share
      * (including the one-row kernel); along m otherwise.
      */
-    private Split split(int m, int n, int k) {
+    private Split split(int m, int n, int k, boolean transB) {
         if (threads == 1 || (long) m * n * k < PARALLEL_MIN_WORK) {
             return Split.NONE;
         }
-        boolean columns = n >= threads * COLUMN_ALIGN;
+        boolean columns = n >= threads * columnAlign(m, n, transB);
         boolean rows = m >= threads * PackedGemm.MR && m > PackedGemm.ROW_KERNEL_MAX_M;
         if (columns && (n >= m || !rows)) {
             return Split.COLUMNS;

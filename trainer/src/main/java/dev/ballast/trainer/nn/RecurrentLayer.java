@@ -1,6 +1,7 @@
 package dev.ballast.trainer.nn;
 
 import dev.ballast.trainer.math.Kernels;
+import dev.ballast.trainer.math.PackedMatrix;
 
 import java.util.List;
 
@@ -42,6 +43,9 @@ public abstract class RecurrentLayer {
     protected int steps;
     protected int batch;
     private float[] traceDh;    // (T) diagnostics only: when set, backward writes |dL/dh_t| here
+    // w_recurrent (H, G*H) and its transpose (G*H, H) prepared once per window for the per-step gemms
+    private PackedMatrix packedRecurrent;
+    private PackedMatrix packedRecurrentT;
 
     protected RecurrentLayer(String prefix, CellType cell, int input, int hidden, Kernels kernels) {
         this.input = input;
@@ -124,9 +128,18 @@ public abstract class RecurrentLayer {
 
         System.arraycopy(h, 0, hs, 0, batch * hidden);
         float[] wr = wRecurrent.value();
+        // One packing per window instead of one per step; a single step (generation) packs nothing.
+        PackedMatrix w = null;
+        if (steps > 1) {
+            w = packedRecurrent = kernels.pack(false, hidden, gh, wr, 0, gh, packedRecurrent);
+        }
         for (int t = 0; t < steps; t++) {
-            kernels.gemm(false, false, batch, gh, hidden, hs, t * batch * hidden, hidden, wr, 0, gh,
-                    1f, gateActs, t * batch * gh, gh);
+            if (w != null) {
+                kernels.gemm(false, batch, hs, t * batch * hidden, hidden, w, 1f, gateActs, t * batch * gh, gh);
+            } else {
+                kernels.gemm(false, false, batch, gh, hidden, hs, t * batch * hidden, hidden, wr, 0, gh,
+                        1f, gateActs, t * batch * gh, gh);
+            }
             activate(t);
         }
         System.arraycopy(hs, rows * hidden, h, 0, batch * hidden);
@@ -143,13 +156,19 @@ public abstract class RecurrentLayer {
         int gh = gates * hidden;
         int rows = steps * batch;
         float[] wr = wRecurrent.value();
+        PackedMatrix wT = null;
+        if (steps > 2) {
+            wT = packedRecurrentT = kernels.pack(true, gh, hidden, wr, 0, gh, packedRecurrentT);
+        }
         beginBackward();
         for (int t = steps - 1; t >= 0; t--) {
             if (traceDh != null) {
                 traceDh[t] = l2(dH, t * batch * hidden, batch * hidden); // dh_t is complete here
             }
             activateBackward(t, dH);
-            if (t > 0) {
+            if (t > 0 && wT != null) {
+                kernels.gemm(false, batch, dGates, t * batch * gh, gh, wT, 1f, dH, (t - 1) * batch * hidden, hidden);
+            } else if (t > 0) {
                 kernels.gemm(false, true, batch, hidden, gh, dGates, t * batch * gh, gh, wr, 0, gh,
                         1f, dH, (t - 1) * batch * hidden, hidden);
             }
