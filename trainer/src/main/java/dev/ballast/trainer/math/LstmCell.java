@@ -53,25 +53,32 @@ final class LstmCell {
     static void backward(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cPrevOff,
                          float[] tanhC, int tOff, float[] dh, int dhOff, float[] dcNext, int dcOff,
                          float[] dGates, int dgOff) {
-        int h4 = 4 * hidden;
         for (int r = 0; r < rows; r++) {
-            int row = r * h4;
-            int s = r * hidden;
-            for (int j = 0; j < hidden; j++) {
-                float i = gates[gOff + row + j];
-                float f = gates[gOff + row + hidden + j];
-                float g = gates[gOff + row + 2 * hidden + j];
-                float o = gates[gOff + row + 3 * hidden + j];
-                float tc = tanhC[tOff + s + j];
-                float d = dh[dhOff + s + j];
-                float dc = dcNext[dcOff + s + j] + d * o * (1f - tc * tc);
-                float cp = cPrev[cPrevOff + s + j];
-                dGates[dgOff + row + j] = dc * g * i * (1f - i);
-                dGates[dgOff + row + hidden + j] = dc * cp * f * (1f - f);
-                dGates[dgOff + row + 2 * hidden + j] = dc * i * (1f - g * g);
-                dGates[dgOff + row + 3 * hidden + j] = d * tc * o * (1f - o);
-                dcNext[dcOff + s + j] = dc * f;
-            }
+            backwardRow(r, 0, hidden, hidden, gates, gOff, cPrev, cPrevOff, tanhC, tOff, dh, dhOff, dcNext, dcOff,
+                    dGates, dgOff);
+        }
+    }
+
+    /** {@link #backward} for lanes [from, to) of row r. */
+    static void backwardRow(int r, int from, int to, int hidden, float[] gates, int gOff, float[] cPrev, int cPrevOff,
+                            float[] tanhC, int tOff, float[] dh, int dhOff, float[] dcNext, int dcOff,
+                            float[] dGates, int dgOff) {
+        int row = r * 4 * hidden;
+        int s = r * hidden;
+        for (int j = from; j < to; j++) {
+            float i = gates[gOff + row + j];
+            float f = gates[gOff + row + hidden + j];
+            float g = gates[gOff + row + 2 * hidden + j];
+            float o = gates[gOff + row + 3 * hidden + j];
+            float tc = tanhC[tOff + s + j];
+            float d = dh[dhOff + s + j];
+            float dc = dcNext[dcOff + s + j] + d * o * (1f - tc * tc);
+            float cp = cPrev[cPrevOff + s + j];
+            dGates[dgOff + row + j] = dc * g * i * (1f - i);
+            dGates[dgOff + row + hidden + j] = dc * cp * f * (1f - f);
+            dGates[dgOff + row + 2 * hidden + j] = dc * i * (1f - g * g);
+            dGates[dgOff + row + 3 * hidden + j] = d * tc * o * (1f - o);
+            dcNext[dcOff + s + j] = dc * f;
         }
     }
 }

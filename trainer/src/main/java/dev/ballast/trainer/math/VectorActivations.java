@@ -43,28 +43,50 @@ final class VectorActivations {
     private VectorActivations() {
     }
 
+    // One call site of the vector function per loop, the tail included (run on a zero-padded copy): each
+    // call site inlines the whole function, and two copies (a main loop and a masked tail) overran C2's
+    // node budget, which left parts of it out of line with every vector boxed on the heap — tens of MB
+    // per training step of the 1x512 RNN. A lane's result does not depend on the other lanes, so the
+    // padded tail gives the same bits.
     static void sigmoid(float[] x, int off, int len) {
         int end = off + len;
-        int i = off;
-        for (; i + S.length() <= end; i += S.length()) {
-            sigmoid(FloatVector.fromArray(S, x, i)).intoArray(x, i);
-        }
-        if (i < end) {
-            VectorMask<Float> m = S.indexInRange(i, end);
-            sigmoid(FloatVector.fromArray(S, x, i, m)).intoArray(x, i, m);
+        for (int i = off; i < end; i += S.length()) {
+            boolean whole = i + S.length() <= end;
+            float[] src = whole ? x : padded(x, i, end);
+            int at = whole ? i : 0;
+            sigmoid(FloatVector.fromArray(S, src, at)).intoArray(src, at);
+            if (!whole) {
+                System.arraycopy(src, 0, x, i, end - i);
+            }
         }
     }
 
     static void tanh(float[] x, int off, int len) {
         int end = off + len;
-        int i = off;
-        for (; i + S.length() <= end; i += S.length()) {
-            tanh(FloatVector.fromArray(S, x, i)).intoArray(x, i);
+        for (int i = off; i < end; i += S.length()) {
+            boolean whole = i + S.length() <= end;
+            float[] src = whole ? x : padded(x, i, end);
+            int at = whole ? i : 0;
+            tanh(FloatVector.fromArray(S, src, at)).intoArray(src, at);
+            if (!whole) {
+                System.arraycopy(src, 0, x, i, end - i);
+            }
         }
-        if (i < end) {
-            VectorMask<Float> m = S.indexInRange(i, end);
-            tanh(FloatVector.fromArray(S, x, i, m)).intoArray(x, i, m);
+    }
+
+    /** x[from, to) copied into a zeroed array one vector long. */
+    private static float[] padded(float[] x, int from, int to) {
+        return paddedWith(x, from, to, 0f);
+    }
+
+    /** x[from, to) copied into an array one vector long, the rest filled with {@code pad}. */
+    private static float[] paddedWith(float[] x, int from, int to, float pad) {
+        float[] p = new float[S.length()];
+        System.arraycopy(x, from, p, 0, to - from);
+        if (pad != 0f) {
+            java.util.Arrays.fill(p, to - from, p.length, pad);
         }
+        return p;
     }
 
     /**
@@ -119,24 +141,23 @@ final class VectorActivations {
     static double expShifted(float[] x, int off, int len, float shift, float[] out, int outOff) {
         FloatVector sh = FloatVector.broadcast(S, shift);
         FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (; i + S.length() <= len; i += S.length()) {
-            FloatVector e = expNormal(FloatVector.fromArray(S, x, off + i).sub(sh));
+        // One call site for the whole range, as in sigmoid and tanh; the tail is padded with -infinity,
+        // whose exp is exactly 0, so it adds nothing to the sum.
+        for (int i = 0; i < len; i += S.length()) {
+            boolean whole = i + S.length() <= len;
+            float[] src = whole ? x : paddedWith(x, off + i, off + len, Float.NEGATIVE_INFINITY);
+            FloatVector e = expNormal(FloatVector.fromArray(S, src, whole ? off + i : 0).sub(sh));
             if (out != null) {
-                e.intoArray(out, outOff + i);
+                if (whole) {
+                    e.intoArray(out, outOff + i);
+                } else {
+                    e.intoArray(src, 0);
+                    System.arraycopy(src, 0, out, outOff + i, len - i);
+                }
             }
             acc = acc.add(e);
         }
-        double sum = acc.reduceLanes(VectorOperators.ADD);
-        if (i < len) {
-            VectorMask<Float> m = S.indexInRange(i, len);
-            FloatVector e = expNormal(FloatVector.fromArray(S, x, off + i, m).sub(sh));
-            if (out != null) {
-                e.intoArray(out, outOff + i, m);
-            }
-            sum += e.reduceLanes(VectorOperators.ADD, m);
-        }
-        return sum;
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     /** exp(x) for x up to 88, with every result below Float.MIN_NORMAL (x < -87.33) flushed to 0. */

@@ -40,6 +40,10 @@ public final class VectorKernels implements Kernels {
     private final int threads;
     private final KernelThreads pool;
 
+    static {
+        JitDirectives.apply();
+    }
+
     /** Kernels using {@code threads} threads (at least 1). */
     public VectorKernels(int threads) {
         if (threads < 1) {

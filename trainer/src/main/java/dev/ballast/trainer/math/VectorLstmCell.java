@@ -1,7 +1,6 @@
 package dev.ballast.trainer.math;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,58 +25,32 @@ final class VectorLstmCell {
     static void backward(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cPrevOff,
                          float[] tanhC, int tOff, float[] dh, int dhOff, float[] dcNext, int dcOff,
                          float[] dGates, int dgOff) {
-        int h4 = 4 * hidden;
-        for (int r = 0; r < rows; r++) {
-            int row = r * h4;
-            int s = r * hidden;
-            int j = 0;
-            for (; j + S.length() <= hidden; j += S.length()) {
-                backwardLanes(null, gates, gOff + row + j, hidden, cPrev, cPrevOff + s + j, tanhC, tOff + s + j,
-                        dh, dhOff + s + j, dcNext, dcOff + s + j, dGates, dgOff + row + j);
-            }
-            if (j < hidden) {
-                backwardLanes(S.indexInRange(j, hidden), gates, gOff + row + j, hidden, cPrev, cPrevOff + s + j,
-                        tanhC, tOff + s + j, dh, dhOff + s + j, dcNext, dcOff + s + j, dGates, dgOff + row + j);
-            }
-        }
-    }
-
-    private static void backwardLanes(VectorMask<Float> m, float[] gates, int g, int hidden, float[] cPrev, int cp,
-                                      float[] tanhC, int tc, float[] dh, int dhi, float[] dcNext, int dci,
-                                      float[] dGates, int dg) {
-        FloatVector i = load(gates, g, m);
-        FloatVector f = load(gates, g + hidden, m);
-        FloatVector gg = load(gates, g + 2 * hidden, m);
-        FloatVector o = load(gates, g + 3 * hidden, m);
-        FloatVector t = load(tanhC, tc, m);
-        FloatVector d = load(dh, dhi, m);
+        int L = S.length();
+        int vectorEnd = hidden - hidden % L;
         FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector dc = load(dcNext, dci, m).add(d.mul(o).mul(one.sub(t.mul(t))));
-        store(dc.mul(gg).mul(i).mul(one.sub(i)), dGates, dg, m);
-        store(dc.mul(load(cPrev, cp, m)).mul(f).mul(one.sub(f)), dGates, dg + hidden, m);
-        store(dc.mul(i).mul(one.sub(gg.mul(gg))), dGates, dg + 2 * hidden, m);
-        store(d.mul(t).mul(o).mul(one.sub(o)), dGates, dg + 3 * hidden, m);
-        store(dc.mul(f), dcNext, dci, m);
-    }
-
-    /** A full vector when {@code m} is null (the common case, unmasked), else the lanes of the tail. */
-    private static FloatVector load(float[] a, int i, VectorMask<Float> m) {
-        return m == null ? FloatVector.fromArray(S, a, i) : FloatVector.fromArray(S, a, i, m);
-    }
-
-    /**
-     * A full vector when {@code m} is null, else the masked lanes only. JDK 17 compiles a masked store
-     * into a scalar fallback loop, so where a whole vector fits in the array the tail is merged into
-     * what is already there and stored whole (single-threaded, so rewriting the other lanes with their
-     * own values is safe).
-     */
-    private static void store(FloatVector v, float[] a, int i, VectorMask<Float> m) {
-        if (m == null) {
-            v.intoArray(a, i);
-        } else if (i + S.length() <= a.length) {
-            FloatVector.fromArray(S, a, i).blend(v, m).intoArray(a, i);
-        } else {
-            v.intoArray(a, i, m);
+        for (int r = 0; r < rows; r++) {
+            int gi = gOff + r * 4 * hidden;        // gate block k of row r starts at gi + k*H
+            int go = dgOff + r * 4 * hidden;
+            int s = r * hidden;
+            for (int j = 0; j < vectorEnd; j += L) {
+                FloatVector i = FloatVector.fromArray(S, gates, gi + j);
+                FloatVector f = FloatVector.fromArray(S, gates, gi + hidden + j);
+                FloatVector g = FloatVector.fromArray(S, gates, gi + 2 * hidden + j);
+                FloatVector o = FloatVector.fromArray(S, gates, gi + 3 * hidden + j);
+                FloatVector tc = FloatVector.fromArray(S, tanhC, tOff + s + j);
+                FloatVector d = FloatVector.fromArray(S, dh, dhOff + s + j);
+                FloatVector cp = FloatVector.fromArray(S, cPrev, cPrevOff + s + j);
+                FloatVector dc = FloatVector.fromArray(S, dcNext, dcOff + s + j).add(d.mul(o).mul(one.sub(tc.mul(tc))));
+                dc.mul(g).mul(i).mul(one.sub(i)).intoArray(dGates, go + j);
+                dc.mul(cp).mul(f).mul(one.sub(f)).intoArray(dGates, go + hidden + j);
+                dc.mul(i).mul(one.sub(g.mul(g))).intoArray(dGates, go + 2 * hidden + j);
+                d.mul(tc).mul(o).mul(one.sub(o)).intoArray(dGates, go + 3 * hidden + j);
+                dc.mul(f).intoArray(dcNext, dcOff + s + j);
+            }
+            // The last H mod L lanes in scalar code: the same operations, so the same bits. (Masked vector
+            // loads and stores fall back to allocating Java code in JDK 17.)
+            LstmCell.backwardRow(r, vectorEnd, hidden, hidden, gates, gOff, cPrev, cPrevOff, tanhC, tOff, dh, dhOff,
+                    dcNext, dcOff, dGates, dgOff);
         }
     }
 }
