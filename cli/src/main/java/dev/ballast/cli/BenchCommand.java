@@ -55,9 +55,9 @@ final class BenchCommand implements Callable<Integer> {
         int t = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         Kernels kernels = KernelProvider.best(t);
         PrintWriter out = spec.commandLine().getOut();
-        double peak = ThroughputBenchmark.peakGflops(kernels, 5);
+        double peak = ThroughputBenchmark.peakGflops(kernels, 7);
         if (!json) {
-            out.printf(Locale.ROOT, "kernels %s, matrix-multiply peak %.1f GFLOP/s (1024^3, median of 5), heap limit %,d MB%n",
+            out.printf(Locale.ROOT, "kernels %s, matrix-multiply peak %.1f GFLOP/s (1024^3, best of 7), heap limit %,d MB%n",
                     kernels.name(), peak, Runtime.getRuntime().maxMemory() >> 20);
             out.printf(Locale.ROOT, "%-18s %14s %14s %9s %7s %12s %12s%n", "config", "train tok/s", "gen tok/s", "GFLOP/s",
                     "peak", "alloc/step", "GC in train");
