@@ -21,11 +21,12 @@ import javax.management.ObjectName;
  * same result (seen in one bench run of six: 421 MB per step, 37 collections in 30 steps).
  *
  * <p>HotSpot takes compiler directives at run time (what {@code jcmd Compiler.directives_add} does);
- * this adds one that applies only while compiling Ballast's own methods: never inline the
- * array-level entry points (the activations and the fused LSTM backward; a word-model bench run
- * allocated 25 MB per step without the latter) into a caller, always inline every other method of
- * {@code VectorActivations} (the per-vector functions) into them. Other code in the JVM is untouched. On a JVM without
- * the diagnostic command it does nothing and the kernels are merely slower at times.
+ * this adds one that applies only while compiling Ballast's own methods: never inline the array-level
+ * entry points (the activations, the fused LSTM backward, the gemm micro-kernels) into a caller, and
+ * always inline every other method of {@code VectorActivations} (the per-vector functions) into them.
+ * Without the last two entries a word-model bench run allocated 25 MB per step, and an RNN run under
+ * JFR 74 MB, its micro-kernel running the FMA's Java fallback. Other code in the JVM is untouched. On a
+ * JVM without the diagnostic command this does nothing and the kernels are merely slower at times.
  */
 final class JitDirectives {
 
@@ -35,6 +36,8 @@ final class JitDirectives {
                         "-dev/ballast/trainer/math/VectorActivations.tanh([FII)V",
                         "-dev/ballast/trainer/math/VectorActivations.expShifted([FIIF[FI)D",
                         "-dev/ballast/trainer/math/VectorLstmCell.backward",
+                        "-dev/ballast/trainer/math/PackedGemm.microKernel6x2",
+                        "-dev/ballast/trainer/math/PackedGemm.microKernel8x3",
                         "+dev/ballast/trainer/math/VectorActivations.*"] }]
             """;
 
