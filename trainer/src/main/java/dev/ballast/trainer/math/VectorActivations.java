@@ -74,18 +74,19 @@ final class VectorActivations {
         }
     }
 
-    /** x[from, to) copied into a zeroed array one vector long. */
+    /** x[from, to) copied into this thread's tail scratch (one vector long), the rest zero. */
     private static float[] padded(float[] x, int from, int to) {
         return paddedWith(x, from, to, 0f);
     }
 
-    /** x[from, to) copied into an array one vector long, the rest filled with {@code pad}. */
+    /** Per thread, reused: a tail comes once per call, and a row-sized call is made per row and step. */
+    private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[S.length()]);
+
+    /** x[from, to) copied into this thread's tail scratch, the rest filled with {@code pad}. */
     private static float[] paddedWith(float[] x, int from, int to, float pad) {
-        float[] p = new float[S.length()];
+        float[] p = TAIL.get();
         System.arraycopy(x, from, p, 0, to - from);
-        if (pad != 0f) {
-            java.util.Arrays.fill(p, to - from, p.length, pad);
-        }
+        java.util.Arrays.fill(p, to - from, p.length, pad);
         return p;
     }
 
