@@ -28,14 +28,14 @@ public final class VectorKernels implements Kernels {
     /**
      * m*n*k below which a call stays on one thread. With the ExecutorService hand-off (10-20 us per
      * call) this was 4M multiply-adds; the spinning hand-off of {@link KernelThreads} costs about
-     * 1 us back to back, so the per-step products of small models (e.g. 20x800x200) and the largest
-     * batch-1 generation products (1x2048x512, 1x10000x200) are now split too. Not lower: on this
-     * shared 2-core machine splitting the 256K-multiply-add generation products (1x1024x256,
-     * 1x512x512) cost 15-40% of generation speed whenever other jobs kept the second core busy
-     * (a worker preempted in the middle of its part stalls the caller). Not swept on an idle
-     * machine; {@code -Dballast.kernels.parallelMinWork=N} overrides it for such a sweep.
+     * 1 us back to back, which pays from about 128K: swept on an idle 2-core Zen4 with a long
+     * generation warm-up (medians of 15 x 500 tokens, two runs each), 2x256 generation took 55-58 us
+     * per token at 128K against 79-81 us at 1M (its 1x1024x256 products now split), the 1x512 RNN
+     * 19-27 against 27-30 us; 64K was no better than 128K. Splitting costs when another job keeps the
+     * second core busy (a preempted worker stalls the caller by its part); {@code
+     * -Dballast.kernels.parallelMinWork=N} overrides it.
      */
-    static final long PARALLEL_MIN_WORK = Long.getLong("ballast.kernels.parallelMinWork", 1L << 20);
+    static final long PARALLEL_MIN_WORK = Long.getLong("ballast.kernels.parallelMinWork", 1L << 17);
 
     private final int threads;
     private final KernelThreads pool;
