@@ -35,9 +35,12 @@ final class JitDirectives {
                inline: ["-dev/ballast/trainer/math/VectorActivations.sigmoid([FII)V",
                         "-dev/ballast/trainer/math/VectorActivations.tanh([FII)V",
                         "-dev/ballast/trainer/math/VectorActivations.expShifted([FIIF[FI)D",
+                        "-dev/ballast/trainer/math/VectorActivations.max([FII)F",
                         "-dev/ballast/trainer/math/VectorLstmCell.backward",
                         "-dev/ballast/trainer/math/PackedGemm.microKernel6x2",
                         "-dev/ballast/trainer/math/PackedGemm.microKernel8x3",
+                        "-dev/ballast/trainer/math/PackedGemm.microKernel8x2",
+                        "-dev/ballast/trainer/math/PackedGemm.microKernel8x1",
                         "+dev/ballast/trainer/math/VectorActivations.*"] }]
             """;
 

@@ -83,6 +83,49 @@ public interface Kernels {
                 dGates, dgOff);
     }
 
+    /**
+     * Runs {@code body} over the index range [0, n), cut into contiguous ranges of at least
+     * {@code minRange} indices that may run on several threads at once; every index is in exactly
+     * one range. Meant for work whose result for an index does not depend on how the range was cut
+     * (element-wise updates, independent rows or columns), so the results stay the same for any
+     * thread count. The default runs [0, n) on the calling thread.
+     */
+    default void forEachRange(int n, int minRange, RangeBody body) {
+        if (n > 0) {
+            body.run(0, n);
+        }
+    }
+
+    /** A piece of work over the indices [from, to), see {@link #forEachRange}. */
+    @FunctionalInterface
+    interface RangeBody {
+        void run(int from, int to);
+    }
+
+    /**
+     * {@code sums[j] += a[aOff + r*lda + j]} over the rows r = 0, 1, .., rows-1 in that order, for
+     * j in [0, cols): a bias gradient. Columns are independent, so they may be shared between threads.
+     */
+    default void addColumnSums(int rows, int cols, float[] a, int aOff, int lda, float[] sums) {
+        forEachRange(cols, 256, (from, to) -> {
+            for (int r = 0; r < rows; r++) {
+                int row = aOff + r * lda;
+                for (int j = from; j < to; j++) {
+                    sums[j] += a[row + j];
+                }
+            }
+        });
+    }
+
+    /** The largest of x[off, off + len) (len at least 1); NaN if any element is NaN. */
+    default float max(float[] x, int off, int len) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < len; j++) {
+            max = Math.max(max, x[off + j]);
+        }
+        return max;
+    }
+
     /** A short name for logs and benchmarks, e.g. {@code scalar} or {@code vector-512x2}. */
     String name();
 

@@ -114,10 +114,21 @@ final class PackedGemm {
      * one at a time: block (jc, pc) starts at {@code jc * k + roundUp(nc, NR) * pc}.
      */
     static void packAll(Operand b, int k, int n, float[] dst) {
+        packAll(b, k, n, dst, 0, 1);
+    }
+
+    /**
+     * Part {@code part} of {@code parts} of {@link #packAll(Operand, int, int, float[])}: the blocks
+     * whose running number is {@code part} modulo {@code parts}, so that threads can share the packing.
+     */
+    static void packAll(Operand b, int k, int n, float[] dst, int part, int parts) {
+        int block = 0;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                packB(b.shift(pc, jc), Math.min(KC, k - pc), nc, dst, jc * k + roundUp(nc, NR) * pc);
+            for (int pc = 0; pc < k; pc += KC, block++) {
+                if (block % parts == part) {
+                    packB(b.shift(pc, jc), Math.min(KC, k - pc), nc, dst, jc * k + roundUp(nc, NR) * pc);
+                }
             }
         }
     }
@@ -169,7 +180,11 @@ final class PackedGemm {
         }
     }
 
-    /** A partial tile: run the full micro-kernel on a scratch tile, then copy the valid part. */
+    /**
+     * A partial tile: run a micro-kernel on a scratch tile, then copy the valid part. A panel at
+     * most two vectors wide (the last one of n = 200 holds 8 columns of 48) runs a kernel that
+     * computes only that many vectors of it, instead of the full three.
+     */
     private static void edgeTile(int mr, int nr, int kc, Workspace ws, int aIdx, float[] pb, int bIdx,
                                  float[] c, int cIdx, int ldc, boolean overwrite) {
         float[] t = ws.tile;
@@ -178,10 +193,125 @@ final class PackedGemm {
                 System.arraycopy(c, cIdx + i * ldc, t, i * NR, nr);
             }
         }
-        microKernel(kc, ws.packedA, aIdx, pb, bIdx, t, 0, NR, overwrite);
+        if (MR == 8 && nr <= L) {
+            microKernel8x1(kc, ws.packedA, aIdx, pb, bIdx, t, 0, NR, overwrite);
+        } else if (MR == 8 && nr <= 2 * L) {
+            microKernel8x2(kc, ws.packedA, aIdx, pb, bIdx, t, 0, NR, overwrite);
+        } else {
+            microKernel(kc, ws.packedA, aIdx, pb, bIdx, t, 0, NR, overwrite);
+        }
         for (int i = 0; i < mr; i++) {
             System.arraycopy(t, i * NR, c, cIdx + i * ldc, nr);
         }
+    }
+
+    /** {@link #microKernel8x3} on the first vector of the panel only (B rows still NR apart). */
+    private static void microKernel8x1(int kc, float[] a, int aIdx, float[] b, int bIdx,
+                                       float[] c, int cIdx, int ldc, boolean overwrite) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector r0 = overwrite ? z : FloatVector.fromArray(S, c, cIdx);
+        FloatVector r1 = overwrite ? z : FloatVector.fromArray(S, c, cIdx + ldc);
+        FloatVector r2 = overwrite ? z : FloatVector.fromArray(S, c, cIdx + 2 * ldc);
+        FloatVector r3 = overwrite ? z : FloatVector.fromArray(S, c, cIdx + 3 * ldc);
+        FloatVector r4 = overwrite ? z : FloatVector.fromArray(S, c, cIdx + 4 * ldc);
+        FloatVector r5 = overwrite ? z : FloatVector.fromArray(S, c, cIdx + 5 * ldc);
+        FloatVector r6 = overwrite ? z : FloatVector.fromArray(S, c, cIdx + 6 * ldc);
+        FloatVector r7 = overwrite ? z : FloatVector.fromArray(S, c, cIdx + 7 * ldc);
+        for (int p = 0; p < kc; p++) {
+            int ai = aIdx + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx + p * NR);
+            r0 = FloatVector.broadcast(S, a[ai]).fma(b0, r0);
+            r1 = FloatVector.broadcast(S, a[ai + 1]).fma(b0, r1);
+            r2 = FloatVector.broadcast(S, a[ai + 2]).fma(b0, r2);
+            r3 = FloatVector.broadcast(S, a[ai + 3]).fma(b0, r3);
+            r4 = FloatVector.broadcast(S, a[ai + 4]).fma(b0, r4);
+            r5 = FloatVector.broadcast(S, a[ai + 5]).fma(b0, r5);
+            r6 = FloatVector.broadcast(S, a[ai + 6]).fma(b0, r6);
+            r7 = FloatVector.broadcast(S, a[ai + 7]).fma(b0, r7);
+        }
+        r0.intoArray(c, cIdx);
+        r1.intoArray(c, cIdx + ldc);
+        r2.intoArray(c, cIdx + 2 * ldc);
+        r3.intoArray(c, cIdx + 3 * ldc);
+        r4.intoArray(c, cIdx + 4 * ldc);
+        r5.intoArray(c, cIdx + 5 * ldc);
+        r6.intoArray(c, cIdx + 6 * ldc);
+        r7.intoArray(c, cIdx + 7 * ldc);
+    }
+
+    /** {@link #microKernel8x3} on the first two vectors of the panel only. */
+    private static void microKernel8x2(int kc, float[] a, int aIdx, float[] b, int bIdx,
+                                       float[] c, int cIdx, int ldc, boolean overwrite) {
+        int c1 = cIdx + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        int c6 = c5 + ldc;
+        int c7 = c6 + ldc;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector r0_0 = overwrite ? z : FloatVector.fromArray(S, c, cIdx);
+        FloatVector r0_1 = overwrite ? z : FloatVector.fromArray(S, c, cIdx + L);
+        FloatVector r1_0 = overwrite ? z : FloatVector.fromArray(S, c, c1);
+        FloatVector r1_1 = overwrite ? z : FloatVector.fromArray(S, c, c1 + L);
+        FloatVector r2_0 = overwrite ? z : FloatVector.fromArray(S, c, c2);
+        FloatVector r2_1 = overwrite ? z : FloatVector.fromArray(S, c, c2 + L);
+        FloatVector r3_0 = overwrite ? z : FloatVector.fromArray(S, c, c3);
+        FloatVector r3_1 = overwrite ? z : FloatVector.fromArray(S, c, c3 + L);
+        FloatVector r4_0 = overwrite ? z : FloatVector.fromArray(S, c, c4);
+        FloatVector r4_1 = overwrite ? z : FloatVector.fromArray(S, c, c4 + L);
+        FloatVector r5_0 = overwrite ? z : FloatVector.fromArray(S, c, c5);
+        FloatVector r5_1 = overwrite ? z : FloatVector.fromArray(S, c, c5 + L);
+        FloatVector r6_0 = overwrite ? z : FloatVector.fromArray(S, c, c6);
+        FloatVector r6_1 = overwrite ? z : FloatVector.fromArray(S, c, c6 + L);
+        FloatVector r7_0 = overwrite ? z : FloatVector.fromArray(S, c, c7);
+        FloatVector r7_1 = overwrite ? z : FloatVector.fromArray(S, c, c7 + L);
+        for (int p = 0; p < kc; p++) {
+            int bi = bIdx + p * NR;
+            int ai = aIdx + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            r0_0 = a0.fma(b0, r0_0);
+            r0_1 = a0.fma(b1, r0_1);
+            a0 = FloatVector.broadcast(S, a[ai + 1]);
+            r1_0 = a0.fma(b0, r1_0);
+            r1_1 = a0.fma(b1, r1_1);
+            a0 = FloatVector.broadcast(S, a[ai + 2]);
+            r2_0 = a0.fma(b0, r2_0);
+            r2_1 = a0.fma(b1, r2_1);
+            a0 = FloatVector.broadcast(S, a[ai + 3]);
+            r3_0 = a0.fma(b0, r3_0);
+            r3_1 = a0.fma(b1, r3_1);
+            a0 = FloatVector.broadcast(S, a[ai + 4]);
+            r4_0 = a0.fma(b0, r4_0);
+            r4_1 = a0.fma(b1, r4_1);
+            a0 = FloatVector.broadcast(S, a[ai + 5]);
+            r5_0 = a0.fma(b0, r5_0);
+            r5_1 = a0.fma(b1, r5_1);
+            a0 = FloatVector.broadcast(S, a[ai + 6]);
+            r6_0 = a0.fma(b0, r6_0);
+            r6_1 = a0.fma(b1, r6_1);
+            a0 = FloatVector.broadcast(S, a[ai + 7]);
+            r7_0 = a0.fma(b0, r7_0);
+            r7_1 = a0.fma(b1, r7_1);
+        }
+        r0_0.intoArray(c, cIdx);
+        r0_1.intoArray(c, cIdx + L);
+        r1_0.intoArray(c, c1);
+        r1_1.intoArray(c, c1 + L);
+        r2_0.intoArray(c, c2);
+        r2_1.intoArray(c, c2 + L);
+        r3_0.intoArray(c, c3);
+        r3_1.intoArray(c, c3 + L);
+        r4_0.intoArray(c, c4);
+        r4_1.intoArray(c, c4 + L);
+        r5_0.intoArray(c, c5);
+        r5_1.intoArray(c, c5 + L);
+        r6_0.intoArray(c, c6);
+        r6_1.intoArray(c, c6 + L);
+        r7_0.intoArray(c, c7);
+        r7_1.intoArray(c, c7 + L);
     }
 
     /**

@@ -161,6 +161,17 @@ final class VectorActivations {
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
+    /** See {@link Kernels#max}; the tail is padded with -infinity, which never wins. */
+    static float max(float[] x, int off, int len) {
+        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < len; i += S.length()) {
+            boolean whole = i + S.length() <= len;
+            float[] src = whole ? x : paddedWith(x, off + i, off + len, Float.NEGATIVE_INFINITY);
+            acc = acc.max(FloatVector.fromArray(S, src, whole ? off + i : 0));
+        }
+        return acc.reduceLanes(VectorOperators.MAX);
+    }
+
     /** exp(x) for x up to 88, with every result below Float.MIN_NORMAL (x < -87.33) flushed to 0. */
     private static FloatVector expNormal(FloatVector x) {
         VectorMask<Float> tiny = x.lt(-87.33f);

@@ -89,15 +89,58 @@ public final class VectorKernels implements Kernels {
                 }
             });
         } else {
+            // Every row block needs all of op(B): pack it once, each thread a share of its blocks,
+            // instead of each thread packing the whole of it (at 400x200x10000, the word model's
+            // dX = dY W^T, that duplicate packing was a fifth of the call).
+            float[] panels = sharedPanels(PackedGemm.packedSize(k, n));
+            pool.run(threads, p -> PackedGemm.packAll(opB, k, n, panels, p, threads));
             int chunk = chunk(m, threads, PackedGemm.MR);
             pool.run(threads, p -> {
                 int i0 = p * chunk;
                 int mi = Math.min(m, i0 + chunk) - i0;
                 if (mi > 0) {
-                    PackedGemm.multiply(mi, n, k, opA.shift(i0, 0), opB, accumulate, c, cOff + i0 * ldc, ldc);
+                    PackedGemm.multiplyPacked(mi, 0, n, k, opA.shift(i0, 0), panels, n, accumulate,
+                            c, cOff + i0 * ldc, ldc);
                 }
             });
         }
+    }
+
+    /** The calling thread's buffer for a B packed by all threads for one call, grown as needed. */
+    private static final ThreadLocal<float[][]> SHARED_PANELS = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private static float[] sharedPanels(int size) {
+        float[][] holder = SHARED_PANELS.get();
+        if (holder[0].length < size) {
+            holder[0] = new float[size];
+        }
+        return holder[0];
+    }
+
+    /** Ranges of at least {@code minRange} indices, one per thread, on the kernel threads. */
+    @Override
+    public void forEachRange(int n, int minRange, RangeBody body) {
+        if (n <= 0) {
+            return;
+        }
+        int parts = pool == null ? 1 : (int) Math.min(threads, n / Math.max(1L, minRange));
+        if (parts <= 1) {
+            body.run(0, n);
+            return;
+        }
+        int chunk = (n + parts - 1) / parts;
+        pool.run(parts, p -> {
+            int from = p * chunk;
+            int to = Math.min(n, from + chunk);
+            if (from < to) {
+                body.run(from, to);
+            }
+        });
+    }
+
+    @Override
+    public float max(float[] x, int off, int len) {
+        return VectorActivations.max(x, off, len);
     }
 
     /** Copies op(B) into the micro-kernel's panel layout once ({@link PackedGemm#packAll}). */

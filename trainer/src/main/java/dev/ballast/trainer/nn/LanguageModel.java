@@ -46,11 +46,10 @@ public final class LanguageModel {
     private float[][] dropped;  // [layer] -> (rows, H), outputs after dropout
     private float[][] summed;   // [layer >= 1] -> (rows, H), dropout(h_l) + x_l when residual; else null
     private float[] gradSkip;   // (rows, H), the gradient at a residual layer's output, kept for its input
-    private float[] logits;     // (rows, V); after backward starts, dLogits
+    private float[] logits;     // (rows, V)
     private float[] gradA;      // (rows, max(E, H)), ping-pong buffers for the gradient between layers
     private float[] gradB;
     private int[] tokens;       // (rows) copy of x of the last training forward
-    private int[] targets;      // (rows) copy of y
     private int steps;
     private int batch;
     private boolean backwardReady;
@@ -215,9 +214,7 @@ public final class LanguageModel {
         backwardReady = training;
         if (training) {
             tokens = Buffers.ensure(tokens, rows);
-            targets = Buffers.ensure(targets, rows);
             System.arraycopy(x, 0, tokens, 0, rows);
-            System.arraycopy(y, 0, targets, 0, rows);
         }
         return mean;
     }
@@ -258,11 +255,11 @@ public final class LanguageModel {
         backwardReady = false;
         int rows = steps * batch;
         int top = layers.size() - 1;
-        loss.backward(targets, logits); // logits now hold dLogits
+        float[] dLogits = loss.gradient(); // written by the loss's forward
         if (lastStepOnly) {
-            Arrays.fill(logits, 0, (steps - 1) * batch * config.vocabSize(), 0f);
+            Arrays.fill(dLogits, 0, (steps - 1) * batch * config.vocabSize(), 0f);
         }
-        output.backward(inputOf(top + 1), inputOffset(top + 1), logits, rows, gradA);
+        output.backward(inputOf(top + 1), inputOffset(top + 1), dLogits, rows, gradA);
         float[] dOut = gradA;  // (rows, H): gradient w.r.t. the output of layer l (after dropout)
         float[] dIn = gradB;
         for (int l = top; l >= 0; l--) {

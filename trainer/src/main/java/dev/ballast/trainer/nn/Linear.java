@@ -101,13 +101,7 @@ public final class Linear {
         } else {
             kernels.gemm(true, false, in, out, n, x, xOff, in, dY, 0, out, 1f, weight.grad(), 0, out);
         }
-        float[] db = bias.grad();
-        for (int r = 0; r < n; r++) {
-            int row = r * out;
-            for (int j = 0; j < out; j++) {
-                db[j] += dY[row + j];
-            }
-        }
+        kernels.addColumnSums(n, out, dY, 0, out, bias.grad());
         if (dX != null) {
             // dX = dY W^T: the tied weight is W^T already; an own weight (in, out) is read transposed
             if (transposed) {

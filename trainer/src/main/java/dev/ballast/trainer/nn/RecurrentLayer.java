@@ -175,13 +175,7 @@ public abstract class RecurrentLayer {
         }
         kernels.gemm(true, false, input, gh, rows, x, xOff, input, dGates, 0, gh, 1f, wInput.grad(), 0, gh);
         kernels.gemm(true, false, hidden, gh, rows, hs, 0, hidden, dGates, 0, gh, 1f, wRecurrent.grad(), 0, gh);
-        float[] db = bias.grad();
-        for (int r = 0; r < rows; r++) {
-            int row = r * gh;
-            for (int j = 0; j < gh; j++) {
-                db[j] += dGates[row + j];
-            }
-        }
+        kernels.addColumnSums(rows, gh, dGates, 0, gh, bias.grad());
         if (dX != null) {
             kernels.gemm(false, true, rows, input, gh, dGates, 0, gh, wInput.value(), 0, gh, 0f, dX, 0, input);
         }

@@ -7,12 +7,16 @@ import dev.ballast.trainer.math.Kernels;
  * Softmax followed by the cross-entropy with integer targets, averaged over the N rows. Each row is
  * shifted by its maximum before exponentiating (log-sum-exp), so large logits cannot overflow, and
  * the loss is summed in double.
+ *
+ * <p>{@link #forward} also writes the gradient, {@code (softmax - onehot(target)) / N}, while the
+ * row's exponentials are still in cache: at 10,000 words a row is 40 KB and the (N, V) block tens
+ * of megabytes, so a separate backward pass would read it all again. Rows are independent and are
+ * shared between the kernels' threads; the loss is still summed in row order.
  */
 public final class SoftmaxCrossEntropy {
 
-    private float[] probs; // (N, V): softmax of the last forward, kept for backward
-    private int n;
-    private int v;
+    private float[] grad; // (N, V): the gradient of the last forward's mean loss w.r.t. the logits
+    private double[] rowLoss; // (N)
     private Kernels kernels;
 
     /** With the scalar reference kernels. */
@@ -30,36 +34,47 @@ public final class SoftmaxCrossEntropy {
     }
 
     // logits: (N, V), targets: (N) -> mean loss
-    /** The mean cross-entropy over {@code n} rows; keeps the probabilities for {@link #backward}. */
+    /** The mean cross-entropy over {@code n} rows; keeps its gradient for {@link #gradient()}. */
     public float forward(float[] logits, int[] targets, int n, int v) {
-        this.n = n;
-        this.v = v;
-        probs = Buffers.ensure(probs, n * v);
+        for (int r = 0; r < n; r++) {
+            checkTarget(targets[r], r, v);
+        }
+        grad = Buffers.ensure(grad, n * v);
+        if (rowLoss == null || rowLoss.length < n) {
+            rowLoss = new double[n];
+        }
+        float[] g = grad;
+        double[] losses = rowLoss;
+        float invN = 1f / n;
+        kernels.forEachRange(n, 4, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int row = r * v;
+                float max = kernels.max(logits, row, v);
+                double z = kernels.expShifted(logits, row, v, max, g, row);
+                float invZ = (float) (1.0 / z);
+                for (int j = row; j < row + v; j++) {
+                    g[j] = g[j] * invZ * invN; // softmax / N
+                }
+                g[row + targets[r]] -= invN;
+                losses[r] = Math.log(z) + max - logits[row + targets[r]];
+            }
+        });
         double sum = 0;
         for (int r = 0; r < n; r++) {
-            int row = r * v;
-            float max = rowMax(logits, row, v);
-            double z = kernels.expShifted(logits, row, v, max, probs, row);
-            float invZ = (float) (1.0 / z);
-            for (int j = 0; j < v; j++) {
-                probs[row + j] *= invZ;
-            }
-            sum += Math.log(z) + max - logits[row + checkTarget(targets[r], r, v)];
+            sum += losses[r];
         }
         return (float) (sum / n);
     }
 
-    // targets: (N), dLogits: (N, V), may alias the logits of forward
-    /** Overwrites {@code dLogits = (softmax - onehot(targets)) / N}, the gradient of the mean loss. */
-    public void backward(int[] targets, float[] dLogits) {
-        float invN = 1f / n;
-        for (int r = 0; r < n; r++) {
-            int row = r * v;
-            for (int j = 0; j < v; j++) {
-                dLogits[row + j] = probs[row + j] * invN;
-            }
-            dLogits[row + targets[r]] -= invN;
+    /**
+     * dL/dlogits (N, V) of the last {@link #forward}'s mean loss, {@code (softmax - onehot(targets)) / N}:
+     * this object's own buffer, valid until the next forward; callers may overwrite it.
+     */
+    public float[] gradient() {
+        if (grad == null) {
+            throw new IllegalStateException("no gradient before a forward");
         }
+        return grad;
     }
 
     // logits: (N, V), targets: (N) -> summed loss
@@ -78,19 +93,11 @@ public final class SoftmaxCrossEntropy {
         double sum = 0;
         for (int r = 0; r < n; r++) {
             int row = r * v;
-            float max = rowMax(logits, row, v);
+            float max = kernels.max(logits, row, v);
             double z = kernels.expShifted(logits, row, v, max, null, 0);
             sum += Math.log(z) + max - logits[row + checkTarget(targets[r], r, v)];
         }
         return sum;
-    }
-
-    private static float rowMax(float[] a, int off, int len) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < len; j++) {
-            max = Math.max(max, a[off + j]);
-        }
-        return max;
     }
 
     private static int checkTarget(int target, int row, int v) {

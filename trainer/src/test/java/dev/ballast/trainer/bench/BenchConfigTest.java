@@ -35,6 +35,35 @@ class BenchConfigTest {
     }
 
     @Test
+    void wordModelHasTheReferencesParameterCount() {
+        // PyTorch prints 3,689,196 for word-lstm-2x200; less its second bias vector per layer (2·800).
+        var model = new dev.ballast.trainer.nn.LanguageModel(BenchConfig.named("word-lstm-2x200").modelConfig(),
+                KernelProvider.scalar());
+        assertEquals(3_689_196 - 2 * 800, model.parameterCount());
+    }
+
+    @Test
+    void wordVocabularyIsTheOneTheReferenceBuilds() throws java.io.IOException {
+        String root = System.getProperty("ballast.corpora");
+        org.junit.jupiter.api.Assumptions.assumeTrue(root != null && !root.isBlank() && !root.startsWith("${"),
+                "ballast.corpora not set");
+        java.nio.file.Path ptb = java.nio.file.Path.of(root, "ptb");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(ptb), "no ptb under " + root);
+        java.util.Set<String> words = new java.util.HashSet<>();
+        words.add("<eos>");
+        for (String part : new String[] {"valid", "test"}) {
+            for (String line : java.nio.file.Files.readAllLines(ptb.resolve("ptb." + part + ".txt"))) {
+                for (String w : line.trim().split("\\s+")) {
+                    if (!w.isEmpty()) {
+                        words.add(w);
+                    }
+                }
+            }
+        }
+        assertEquals(words.size(), BenchConfig.named("word-lstm-2x200").vocab());
+    }
+
+    @Test
     void unknownConfigListsTheChoices() {
         ConfigException e = assertThrows(ConfigException.class, () -> BenchConfig.named("char-gru"));
         assertTrue(e.getMessage().contains("char-lstm-2x256"), e.getMessage());

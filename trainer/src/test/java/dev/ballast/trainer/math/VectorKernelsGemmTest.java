@@ -98,6 +98,7 @@ class VectorKernelsGemmTest {
         int[][] shapes = {
             {300, 700, 300},   // split along n (wide C)
             {700, 100, 260},   // split along m (tall C)
+            {600, 150, 3000},  // split along m, op(B) packed once by both threads in 12 K blocks
             {40, 2048, 256},   // recurrent step
             {1, 4096, 300},    // generation, one-row kernel split along n
             {2, 1000, 512},

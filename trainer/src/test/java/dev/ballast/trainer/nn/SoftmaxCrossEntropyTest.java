@@ -31,8 +31,7 @@ class SoftmaxCrossEntropyTest {
         SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
         float[] logits = {0f, (float) Math.log(3)}; // softmax = [1/4, 3/4]
         ce.forward(logits, new int[]{0}, 1, 2);
-        float[] d = new float[2];
-        ce.backward(new int[]{0}, d);
+        float[] d = ce.gradient();
         assertEquals(0.25f - 1f, d[0], 1e-6f);
         assertEquals(0.75f, d[1], 1e-6f);
     }
@@ -46,8 +45,30 @@ class SoftmaxCrossEntropyTest {
         SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
         float mean = ce.forward(logits, y, n, v);
         assertEquals(SoftmaxCrossEntropy.lossSum(logits, y, n, v) / n, mean, 1e-6);
-        float[] d = new float[n * v];
-        ce.backward(y, d);
+        float[] d = ce.gradient();
         GradCheck.check("logits", logits, d, () -> SoftmaxCrossEntropy.lossSum(logits, y, n, v) / n);
+    }
+
+    @Test
+    void fastKernelsGiveTheSameLossAndGradientOnAnyThreadCount() {
+        Rng rng = new Rng(9);
+        int n = 13, v = 1003;
+        float[] logits = GradCheck.uniform(n * v, 8f, rng);
+        int[] y = new int[n];
+        for (int r = 0; r < n; r++) {
+            y[r] = (r * 389) % v;
+        }
+        SoftmaxCrossEntropy reference = new SoftmaxCrossEntropy();
+        float expected = reference.forward(logits, y, n, v);
+        float[] expectedGrad = reference.gradient().clone();
+        SoftmaxCrossEntropy one = new SoftmaxCrossEntropy(new dev.ballast.trainer.math.VectorKernels(1));
+        SoftmaxCrossEntropy two = new SoftmaxCrossEntropy(new dev.ballast.trainer.math.VectorKernels(2));
+        float lossOne = one.forward(logits, y, n, v);
+        assertEquals(expected, lossOne, 1e-5f);
+        assertEquals(lossOne, two.forward(logits, y, n, v)); // bit for bit
+        org.junit.jupiter.api.Assertions.assertArrayEquals(one.gradient(), two.gradient());
+        for (int i = 0; i < n * v; i++) {
+            assertEquals(expectedGrad[i], one.gradient()[i], 1e-6f, "gradient at " + i);
+        }
     }
 }
