@@ -91,6 +91,7 @@ public final class Trainer {
         this.model = model;
         this.params = model.parameters();
         this.optimizer = Optimizers.create(config.optimizer(), config.optimizerSettings());
+        this.optimizer.setKernels(kernels);
         this.clipper = Clippers.create(config.clip(), config.clipNorm(), config.clipValue(), config.clipPercentile(),
                 config.clipRatio());
         this.regularizer = new Regularizer(config.l2(), config.l1(), config.l2Biases(), orNaN(config.l2Input()),

@@ -57,6 +57,7 @@ public final class ThroughputBenchmark {
         model.initialize(rng);
         List<Parameter> params = model.parameters();
         Adam adam = new Adam(OptimizerSettings.defaults());
+        adam.setKernels(kernels);
         GlobalNormClipper clip = new GlobalNormClipper(5.0);
         int n = config.seq() * config.batch();
         int[] x = new int[n];

@@ -28,9 +28,9 @@ public final class Adagrad extends Optimizer {
     }
 
     @Override
-    protected void update(float[] w, float[] g, float[][] slots, float lr, long t) {
+    protected void update(float[] w, float[] g, float[][] slots, float lr, long t, int from, int to) {
         float[] sum = slots[0];
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             sum[i] += g[i] * g[i];
             w[i] -= lr * g[i] / ((float) Math.sqrt(sum[i]) + eps);
         }

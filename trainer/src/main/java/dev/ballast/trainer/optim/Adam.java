@@ -38,12 +38,12 @@ public class Adam extends Optimizer {
     }
 
     @Override
-    protected final void update(float[] w, float[] g, float[][] slots, float lr, long t) {
+    protected final void update(float[] w, float[] g, float[][] slots, float lr, long t, int from, int to) {
         float[] m = slots[0];
         float[] v = slots[1];
         float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
         float correction2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, t));
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             m[i] = beta1 * m[i] + (1 - beta1) * g[i];
             v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
             float denom = (float) Math.sqrt(v[i]) / correction2Sqrt + eps;

@@ -1,5 +1,7 @@
 package dev.ballast.trainer.optim;
 
+import dev.ballast.trainer.math.KernelProvider;
+import dev.ballast.trainer.math.Kernels;
 import dev.ballast.trainer.nn.Parameter;
 
 import java.util.Arrays;
@@ -37,6 +39,7 @@ public abstract class Optimizer {
     /** parameter name -> slots, each (parameter size), in the order of {@link #slotNames()}. */
     private final Map<String, float[][]> slots = new LinkedHashMap<>();
     private long t;
+    private Kernels kernels = KernelProvider.scalar();
 
     /**
      * @param defaultWeightDecay used when the settings leave weight decay unset
@@ -56,20 +59,40 @@ public abstract class Optimizer {
             throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + lr);
         }
         t++;
+        long step = t;
         float decay = lr * weightDecay;
         for (Parameter p : params) {
             float[] w = p.value();
-            if (weightDecay > 0 && p.kind() != Parameter.Kind.BIAS) {
-                for (int i = 0; i < w.length; i++) {
-                    w[i] -= decay * w[i];
+            float[] g = p.grad();
+            float[][] s = slotsFor(p);
+            boolean decays = weightDecay > 0 && p.kind() != Parameter.Kind.BIAS;
+            // Element-wise, so the threads' shares of a large parameter give the same bits as one pass.
+            kernels.forEachRange(w.length, MIN_RANGE, (from, to) -> {
+                if (decays) {
+                    for (int i = from; i < to; i++) {
+                        w[i] -= decay * w[i];
+                    }
                 }
-            }
-            update(w, p.grad(), slotsFor(p), lr, t);
+                update(w, g, s, lr, step, from, to);
+            });
         }
     }
 
     /**
-     * The optimizer's formula for one parameter.
+     * Where the update of large parameters runs: with several kernel threads, each takes a share of
+     * the elements (the update reads and writes four arrays per element, and at millions of
+     * parameters one core does not keep up with memory). Defaults to the calling thread alone.
+     */
+    public void setKernels(Kernels kernels) {
+        this.kernels = java.util.Objects.requireNonNull(kernels, "kernels");
+    }
+
+    /** Parameters smaller than two of these are updated on the calling thread. */
+    private static final int MIN_RANGE = 1 << 15;
+
+    /**
+     * The optimizer's formula for elements [from, to) of one parameter; each element's update
+     * depends only on that element's weight, gradient and slots.
      *
      * @param w     weights, updated in place
      * @param g     gradient, read only
@@ -77,7 +100,7 @@ public abstract class Optimizer {
      * @param lr    learning rate of this step
      * @param t     1-based step count (this step included), for bias corrections
      */
-    protected abstract void update(float[] w, float[] g, float[][] slots, float lr, long t);
+    protected abstract void update(float[] w, float[] g, float[][] slots, float lr, long t, int from, int to);
 
     /** Names of the per-parameter state arrays, e.g. {@code {"m", "v"}}; may be empty. */
     protected abstract String[] slotNames();

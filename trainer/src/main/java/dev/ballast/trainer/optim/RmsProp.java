@@ -32,9 +32,9 @@ public final class RmsProp extends Optimizer {
     }
 
     @Override
-    protected void update(float[] w, float[] g, float[][] slots, float lr, long t) {
+    protected void update(float[] w, float[] g, float[][] slots, float lr, long t, int from, int to) {
         float[] v = slots[0];
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             v[i] = alpha * v[i] + (1 - alpha) * g[i] * g[i];
             float d = g[i] / ((float) Math.sqrt(v[i]) + eps);
             if (momentum > 0) {

@@ -31,15 +31,15 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
-    protected void update(float[] w, float[] g, float[][] slots, float lr, long t) {
+    protected void update(float[] w, float[] g, float[][] slots, float lr, long t, int from, int to) {
         if (momentum == 0) {
-            for (int i = 0; i < w.length; i++) {
+            for (int i = from; i < to; i++) {
                 w[i] -= lr * g[i];
             }
             return;
         }
         float[] buf = slots[0];
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             buf[i] = momentum * buf[i] + g[i];
             float d = nesterov ? g[i] + momentum * buf[i] : buf[i];
             w[i] -= lr * d;
