@@ -43,51 +43,79 @@ final class VectorActivations {
     private VectorActivations() {
     }
 
-    // One call site of the vector function per loop, the tail included (run on a zero-padded copy): each
-    // call site inlines the whole function, and two copies (a main loop and a masked tail) overran C2's
-    // node budget, which left parts of it out of line with every vector boxed on the heap — tens of MB
-    // per training step of the 1x512 RNN. A lane's result does not depend on the other lanes, so the
-    // padded tail gives the same bits.
+    // Tails. A masked tail (masked load and store) made C2 box every vector whenever these loops were
+    // inlined into a large caller; a loop that read either x or a padded scratch copy of its tail ran
+    // 3.4x slower whenever a tail existed (exp over 7,596 logits: 12.9 against 3.8 us at 7,600); a
+    // second vector call site after the loop overran C2's inlining budget and boxed its vectors, and
+    // moving it to a small method of its own left that method in C1 at times. So the loop does whole
+    // vectors only, with the one call site of the vector function, and the last len % L values go
+    // through the same function written for one lane (the *Lane methods below): the same operations
+    // on the same float values in the same order (Math.fma for each fma), hence the same bits.
     static void sigmoid(float[] x, int off, int len) {
         int end = off + len;
-        for (int i = off; i < end; i += S.length()) {
-            boolean whole = i + S.length() <= end;
-            float[] src = whole ? x : padded(x, i, end);
-            int at = whole ? i : 0;
-            sigmoid(FloatVector.fromArray(S, src, at)).intoArray(src, at);
-            if (!whole) {
-                System.arraycopy(src, 0, x, i, end - i);
-            }
+        int i = off;
+        for (; i + S.length() <= end; i += S.length()) {
+            sigmoid(FloatVector.fromArray(S, x, i)).intoArray(x, i);
+        }
+        for (; i < end; i++) {
+            x[i] = sigmoidLane(x[i]);
         }
     }
 
     static void tanh(float[] x, int off, int len) {
         int end = off + len;
-        for (int i = off; i < end; i += S.length()) {
-            boolean whole = i + S.length() <= end;
-            float[] src = whole ? x : padded(x, i, end);
-            int at = whole ? i : 0;
-            tanh(FloatVector.fromArray(S, src, at)).intoArray(src, at);
-            if (!whole) {
-                System.arraycopy(src, 0, x, i, end - i);
-            }
+        int i = off;
+        for (; i + S.length() <= end; i += S.length()) {
+            tanh(FloatVector.fromArray(S, x, i)).intoArray(x, i);
+        }
+        for (; i < end; i++) {
+            x[i] = tanhLane(x[i]);
         }
     }
 
-    /** x[from, to) copied into this thread's tail scratch (one vector long), the rest zero. */
-    private static float[] padded(float[] x, int from, int to) {
-        return paddedWith(x, from, to, 0f);
+    /**
+     * See {@link Kernels#expShifted}: lanes whose result would be below the smallest normal float
+     * give 0. The whole vectors are summed lane-wise and then across, the tail one by one after.
+     */
+    static double expShifted(float[] x, int off, int len, float shift, float[] out, int outOff) {
+        FloatVector sh = FloatVector.broadcast(S, shift);
+        FloatVector acc = FloatVector.zero(S);
+        int end = off + len;
+        int toOut = outOff - off;
+        int i = off;
+        for (; i + S.length() <= end; i += S.length()) {
+            FloatVector e = expNormal(FloatVector.fromArray(S, x, i).sub(sh));
+            if (out != null) {
+                e.intoArray(out, i + toOut);
+            }
+            acc = acc.add(e);
+        }
+        double sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            float e = expNormalLane(x[i] - shift);
+            if (out != null) {
+                out[i + toOut] = e;
+            }
+            sum += e;
+        }
+        return sum;
     }
 
-    /** Per thread, reused: a tail comes once per call, and a row-sized call is made per row and step. */
-    private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[S.length()]);
-
-    /** x[from, to) copied into this thread's tail scratch, the rest filled with {@code pad}. */
-    private static float[] paddedWith(float[] x, int from, int to, float pad) {
-        float[] p = TAIL.get();
-        System.arraycopy(x, from, p, 0, to - from);
-        java.util.Arrays.fill(p, to - from, p.length, pad);
-        return p;
+    /** See {@link Kernels#max}; the last vector overlaps the one before it, which max does not mind. */
+    static float max(float[] x, int off, int len) {
+        if (len < S.length()) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = off; j < off + len; j++) {
+                max = Math.max(max, x[j]);
+            }
+            return max;
+        }
+        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int end = off + len;
+        for (int i = off; i < end; i += S.length()) {
+            acc = acc.max(FloatVector.fromArray(S, x, Math.min(i, end - S.length())));
+        }
+        return acc.reduceLanes(VectorOperators.MAX);
     }
 
     /**
@@ -137,41 +165,6 @@ final class VectorActivations {
         return p.fma(x, c);
     }
 
-    /** e^x for x in [-87, 88] (normal results only); NaN in, NaN out. */
-    /** See {@link Kernels#expShifted}: lanes whose result would be below the smallest normal float give 0. */
-    static double expShifted(float[] x, int off, int len, float shift, float[] out, int outOff) {
-        FloatVector sh = FloatVector.broadcast(S, shift);
-        FloatVector acc = FloatVector.zero(S);
-        // One call site for the whole range, as in sigmoid and tanh; the tail is padded with -infinity,
-        // whose exp is exactly 0, so it adds nothing to the sum.
-        for (int i = 0; i < len; i += S.length()) {
-            boolean whole = i + S.length() <= len;
-            float[] src = whole ? x : paddedWith(x, off + i, off + len, Float.NEGATIVE_INFINITY);
-            FloatVector e = expNormal(FloatVector.fromArray(S, src, whole ? off + i : 0).sub(sh));
-            if (out != null) {
-                if (whole) {
-                    e.intoArray(out, outOff + i);
-                } else {
-                    e.intoArray(src, 0);
-                    System.arraycopy(src, 0, out, outOff + i, len - i);
-                }
-            }
-            acc = acc.add(e);
-        }
-        return acc.reduceLanes(VectorOperators.ADD);
-    }
-
-    /** See {@link Kernels#max}; the tail is padded with -infinity, which never wins. */
-    static float max(float[] x, int off, int len) {
-        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int i = 0; i < len; i += S.length()) {
-            boolean whole = i + S.length() <= len;
-            float[] src = whole ? x : paddedWith(x, off + i, off + len, Float.NEGATIVE_INFINITY);
-            acc = acc.max(FloatVector.fromArray(S, src, whole ? off + i : 0));
-        }
-        return acc.reduceLanes(VectorOperators.MAX);
-    }
-
     /** exp(x) for x up to 88, with every result below Float.MIN_NORMAL (x < -87.33) flushed to 0. */
     private static FloatVector expNormal(FloatVector x) {
         VectorMask<Float> tiny = x.lt(-87.33f);
@@ -190,5 +183,52 @@ final class VectorActivations {
         FloatVector er = p.mul(r).fma(r, r).add(1f);
         IntVector bits = t.reinterpretAsInts().add(127 - ROUND_MAGIC_BITS).lanewise(VectorOperators.LSHL, 23);
         return er.mul(bits.reinterpretAsFloats());
+    }
+
+    // One lane of each function above, for the tails: keep every operation in step with the vector form.
+
+    static float sigmoidLane(float x) {
+        float negAbs = -Math.abs(x);
+        boolean underflow = negAbs < EXP_MIN_NORMAL_ARG;
+        float e = expLane(underflow ? EXP_MIN_NORMAL_ARG : negAbs);
+        float onePlus = e + 1f;
+        float pos = 1f / onePlus;
+        float neg = e / onePlus;
+        boolean negative = x < 0f;
+        return negative && underflow ? 0f : negative ? neg : pos;
+    }
+
+    static float tanhLane(float x) {
+        float ax = Math.abs(x);
+        float twoAx = ax * 2f;
+        float clamped = twoAx > TANH_CLAMP ? TANH_CLAMP : twoAx;
+        float e = expLane(-clamped);
+        float large = 1f - (e + e) / (e + 1f);
+        float z = ax * ax;
+        float poly = Math.fma(z * -5.70498872745e-3f + 2.06390887954e-2f, z, -5.37397155531e-2f);
+        poly = Math.fma(poly, z, 1.33314422036e-1f);
+        poly = Math.fma(poly, z, -3.33332819422e-1f);
+        float small = Math.fma(poly * z, ax, ax);
+        float y = ax < TANH_SMALL ? small : large;
+        y = ax < Float.MIN_NORMAL ? 0f : y;
+        return Float.intBitsToFloat((Float.floatToRawIntBits(x) & 0x80000000) | Float.floatToRawIntBits(y));
+    }
+
+    static float expNormalLane(float x) {
+        return x < -87.33f ? 0f : expLane(Math.max(x, -87.33f));
+    }
+
+    static float expLane(float x) {
+        float t = Math.fma(x, LOG2E, ROUND_MAGIC);
+        float n = t - ROUND_MAGIC;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(r * 1.9875691500e-4f + 1.3981999507e-3f, r, 8.3334519073e-3f);
+        p = Math.fma(p, r, 4.1665795894e-2f);
+        p = Math.fma(p, r, 1.6666665459e-1f);
+        p = Math.fma(p, r, 5.0000001201e-1f);
+        float er = Math.fma(p * r, r, r) + 1f;
+        int bits = (Float.floatToRawIntBits(t) + (127 - ROUND_MAGIC_BITS)) << 23;
+        return er * Float.intBitsToFloat(bits);
     }
 }

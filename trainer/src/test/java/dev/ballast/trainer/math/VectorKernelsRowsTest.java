@@ -71,4 +71,45 @@ class VectorKernelsRowsTest {
             }
         }
     }
+
+    /**
+     * The last len % L values of a range go through one-lane copies of the vector functions: a value
+     * must come out with the same bits whether it sits in a whole vector or in the tail.
+     */
+    @Test
+    void tailValuesGetTheSameBitsAsVectorLanes() {
+        Kernels fast = new VectorKernels(1);
+        Rng rng = new Rng(8);
+        float[] special = {0f, -0f, 1e-40f, -1e-40f, Float.MIN_NORMAL, 0.625f, -0.625f, 0.6249999f, 9.1f, -9.1f,
+            10.001f, 20f, -20f, 87f, -87f, -87.33f, -87.34f, -88f, 88f, 100f, -100f, Float.MAX_VALUE,
+            -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+        for (int round = 0; round < 2000; round++) {
+            float v = round < special.length ? special[round]
+                    : (float) (rng.nextGaussian() * (round % 3 == 0 ? 0.5 : round % 3 == 1 ? 8 : 60));
+            // v in whole vectors (64 is a multiple of any vector width), as the only value of a range
+            // (all tail), and as the last value of a range of 63 (tail for any width above 1)
+            float[] whole = new float[64];
+            java.util.Arrays.fill(whole, v);
+            float[] single = {v};
+            for (String f : new String[] {"sigmoid", "tanh", "exp"}) {
+                float[] a = whole.clone();
+                float[] b = single.clone();
+                float[] c = whole.clone();
+                apply(fast, f, a, 64);
+                apply(fast, f, b, 1);
+                apply(fast, f, c, 63);
+                assertEquals(Float.floatToIntBits(a[0]), Float.floatToIntBits(c[62]), f + "(" + v + ") at the end of 63");
+                assertEquals(Float.floatToIntBits(a[0]), Float.floatToIntBits(b[0]), f + "(" + v + "): " + a[0] + " vs " + b[0]);
+                assertEquals(Float.floatToIntBits(a[0]), Float.floatToIntBits(a[63]), f + "(" + v + ") lane 63");
+            }
+        }
+    }
+
+    private static void apply(Kernels k, String f, float[] x, int len) {
+        switch (f) {
+            case "sigmoid" -> k.sigmoid(x, 0, len);
+            case "tanh" -> k.tanh(x, 0, len);
+            default -> k.expShifted(x.clone(), 0, len, 1.5f, x, 0);
+        }
+    }
 }
