@@ -36,6 +36,7 @@ final class JitDirectives {
                         "-dev/ballast/trainer/math/VectorActivations.tanh([FII)V",
                         "-dev/ballast/trainer/math/VectorActivations.expShifted([FIIF[FI)D",
                         "-dev/ballast/trainer/math/VectorActivations.max([FII)F",
+                        "-dev/ballast/trainer/math/VectorActivations.addColumnSums4",
                         "-dev/ballast/trainer/math/VectorLstmCell.backward",
                         "-dev/ballast/trainer/math/PackedGemm.microKernel6x2",
                         "-dev/ballast/trainer/math/PackedGemm.microKernel8x3",

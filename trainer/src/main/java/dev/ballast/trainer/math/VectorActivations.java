@@ -101,6 +101,29 @@ final class VectorActivations {
         return sum;
     }
 
+    /**
+     * {@code sums[sOff + j] += a[aOff + r*lda + j]} for j in [0, 4L), r = 0, 1, .. in order: four
+     * vectors of sums kept in registers down all the rows, then stored once.
+     */
+    static void addColumnSums4(int rows, float[] a, int aOff, int lda, float[] sums, int sOff) {
+        int l = S.length();
+        FloatVector s0 = FloatVector.fromArray(S, sums, sOff);
+        FloatVector s1 = FloatVector.fromArray(S, sums, sOff + l);
+        FloatVector s2 = FloatVector.fromArray(S, sums, sOff + 2 * l);
+        FloatVector s3 = FloatVector.fromArray(S, sums, sOff + 3 * l);
+        for (int r = 0; r < rows; r++) {
+            int row = aOff + r * lda;
+            s0 = s0.add(FloatVector.fromArray(S, a, row));
+            s1 = s1.add(FloatVector.fromArray(S, a, row + l));
+            s2 = s2.add(FloatVector.fromArray(S, a, row + 2 * l));
+            s3 = s3.add(FloatVector.fromArray(S, a, row + 3 * l));
+        }
+        s0.intoArray(sums, sOff);
+        s1.intoArray(sums, sOff + l);
+        s2.intoArray(sums, sOff + 2 * l);
+        s3.intoArray(sums, sOff + 3 * l);
+    }
+
     /** See {@link Kernels#max}; the last vector overlaps the one before it, which max does not mind. */
     static float max(float[] x, int off, int len) {
         if (len < S.length()) {

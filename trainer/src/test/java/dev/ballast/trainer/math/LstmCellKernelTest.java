@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 class LstmCellKernelTest {
 
     private static final VectorKernels FAST = new VectorKernels(1);
+    /** Splits the rows between two threads from 2,048 units (13 rows x 200 or 256 here). */
+    private static final VectorKernels TWO = new VectorKernels(2);
 
     @Test
     void referenceForwardAndBackwardMatchTheFormulas() {
@@ -47,7 +49,13 @@ class LstmCellKernelTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 16, 33, 200, 256})
     void vectorKernelsGiveTheSameBitsAsTheReferenceLoop(int hidden) {
-        int rows = 5;
+        for (VectorKernels fast : new VectorKernels[] {FAST, TWO}) {
+            sameBits(fast, hidden);
+        }
+    }
+
+    private static void sameBits(VectorKernels fast, int hidden) {
+        int rows = 13;
         int gOff = 3;
         int sOff = 2;
         Rng rng = new Rng(hidden);
@@ -63,7 +71,7 @@ class LstmCellKernelTest {
         float[] tA = new float[n], tB = new float[n];
         float[] hA = new float[n], hB = new float[n];
         LstmCell.forward(FAST, rows, hidden, gatesA, gOff, cPrev, sOff, cA, sOff, tA, sOff, hA, sOff);
-        FAST.lstmForward(rows, hidden, gatesB, gOff, cPrev, sOff, cB, sOff, tB, sOff, hB, sOff);
+        fast.lstmForward(rows, hidden, gatesB, gOff, cPrev, sOff, cB, sOff, tB, sOff, hB, sOff);
         assertArrayEquals(gatesA, gatesB);
         assertArrayEquals(cA, cB);
         assertArrayEquals(tA, tB);
@@ -72,7 +80,7 @@ class LstmCellKernelTest {
         float[] dcA = dcNext.clone(), dcB = dcNext.clone();
         float[] dgA = new float[gatesA.length], dgB = new float[gatesA.length];
         LstmCell.backward(rows, hidden, gatesA, gOff, cPrev, sOff, tA, sOff, dh, sOff, dcA, sOff, dgA, gOff);
-        FAST.lstmBackward(rows, hidden, gatesB, gOff, cPrev, sOff, tB, sOff, dh, sOff, dcB, sOff, dgB, gOff);
+        fast.lstmBackward(rows, hidden, gatesB, gOff, cPrev, sOff, tB, sOff, dh, sOff, dcB, sOff, dgB, gOff);
         assertArrayEquals(dgA, dgB);
         assertArrayEquals(dcA, dcB);
     }
