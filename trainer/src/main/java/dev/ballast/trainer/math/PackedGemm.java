@@ -44,6 +44,12 @@ final class PackedGemm {
     static final int MC = 16 * MR;
     /** About 2048 columns, rounded up to whole NR panels so that n = 2048 (4H at H = 512) is one block. */
     static final int NC = (2048 + NR - 1) / NR * NR;
+    /**
+     * Where a column split may cut op(B): any whole vector with the 8-row kernels, which have one-
+     * and two-vector variants for the rest of a panel (a 512-wide product splits 256/256 instead of
+     * 5 panels against 5 2/3); whole panels with the 6-row kernels, which have none.
+     */
+    static final int SPLIT_ALIGN = MR == 8 ? L : NR;
     /** Up to this many rows the one-row kernel (no packing) beats the padded 6-row tiles. */
     static final int ROW_KERNEL_MAX_M = 2;
 
@@ -164,19 +170,27 @@ final class PackedGemm {
      */
     private static void block(int mc, int jFrom, int jTo, int kc, Workspace ws, float[] pb, int bBase,
                               boolean overwrite, float[] c, int cOff, int ldc) {
-        for (int jr = jFrom; jr < jTo; jr += NR) {
-            int nr = Math.min(NR, jTo - jr);
-            int bIdx = bBase + jr * kc;
+        // jFrom may start inside a panel (a column split at vector granularity, see SPLIT_ALIGN): the
+        // first tile then reads the panel's rows from that vector on.
+        for (int jr = jFrom; jr < jTo; ) {
+            int panel = jr - jr % NR;
+            int nr = Math.min(panel + NR, jTo) - jr;
+            int bIdx = bBase + panel * kc + (jr - panel);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int aIdx = ir * kc;
                 int cIdx = cOff + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
                     microKernel(kc, ws.packedA, aIdx, pb, bIdx, c, cIdx, ldc, overwrite);
+                } else if (MR == 8 && mr == MR && nr == L) {
+                    microKernel8x1(kc, ws.packedA, aIdx, pb, bIdx, c, cIdx, ldc, overwrite);
+                } else if (MR == 8 && mr == MR && nr == 2 * L) {
+                    microKernel8x2(kc, ws.packedA, aIdx, pb, bIdx, c, cIdx, ldc, overwrite);
                 } else {
                     edgeTile(mr, nr, kc, ws, aIdx, pb, bIdx, c, cIdx, ldc, overwrite);
                 }
             }
+            jr += nr;
         }
     }
 

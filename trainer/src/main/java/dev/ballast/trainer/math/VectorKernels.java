@@ -195,8 +195,8 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** Column blocks of packed products are whole NR panels. */
-    private static final int COLUMN_ALIGN = PackedGemm.NR;
+    /** Column blocks of packed products start at a whole vector or panel, see {@link PackedGemm#SPLIT_ALIGN}. */
+    private static final int COLUMN_ALIGN = PackedGemm.SPLIT_ALIGN;
 
     /**
      * Column blocks of one-row products ({@link RowKernel}) are whole 4-vector strips when C is
@@ -221,7 +221,7 @@ public final class VectorKernels implements Kernels {
         if (threads == 1 || (long) m * n * k < PARALLEL_MIN_WORK) {
             return Split.NONE;
         }
-        boolean columns = n >= threads * columnAlign(m, n, transB);
+        boolean columns = n >= threads * Math.max(PackedGemm.NR, columnAlign(m, n, transB));
         boolean rows = m >= threads * PackedGemm.MR && m > PackedGemm.ROW_KERNEL_MAX_M;
         if (columns && (n >= m || !rows)) {
             return Split.COLUMNS;
