@@ -33,13 +33,20 @@ public final class Embedding {
     // tokens: (N), out: (N, E)
     /** Looks up the first {@code n} tokens into {@code out}. */
     public void forward(int[] tokens, int n, float[] out) {
+        check(tokens, n);
         float[] w = weight.value();
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(w, tokens[r] * dim, out, r * dim, dim);
+        }
+    }
+
+    /** Throws unless each of the first {@code n} tokens is a row of the table. */
+    public void check(int[] tokens, int n) {
         for (int r = 0; r < n; r++) {
             int tok = tokens[r];
             if (tok < 0 || tok >= vocab) {
                 throw new IllegalArgumentException("token id " + tok + " at position " + r + " is outside [0, " + vocab + ")");
             }
-            System.arraycopy(w, tok * dim, out, r * dim, dim);
         }
     }
 

@@ -42,7 +42,8 @@ public final class LanguageModel {
     private final List<Parameter> parameters;
 
     // Buffers for the largest window seen; rows = steps * batch.
-    private float[] embedded;   // (rows, E)
+    private float[] embedded;   // (rows, E); not filled when the last window was embeddingFolded
+    private boolean embeddingFolded; // layer 0 of the last window ran forwardEmbedded
     private float[][] dropped;  // [layer] -> (rows, H), outputs after dropout
     private float[][] summed;   // [layer >= 1] -> (rows, H), dropout(h_l) + x_l when residual; else null
     private float[] gradSkip;   // (rows, H), the gradient at a residual layer's output, kept for its input
@@ -272,6 +273,11 @@ public final class LanguageModel {
             if (dropouts[l] != null) {
                 dropouts[l].backward(dOut, 0, dOut, 0, n);
             }
+            if (l == 0 && embeddingFolded) {
+                layers.get(0).backwardEmbedded(tokens, embedding.weight().value(), config.vocabSize(), dOut,
+                        embedding.weight().grad());
+                return; // the embedding's gradient is in already
+            }
             layers.get(l).backward(inputOf(l), inputOffset(l), dOut, dIn);
             if (skip) {
                 for (int i = 0; i < n; i++) {
@@ -330,10 +336,22 @@ public final class LanguageModel {
         gradA = Buffers.ensure(gradA, rows * Math.max(e, h));
         gradB = Buffers.ensure(gradB, rows * Math.max(e, h));
 
-        embedding.forward(x, rows, embedded);
+        // With fewer vocabulary entries than tokens in the window (the char models: 65 against 2,048),
+        // layer 0 projects each embedding row once instead of each token's copy of it; same forward bits.
+        embeddingFolded = config.vocabSize() < rows;
+        if (embeddingFolded) {
+            embedding.check(x, rows);
+        } else {
+            embedding.forward(x, rows, embedded);
+        }
         for (int l = 0; l < layers.size(); l++) {
             RecurrentLayer layer = layers.get(l);
-            layer.forward(inputOf(l), inputOffset(l), steps, batch, state.h(l), state.c(l));
+            if (l == 0 && embeddingFolded) {
+                layer.forwardEmbedded(x, embedding.weight().value(), config.vocabSize(), steps, batch,
+                        state.h(l), state.c(l));
+            } else {
+                layer.forward(inputOf(l), inputOffset(l), steps, batch, state.h(l), state.c(l));
+            }
             if (dropouts[l] != null) {
                 dropped[l] = Buffers.ensure(dropped[l], rows * h);
                 dropouts[l].forward(layer.output(), layer.outputOffset(), dropped[l], 0, rows * h, training, rng);

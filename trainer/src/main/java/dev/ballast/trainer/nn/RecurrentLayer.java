@@ -46,6 +46,7 @@ public abstract class RecurrentLayer {
     // w_recurrent (H, G*H) and its transpose (G*H, H) prepared once per window for the per-step gemms
     private PackedMatrix packedRecurrent;
     private PackedMatrix packedRecurrentT;
+    private float[] perToken;   // (V, G*H): forwardEmbedded's projection per token, then backwardEmbedded's sums
 
     protected RecurrentLayer(String prefix, CellType cell, int input, int hidden, Kernels kernels) {
         this.input = input;
@@ -111,6 +112,36 @@ public abstract class RecurrentLayer {
     // x: (T, B, I) from xOff; h: (B, H) and c: (B, H) or null, initial state in, final state out
     /** Runs the window; {@code h} and {@code c} hold the initial state and are overwritten with the final one. */
     public void forward(float[] x, int xOff, int steps, int batch, float[] h, float[] c) {
+        begin(steps, batch, c);
+        int gh = gates * hidden;
+        int rows = steps * batch;
+        fillBias(gateActs, rows);
+        kernels.gemm(false, false, rows, gh, input, x, xOff, input, wInput.value(), 0, gh, 1f, gateActs, 0, gh);
+        recur(h, c);
+    }
+
+    // tokens: (T, B); table: (V, I); h, c as in forward
+    /**
+     * {@link #forward} on the input rows {@code x_r = table[tokens[r]]} (an embedding lookup), with
+     * the input projection done once per table row instead of once per token: {@code P = table
+     * W_input + bias} is (V, G*H) and row r of A is row tokens[r] of P. Each element of P is summed
+     * in the same order as the same element of the per-token product, so A has the same bits; the
+     * saving is rows / V (2,048 tokens against 65 characters per window of the char models).
+     */
+    public void forwardEmbedded(int[] tokens, float[] table, int vocab, int steps, int batch, float[] h, float[] c) {
+        begin(steps, batch, c);
+        int gh = gates * hidden;
+        int rows = steps * batch;
+        perToken = Buffers.ensure(perToken, vocab * gh);
+        fillBias(perToken, vocab);
+        kernels.gemm(false, false, vocab, gh, input, table, 0, input, wInput.value(), 0, gh, 1f, perToken, 0, gh);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(perToken, tokens[r] * gh, gateActs, r * gh, gh);
+        }
+        recur(h, c);
+    }
+
+    private void begin(int steps, int batch, float[] c) {
         this.steps = steps;
         this.batch = batch;
         int gh = gates * hidden;
@@ -119,13 +150,20 @@ public abstract class RecurrentLayer {
         hs = Buffers.ensure(hs, (rows + batch) * hidden);
         dGates = Buffers.ensure(dGates, rows * gh);
         beginForward(c);
+    }
 
+    private void fillBias(float[] a, int rows) {
+        int gh = gates * hidden;
         float[] b = bias.value();
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(b, 0, gateActs, r * gh, gh);
+            System.arraycopy(b, 0, a, r * gh, gh);
         }
-        kernels.gemm(false, false, rows, gh, input, x, xOff, input, wInput.value(), 0, gh, 1f, gateActs, 0, gh);
+    }
 
+    /** The recurrence over the window, from A = the input projection (plus bias) in gateActs. */
+    private void recur(float[] h, float[] c) {
+        int gh = gates * hidden;
+        int rows = steps * batch;
         System.arraycopy(h, 0, hs, 0, batch * hidden);
         float[] wr = wRecurrent.value();
         // One packing per window instead of one per step; a single step (generation) packs nothing.
@@ -155,6 +193,49 @@ public abstract class RecurrentLayer {
     public void backward(float[] x, int xOff, float[] dH, float[] dX) {
         int gh = gates * hidden;
         int rows = steps * batch;
+        recurBackward(dH);
+        kernels.gemm(true, false, input, gh, rows, x, xOff, input, dGates, 0, gh, 1f, wInput.grad(), 0, gh);
+        recurrentAndBiasGradients();
+        if (dX != null) {
+            kernels.gemm(false, true, rows, input, gh, dGates, 0, gh, wInput.value(), 0, gh, 0f, dX, 0, input);
+        }
+    }
+
+    // tokens, table (V, I): as in forwardEmbedded; dH as in backward; dTable: (V, I), accumulated into
+    /**
+     * The backward of {@link #forwardEmbedded}: with {@code S = } the sum of the dA rows of each token
+     * (V, G*H), {@code dW_input += table^T S} and {@code dTable += S W_input^T} — the gradient w.r.t.
+     * the table rows that backward's dX would have scattered into them, again at V rows instead of
+     * one per token. The same sums as {@link #backward} in a different order, so not the same bits.
+     */
+    public void backwardEmbedded(int[] tokens, float[] table, int vocab, float[] dH, float[] dTable) {
+        int gh = gates * hidden;
+        int rows = steps * batch;
+        recurBackward(dH);
+        perToken = Buffers.ensure(perToken, vocab * gh);
+        float[] sums = perToken; // the forward's per-token projection is not needed any more
+        float[] d = dGates;
+        // columns are independent: shared between the threads, rows summed in order within each
+        kernels.forEachRange(gh, 256, (from, to) -> {
+            for (int v = 0; v < vocab; v++) {
+                java.util.Arrays.fill(sums, v * gh + from, v * gh + to, 0f);
+            }
+            for (int r = 0; r < rows; r++) {
+                int dst = tokens[r] * gh;
+                int src = r * gh;
+                for (int j = from; j < to; j++) {
+                    sums[dst + j] += d[src + j];
+                }
+            }
+        });
+        kernels.gemm(true, false, input, gh, vocab, table, 0, input, sums, 0, gh, 1f, wInput.grad(), 0, gh);
+        recurrentAndBiasGradients();
+        kernels.gemm(false, true, vocab, input, gh, sums, 0, gh, wInput.value(), 0, gh, 1f, dTable, 0, input);
+    }
+
+    /** The backward recurrence: dGates for every step, the recurrent part of dH added along the way. */
+    private void recurBackward(float[] dH) {
+        int gh = gates * hidden;
         float[] wr = wRecurrent.value();
         PackedMatrix wT = null;
         if (steps > 2) {
@@ -173,12 +254,13 @@ public abstract class RecurrentLayer {
                         1f, dH, (t - 1) * batch * hidden, hidden);
             }
         }
-        kernels.gemm(true, false, input, gh, rows, x, xOff, input, dGates, 0, gh, 1f, wInput.grad(), 0, gh);
+    }
+
+    private void recurrentAndBiasGradients() {
+        int gh = gates * hidden;
+        int rows = steps * batch;
         kernels.gemm(true, false, hidden, gh, rows, hs, 0, hidden, dGates, 0, gh, 1f, wRecurrent.grad(), 0, gh);
         kernels.addColumnSums(rows, gh, dGates, 0, gh, bias.grad());
-        if (dX != null) {
-            kernels.gemm(false, true, rows, input, gh, dGates, 0, gh, wInput.value(), 0, gh, 0f, dX, 0, input);
-        }
     }
 
     /**

@@ -44,6 +44,58 @@ class LanguageModelGradientTest {
         }
     }
 
+    /**
+     * The tests above have 7 vocabulary entries and 15 tokens per window, so layer 0 takes the folded
+     * path (one input projection per vocabulary entry); here the window is shorter than the
+     * vocabulary and every token's embedding copy is projected, as for word models.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = CellType.class, names = {"LSTM", "RNN_TANH"})
+    void gradientsMatchWithMoreVocabularyThanTokens(CellType cell) {
+        int v = 23, t = 3, b = 2, n = t * b;
+        LanguageModel model = new LanguageModel(new ModelConfig(cell, v, E, H, 2, 0f), KernelProvider.scalar());
+        model.initialize(new Rng(41));
+        Rng rng = new Rng(42);
+        int[] x = new int[n];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rng.nextInt(v);
+            y[i] = rng.nextInt(v);
+        }
+        RecurrentState start = randomState(model.config(), b, rng);
+        model.zeroGrad();
+        model.forward(x, y, t, b, start.copy(), true, null);
+        model.backward();
+        DoubleSupplier loss = () -> model.lossSum(x, y, t, b, start.copy());
+        for (Parameter p : model.parameters()) {
+            GradCheck.check("unfolded " + cell.id() + " " + p.name(), p.value(), scaled(p.grad(), n), loss);
+        }
+    }
+
+    @Test
+    void foldedAndPerTokenInputProjectionsGiveTheSameLogits() {
+        // One window of 5 x 3 tokens (more than the 7 entries: folded) against five windows of one step
+        // (3 tokens each: projected per token), the state carried between them.
+        for (var kernels : java.util.List.of(KernelProvider.scalar(), new dev.ballast.trainer.math.VectorKernels(2))) {
+            LanguageModel model = new LanguageModel(new ModelConfig(CellType.LSTM, V, E, H, 2, 0f), kernels);
+            model.initialize(new Rng(5));
+            Rng rng = new Rng(6);
+            int[] x = tokens(rng);
+            RecurrentState start = randomState(model.config(), rng);
+            float[] whole = new float[N * V];
+            model.logits(x, T, B, start.copy(), whole);
+            RecurrentState state = start.copy();
+            float[] step = new float[B * V];
+            for (int s = 0; s < T; s++) {
+                model.logits(java.util.Arrays.copyOfRange(x, s * B, (s + 1) * B), 1, B, state, step);
+                for (int i = 0; i < B * V; i++) {
+                    org.junit.jupiter.api.Assertions.assertEquals(Float.floatToIntBits(whole[s * B * V + i]),
+                            Float.floatToIntBits(step[i]), kernels.name() + " step " + s + " at " + i);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}, {1} layers, dropout {2}")
     @org.junit.jupiter.params.provider.CsvSource({"LSTM, 2, 0", "LSTM, 3, 0", "RNN_TANH, 3, 0", "LSTM, 3, 0.4"})
     void residualGradientsMatchFiniteDifferences(CellType cell, int layers, float dropout) {
