@@ -14,15 +14,18 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Times what the PyTorch reference times, the same way: a training step is forward + backward +
- * global-norm clip 5 + Adam (lr 2e-3), measured after 5 warm-up steps; generation is single-stream
+ * Times what the PyTorch reference times: a training step is forward + backward + global-norm
+ * clip 5 + Adam (lr 2e-3); generation is single-stream
  * sampling, one token at a time, timed over {@link #GEN_TOKENS} tokens. The reference warms
  * generation up with 20 tokens, which is all an interpreter-free engine needs; the JVM runs the
  * generation path interpreted and then half-compiled for its first few thousand tokens (about 3x
  * slower over the first 5,000 at 2x256), so the first repeat warms up for {@link #GEN_WARM_TOKENS}
  * tokens and at least {@link #GEN_WARM_NANOS} first: the rate reported is the one a long generation
- * or a server settles at. Token ids are drawn at random — the
- * arithmetic does not depend on which tokens they are.
+ * or a server settles at. Training likewise: the reference times its steps after 5 warm-up steps;
+ * the first repeat here warms up for at least 5 steps and {@link #TRAIN_WARM_NANOS}, because 5 steps
+ * of the 1x512 RNN take 0.15 s, while C2 is still compiling (on the core the second kernel thread
+ * needs) and the half-compiled kernels box their vectors (0.3-0.7 MB allocated per step). Token ids
+ * are drawn at random — the arithmetic does not depend on which tokens they are.
  */
 public final class ThroughputBenchmark {
 
@@ -68,24 +71,27 @@ public final class ThroughputBenchmark {
         long allocated = 0;
         long gcCount = 0;
         long gcMillis = 0;
+        Runnable step = () -> {
+            for (int i = 0; i < n; i++) {
+                x[i] = rng.nextInt(config.vocab());
+                y[i] = rng.nextInt(config.vocab());
+            }
+            model.zeroGrad();
+            model.forward(x, y, config.seq(), config.batch(), state, true, rng);
+            model.backward();
+            clip.clip(params);
+            adam.step(params, 2e-3f);
+        };
         for (int r = 0; r < repeats; r++) {
             int warm = r == 0 ? 5 : 1;
-            long t0 = 0;
-            MemoryMeter meter = null;
-            for (int s = 0; s < warm + steps; s++) {
-                if (s == warm) {
-                    meter = MemoryMeter.start();
-                    t0 = System.nanoTime();
-                }
-                for (int i = 0; i < n; i++) {
-                    x[i] = rng.nextInt(config.vocab());
-                    y[i] = rng.nextInt(config.vocab());
-                }
-                model.zeroGrad();
-                model.forward(x, y, config.seq(), config.batch(), state, true, rng);
-                model.backward();
-                clip.clip(params);
-                adam.step(params, 2e-3f);
+            long warmEnd = System.nanoTime() + (r == 0 ? TRAIN_WARM_NANOS : 0);
+            for (int s = 0; s < warm || System.nanoTime() < warmEnd; s++) {
+                step.run();
+            }
+            MemoryMeter meter = MemoryMeter.start();
+            long t0 = System.nanoTime();
+            for (int s = 0; s < steps; s++) {
+                step.run();
             }
             train[r] = (double) steps * n / ((System.nanoTime() - t0) * 1e-9);
             MemoryMeter.Usage u = meter.stop();
@@ -99,6 +105,9 @@ public final class ThroughputBenchmark {
         return new Result(config, kernels.name(), threads, trainMedian, median(gen),
                 trainMedian * config.trainFlopsPerToken() * 1e-9, peakGflops, memory, steps * repeats);
     }
+
+    /** Training warm-up of the first repeat: at least this long, besides at least 5 steps. */
+    static final long TRAIN_WARM_NANOS = 3_000_000_000L;
 
     /** Timed generation tokens per repeat. */
     static final int GEN_TOKENS = 2000;
