@@ -20,7 +20,15 @@ public enum GemmShape {
     /** Output weight gradient: dWout (H, V) += Hs^T (H, T*B) x dLogits (T*B, V). */
     OUTPUT_WEIGHT_GRADIENT(true, false, 512, 10000, 2048, 1f),
     /** Generation with batch 1: h (1, H) x U (H, 4H). */
-    GENERATION_STEP(false, false, 1, 2048, 512, 0f);
+    GENERATION_STEP(false, false, 1, 2048, 512, 0f),
+    /** The bench's word model (400 tokens, H = 200, the reference's 7,596 words): output layer forward. */
+    WORD_OUTPUT(false, false, 400, 7596, 200, 0f),
+    /** Its dX = dLogits W^T: split by rows, op(B) packed once for both threads. */
+    WORD_OUTPUT_BACKWARD(false, true, 400, 200, 7596, 0f),
+    /** Its dW += Hs^T dLogits. */
+    WORD_OUTPUT_WEIGHT_GRADIENT(true, false, 200, 7596, 400, 1f),
+    /** Its recurrent step backward, (20, 4H) x U^T with 200 columns: split at whole vectors. */
+    WORD_RECURRENT_STEP_BACKWARD(false, true, 20, 200, 800, 1f);
 
     final boolean transA;
     final boolean transB;

@@ -22,9 +22,12 @@ public final class EngineModel implements InferenceModel {
 
     private final TrainedModel model;
     private final ModelInfo info;
+    // The model is loaded for inference and never trained, so layer 0's projection per token stays valid.
+    private final LanguageModel.InputCache inputCache;
 
     public EngineModel(TrainedModel model, String source) {
         this.model = model;
+        this.inputCache = model.network().newInputCache();
         ModelConfig cfg = model.network().config();
         this.info = new ModelInfo("ballast", source, cfg, model.tokenizer().type(),
                 model.provenance() != null ? model.provenance().toJson() : JsonNodeFactory.instance.objectNode());
@@ -63,7 +66,7 @@ public final class EngineModel implements InferenceModel {
             }
         }
         synchronized (net) {
-            net.logits(tokens, steps, batch, state, logProbs);
+            net.logits(tokens, steps, batch, state, logProbs, inputCache);
         }
         LogSoftmax.apply(logProbs, steps * batch, cfg.vocabSize(), logProbs);
         for (int l = 0; l < cfg.layers(); l++) {

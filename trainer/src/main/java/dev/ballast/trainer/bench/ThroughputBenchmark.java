@@ -120,15 +120,16 @@ public final class ThroughputBenchmark {
         Sampler sampler = new Sampler(SamplingOptions.DEFAULT, new Rng(2));
         float[] logits = new float[config.vocab()];
         int[] token = {0};
+        LanguageModel.InputCache cache = model.newInputCache(); // as LanguageModelPredictor generates
         long warmEnd = System.nanoTime() + (first ? GEN_WARM_NANOS : 0);
         int warm = first ? GEN_WARM_TOKENS : 20;
         for (int i = 0; i < warm || System.nanoTime() < warmEnd; i++) {
-            model.logits(token, 1, 1, state, logits);
+            model.logits(token, 1, 1, state, logits, cache);
             token[0] = sampler.sample(logits, 0, config.vocab());
         }
         long t0 = System.nanoTime();
         for (int i = 0; i < tokens; i++) {
-            model.logits(token, 1, 1, state, logits);
+            model.logits(token, 1, 1, state, logits, cache);
             token[0] = sampler.sample(logits, 0, config.vocab());
         }
         return tokens / ((System.nanoTime() - t0) * 1e-9);

@@ -44,6 +44,7 @@ public final class LanguageModel {
     // Buffers for the largest window seen; rows = steps * batch.
     private float[] embedded;   // (rows, E); not filled when the last window was embeddingFolded
     private boolean embeddingFolded; // layer 0 of the last window ran forwardEmbedded
+    private InputCache inputCache;   // set for the duration of a logits call that was given one
     private float[][] dropped;  // [layer] -> (rows, H), outputs after dropout
     private float[][] summed;   // [layer >= 1] -> (rows, H), dropout(h_l) + x_l when residual; else null
     private float[] gradSkip;   // (rows, H), the gradient at a residual layer's output, kept for its input
@@ -307,13 +308,74 @@ public final class LanguageModel {
 
     /** Evaluation: writes the raw logits (steps * batch, V) into {@code out}, without dropout; carries the state. */
     public void logits(int[] x, int steps, int batch, RecurrentState state, float[] out) {
+        logits(x, steps, batch, state, out, null);
+    }
+
+    /**
+     * {@link #logits(int[], int, int, RecurrentState, float[])} taking layer 0's input projection of
+     * each token from {@code cache} (filled on a token's first use; may be null): the same bits.
+     */
+    public void logits(int[] x, int steps, int batch, RecurrentState state, float[] out, InputCache cache) {
         int need = steps * batch * config.vocabSize();
         if (out.length < need) {
             throw new IllegalArgumentException("logits buffer holds " + out.length + " floats, needs " + need);
         }
-        run(x, steps, batch, state, false, null);
+        if (cache != null && cache.owner != this) {
+            throw new IllegalArgumentException("the input cache belongs to another model");
+        }
+        inputCache = cache;
+        try {
+            run(x, steps, batch, state, false, null);
+        } finally {
+            inputCache = null;
+        }
         backwardReady = false;
         System.arraycopy(logits, 0, out, 0, need);
+    }
+
+    /**
+     * Layer 0's input projection (bias + embedding row x W_input) per vocabulary entry, each row
+     * computed on its token's first use, for generation: at 65 characters and 4H = 1,024 a cached row
+     * replaces a 1x1024x64 product per generated token. It is only valid while the weights stay as
+     * they were: make one per generation run (or per loaded, frozen model).
+     */
+    public static final class InputCache {
+        private final LanguageModel owner;
+        private final float[] rows;
+        private final boolean[] filled;
+
+        private InputCache(LanguageModel owner, int vocab, int width) {
+            this.owner = owner;
+            this.rows = new float[vocab * width];
+            this.filled = new boolean[vocab];
+        }
+    }
+
+    /** Caches above this many floats are not worth their memory and first-use cost (word models). */
+    private static final int INPUT_CACHE_MAX_FLOATS = 1 << 20;
+
+    /** A new, empty {@link InputCache}, or null when the vocabulary times 4H is too large to cache. */
+    public InputCache newInputCache() {
+        long size = (long) config.vocabSize() * config.cell().gates() * config.hidden();
+        return size <= INPUT_CACHE_MAX_FLOATS
+                ? new InputCache(this, config.vocabSize(), config.cell().gates() * config.hidden()) : null;
+    }
+
+    /** Layer 0 from the input cache: projects the tokens not seen yet, then runs on the cached rows. */
+    private void runLayer0Cached(int[] x, int rows, RecurrentState state) {
+        InputCache cache = inputCache;
+        RecurrentLayer layer = layers.get(0);
+        int e = config.embed();
+        int width = config.cell().gates() * config.hidden();
+        float[] table = embedding.weight().value();
+        for (int r = 0; r < rows; r++) {
+            int tok = x[r];
+            if (!cache.filled[tok]) {
+                layer.projectInput(table, tok * e, 1, cache.rows, tok * width);
+                cache.filled[tok] = true;
+            }
+        }
+        layer.forwardProjected(x, cache.rows, steps, batch, state.h(0), state.c(0));
     }
 
     // x: (T, B) -> logits: (T*B, V); state in/out
@@ -339,14 +401,17 @@ public final class LanguageModel {
         // With fewer vocabulary entries than tokens in the window (the char models: 65 against 2,048),
         // layer 0 projects each embedding row once instead of each token's copy of it; same forward bits.
         embeddingFolded = config.vocabSize() < rows;
-        if (embeddingFolded) {
+        boolean cached = inputCache != null && !training;
+        if (embeddingFolded || cached) {
             embedding.check(x, rows);
         } else {
             embedding.forward(x, rows, embedded);
         }
         for (int l = 0; l < layers.size(); l++) {
             RecurrentLayer layer = layers.get(l);
-            if (l == 0 && embeddingFolded) {
+            if (l == 0 && cached) {
+                runLayer0Cached(x, rows, state);
+            } else if (l == 0 && embeddingFolded) {
                 layer.forwardEmbedded(x, embedding.weight().value(), config.vocabSize(), steps, batch,
                         state.h(l), state.c(l));
             } else {

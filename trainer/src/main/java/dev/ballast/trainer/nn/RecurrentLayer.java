@@ -113,10 +113,7 @@ public abstract class RecurrentLayer {
     /** Runs the window; {@code h} and {@code c} hold the initial state and are overwritten with the final one. */
     public void forward(float[] x, int xOff, int steps, int batch, float[] h, float[] c) {
         begin(steps, batch, c);
-        int gh = gates * hidden;
-        int rows = steps * batch;
-        fillBias(gateActs, rows);
-        kernels.gemm(false, false, rows, gh, input, x, xOff, input, wInput.value(), 0, gh, 1f, gateActs, 0, gh);
+        projectInput(x, xOff, steps * batch, gateActs, 0);
         recur(h, c);
     }
 
@@ -129,14 +126,32 @@ public abstract class RecurrentLayer {
      * saving is rows / V (2,048 tokens against 65 characters per window of the char models).
      */
     public void forwardEmbedded(int[] tokens, float[] table, int vocab, int steps, int batch, float[] h, float[] c) {
+        perToken = Buffers.ensure(perToken, vocab * gates * hidden);
+        projectInput(table, 0, vocab, perToken, 0);
+        forwardProjected(tokens, perToken, steps, batch, h, c);
+    }
+
+    // x: (rows, I) from xOff -> out: (rows, G*H) from outOff
+    /** {@code out = x W_input + bias} for {@code rows} rows: the input projection, as forward computes it. */
+    public void projectInput(float[] x, int xOff, int rows, float[] out, int outOff) {
+        int gh = gates * hidden;
+        float[] b = bias.value();
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(b, 0, out, outOff + r * gh, gh);
+        }
+        kernels.gemm(false, false, rows, gh, input, x, xOff, input, wInput.value(), 0, gh, 1f, out, outOff, gh);
+    }
+
+    // rowsOf: (T, B) row indices into projected (R, G*H); h, c as in forward
+    /**
+     * {@link #forward} with the input projection of row r taken from row {@code rowsOf[r]} of
+     * {@code projected} ({@link #projectInput} results, e.g. one per vocabulary entry).
+     */
+    public void forwardProjected(int[] rowsOf, float[] projected, int steps, int batch, float[] h, float[] c) {
         begin(steps, batch, c);
         int gh = gates * hidden;
-        int rows = steps * batch;
-        perToken = Buffers.ensure(perToken, vocab * gh);
-        fillBias(perToken, vocab);
-        kernels.gemm(false, false, vocab, gh, input, table, 0, input, wInput.value(), 0, gh, 1f, perToken, 0, gh);
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(perToken, tokens[r] * gh, gateActs, r * gh, gh);
+        for (int r = 0; r < steps * batch; r++) {
+            System.arraycopy(projected, rowsOf[r] * gh, gateActs, r * gh, gh);
         }
         recur(h, c);
     }
@@ -150,14 +165,6 @@ public abstract class RecurrentLayer {
         hs = Buffers.ensure(hs, (rows + batch) * hidden);
         dGates = Buffers.ensure(dGates, rows * gh);
         beginForward(c);
-    }
-
-    private void fillBias(float[] a, int rows) {
-        int gh = gates * hidden;
-        float[] b = bias.value();
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(b, 0, a, r * gh, gh);
-        }
     }
 
     /** The recurrence over the window, from A = the input projection (plus bias) in gateActs. */

@@ -73,6 +73,33 @@ class LanguageModelGradientTest {
     }
 
     @Test
+    void inputCacheGivesTheSameLogitsAsProjectingEachToken() {
+        for (var kernels : java.util.List.of(KernelProvider.scalar(), new dev.ballast.trainer.math.VectorKernels(2))) {
+            LanguageModel model = new LanguageModel(new ModelConfig(CellType.LSTM, V, E, H, 2, 0f), kernels);
+            model.initialize(new Rng(7));
+            LanguageModel.InputCache cache = model.newInputCache();
+            org.junit.jupiter.api.Assertions.assertNotNull(cache);
+            Rng rng = new Rng(8);
+            RecurrentState a = randomState(model.config(), 1, rng);
+            RecurrentState b = a.copy();
+            float[] plain = new float[V];
+            float[] cached = new float[V];
+            for (int i = 0; i < 40; i++) { // 40 tokens of 7: most rows come from the cache
+                int[] token = {rng.nextInt(V)};
+                model.logits(token, 1, 1, a, plain);
+                model.logits(token, 1, 1, b, cached, cache);
+                for (int j = 0; j < V; j++) {
+                    org.junit.jupiter.api.Assertions.assertEquals(Float.floatToIntBits(plain[j]),
+                            Float.floatToIntBits(cached[j]), kernels.name() + " token " + i + " logit " + j);
+                }
+            }
+        }
+        LanguageModel big = new LanguageModel(new ModelConfig(CellType.LSTM, 10_000, 8, 200, 1, 0f),
+                KernelProvider.scalar());
+        org.junit.jupiter.api.Assertions.assertNull(big.newInputCache(), "10,000 x 800 floats are not cached");
+    }
+
+    @Test
     void foldedAndPerTokenInputProjectionsGiveTheSameLogits() {
         // One window of 5 x 3 tokens (more than the 7 entries: folded) against five windows of one step
         // (3 tokens each: projected per token), the state carried between them.
