@@ -94,6 +94,7 @@ public final class Trainer {
         this.optimizer.setKernels(kernels);
         this.clipper = Clippers.create(config.clip(), config.clipNorm(), config.clipValue(), config.clipPercentile(),
                 config.clipRatio());
+        this.clipper.setKernels(kernels);
         this.regularizer = new Regularizer(config.l2(), config.l1(), config.l2Biases(), orNaN(config.l2Input()),
                 orNaN(config.l2Recurrent()), orNaN(config.l2Bias()));
         this.batcher = new TbpttBatcher(data.train(), config.batch(), config.seq(), false);

@@ -62,6 +62,7 @@ public final class ThroughputBenchmark {
         Adam adam = new Adam(OptimizerSettings.defaults());
         adam.setKernels(kernels);
         GlobalNormClipper clip = new GlobalNormClipper(5.0);
+        clip.setKernels(kernels);
         int n = config.seq() * config.batch();
         int[] x = new int[n];
         int[] y = new int[n];

@@ -117,6 +117,15 @@ public interface Kernels {
         });
     }
 
+    /**
+     * {@code sum x[i]^2} over the whole array, in double: a gradient's squared norm. The default is
+     * {@link Norms#sumOfSquares(float[])}; other kernels may group the terms differently (but always
+     * the same way for a given array length, whatever their thread count).
+     */
+    default double sumOfSquares(float[] x) {
+        return Norms.sumOfSquares(x);
+    }
+
     /** The largest of x[off, off + len) (len at least 1); NaN if any element is NaN. */
     default float max(float[] x, int off, int len) {
         float max = Float.NEGATIVE_INFINITY;

@@ -138,6 +138,33 @@ public final class VectorKernels implements Kernels {
         });
     }
 
+    /** Blocks of sums of squares that threads take in turn; a fixed size, so the sum never depends on them. */
+    private static final int SQUARES_BLOCK = 1 << 15;
+
+    /**
+     * {@link Norms#sumOfSquares(float[], int, int)} of each 32K-element block, then the blocks' sums in
+     * order: the blocks are shared between the threads, and the grouping depends on the length only.
+     */
+    @Override
+    public double sumOfSquares(float[] x) {
+        int blocks = (x.length + SQUARES_BLOCK - 1) / SQUARES_BLOCK;
+        if (blocks <= 1) {
+            return Norms.sumOfSquares(x);
+        }
+        double[] sums = new double[blocks];
+        forEachRange(blocks, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                int off = b * SQUARES_BLOCK;
+                sums[b] = Norms.sumOfSquares(x, off, Math.min(SQUARES_BLOCK, x.length - off));
+            }
+        });
+        double sum = 0;
+        for (double s : sums) {
+            sum += s;
+        }
+        return sum;
+    }
+
     @Override
     public float max(float[] x, int off, int len) {
         return VectorActivations.max(x, off, len);

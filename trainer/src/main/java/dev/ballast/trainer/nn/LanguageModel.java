@@ -45,6 +45,7 @@ public final class LanguageModel {
     private float[] embedded;   // (rows, E); not filled when the last window was embeddingFolded
     private boolean embeddingFolded; // layer 0 of the last window ran forwardEmbedded
     private InputCache inputCache;   // set for the duration of a logits call that was given one
+    private Kernels kernels;
     private float[][] dropped;  // [layer] -> (rows, H), outputs after dropout
     private float[][] summed;   // [layer >= 1] -> (rows, H), dropout(h_l) + x_l when residual; else null
     private float[] gradSkip;   // (rows, H), the gradient at a residual layer's output, kept for its input
@@ -58,6 +59,7 @@ public final class LanguageModel {
 
     public LanguageModel(ModelConfig config, Kernels kernels) {
         this.config = config;
+        this.kernels = kernels;
         int h = config.hidden();
         this.embedding = new Embedding(config.vocabSize(), config.embed());
         List<RecurrentLayer> ls = new ArrayList<>();
@@ -116,6 +118,7 @@ public final class LanguageModel {
     }
 
     public void setKernels(Kernels kernels) {
+        this.kernels = kernels;
         for (RecurrentLayer layer : layers) {
             layer.setKernels(kernels);
         }
@@ -294,7 +297,9 @@ public final class LanguageModel {
 
     public void zeroGrad() {
         for (Parameter p : parameters) {
-            p.zeroGrad();
+            float[] g = p.grad();
+            // millions of floats for the word model's embedding and output layer: both threads clear
+            kernels.forEachRange(g.length, 1 << 15, (from, to) -> Arrays.fill(g, from, to, 0f));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.ballast.trainer.optim;
 
+import dev.ballast.trainer.math.KernelProvider;
+import dev.ballast.trainer.math.Kernels;
 import dev.ballast.trainer.math.Norms;
 import dev.ballast.trainer.nn.Parameter;
 
@@ -11,14 +13,30 @@ import java.util.List;
  */
 public abstract class AbstractGradientClipper implements GradientClipper {
 
+    private Kernels kernels = KernelProvider.scalar();
+
     @Override
     public final ClipResult clip(List<Parameter> params) {
-        double before = globalNorm(params);
+        double before = globalNorm(params, kernels);
         if (!Double.isFinite(before)) {
             return new ClipResult(before, before, false);
         }
         boolean clipped = apply(params, before);
-        return new ClipResult(before, clipped ? globalNorm(params) : before, clipped);
+        return new ClipResult(before, clipped ? globalNorm(params, kernels) : before, clipped);
+    }
+
+    @Override
+    public void setKernels(Kernels kernels) {
+        this.kernels = java.util.Objects.requireNonNull(kernels, "kernels");
+    }
+
+    /** sqrt(Σ g²) over every gradient, each parameter's sum from {@link Kernels#sumOfSquares}. */
+    static double globalNorm(List<Parameter> params, Kernels kernels) {
+        double sum = 0;
+        for (Parameter p : params) {
+            sum += kernels.sumOfSquares(p.grad());
+        }
+        return Math.sqrt(sum);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ballast.trainer.optim;
 
+import dev.ballast.trainer.math.Kernels;
 import dev.ballast.trainer.nn.Parameter;
 
 import java.util.List;
@@ -17,6 +18,13 @@ import java.util.List;
 public interface GradientClipper {
 
     ClipResult clip(List<Parameter> params);
+
+    /**
+     * Where the sums of squares of large gradients run (see {@link Kernels#sumOfSquares}); the
+     * default keeps the calling thread.
+     */
+    default void setKernels(Kernels kernels) {
+    }
 
     /** One line for logs and provenance, e.g. {@code global-norm(max=5.0)}. */
     String describe();

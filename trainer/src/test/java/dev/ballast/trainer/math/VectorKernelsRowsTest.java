@@ -112,4 +112,18 @@ class VectorKernelsRowsTest {
             default -> k.expShifted(x.clone(), 0, len, 1.5f, x, 0);
         }
     }
+
+    @Test
+    void sumOfSquaresIsTheSameOnAnyThreadCountAndCloseToTheReference() {
+        Rng rng = new Rng(11);
+        for (int n : new int[] {0, 1, 1000, (1 << 15) + 3, 5 * (1 << 15) + 17}) {
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = (float) rng.nextGaussian();
+            }
+            double one = new VectorKernels(1).sumOfSquares(x);
+            assertEquals(one, new VectorKernels(2).sumOfSquares(x), 0.0, "n = " + n);
+            assertEquals(Norms.sumOfSquares(x), one, 1e-12 * Math.max(1, one), "n = " + n);
+        }
+    }
 }
