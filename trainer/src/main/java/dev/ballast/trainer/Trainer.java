@@ -268,8 +268,8 @@ public final class Trainer {
                 if (regularizer.active()) {
                     penalty = regularizer.addGradients(params);
                 }
-                monitor.beforeClip();
-                clip = clipper.clip(params);
+                double norm = monitor.beforeClip();
+                clip = clipper.clip(params, norm);
                 problem = guard.checkGradients(loss, clip.normBefore());
             }
             double lr = schedule.rate(step) * guard.lrScale();

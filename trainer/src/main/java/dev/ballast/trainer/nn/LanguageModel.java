@@ -117,6 +117,11 @@ public final class LanguageModel {
         return layers;
     }
 
+    /** The kernels the model computes with. */
+    public Kernels kernels() {
+        return kernels;
+    }
+
     public void setKernels(Kernels kernels) {
         this.kernels = kernels;
         for (RecurrentLayer layer : layers) {

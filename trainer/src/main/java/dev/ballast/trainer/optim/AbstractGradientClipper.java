@@ -17,7 +17,11 @@ public abstract class AbstractGradientClipper implements GradientClipper {
 
     @Override
     public final ClipResult clip(List<Parameter> params) {
-        double before = globalNorm(params, kernels);
+        return clip(params, globalNorm(params, kernels));
+    }
+
+    @Override
+    public final ClipResult clip(List<Parameter> params, double before) {
         if (!Double.isFinite(before)) {
             return new ClipResult(before, before, false);
         }

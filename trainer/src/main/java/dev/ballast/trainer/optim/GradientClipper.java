@@ -20,6 +20,16 @@ public interface GradientClipper {
     ClipResult clip(List<Parameter> params);
 
     /**
+     * {@link #clip(List)} given the global norm of the gradients as they are now, as computed by
+     * sqrt of {@link Kernels#sumOfSquares} of each gradient added in parameter order on this clipper's
+     * kernels (e.g. by the stability monitor, which needs the per-parameter sums anyway). The default
+     * ignores it and measures again.
+     */
+    default ClipResult clip(List<Parameter> params, double globalNorm) {
+        return clip(params);
+    }
+
+    /**
      * Where the sums of squares of large gradients run (see {@link Kernels#sumOfSquares}); the
      * default keeps the calling thread.
      */

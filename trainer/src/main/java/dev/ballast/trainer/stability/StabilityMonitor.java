@@ -103,8 +103,13 @@ public final class StabilityMonitor {
         return layerNames.clone();
     }
 
-    /** Records per-layer gradient norms; call after backward (and regularization), before clipping. */
-    public void beforeClip() {
+    /**
+     * Records per-layer gradient norms; call after backward (and regularization), before clipping.
+     * Returns the global gradient norm, sqrt of the parameters' sums of squares added in parameter
+     * order — the number {@link dev.ballast.trainer.optim.GradientClipper#clip(List, double)} would
+     * compute itself, so the trainer hands it over instead of summing every gradient twice.
+     */
+    public double beforeClip() {
         if (pendingGates != null) {
             for (int l = 0; l < pendingGates.length; l++) {
                 pendingGates[l] = gateNorms(model.layers().get(l));
@@ -112,8 +117,11 @@ public final class StabilityMonitor {
             pendingGates = null;
         }
         java.util.Arrays.fill(layerGradNorm, 0);
+        double total = 0;
         for (int i = 0; i < params.size(); i++) {
-            layerGradNorm[layerOfParam[i]] += Norms.sumOfSquares(params.get(i).grad());
+            double squares = model.kernels().sumOfSquares(params.get(i).grad());
+            layerGradNorm[layerOfParam[i]] += squares;
+            total += squares;
         }
         for (int l = 0; l < layerGradNorm.length; l++) {
             layerGradNorm[l] = Math.sqrt(layerGradNorm[l]);
@@ -121,6 +129,7 @@ public final class StabilityMonitor {
                 layerMaxGradNorm[l] = layerGradNorm[l];
             }
         }
+        return Math.sqrt(total);
     }
 
     /** Keeps the weights as they are before the optimizer step, for the update-to-weight ratios. */

@@ -157,4 +157,37 @@ class ClippersTest {
         assertEquals("unknown clipping mode 'norm' (choose global-norm, layer-norm, tensor-norm, value, auto, agc, none)",
                 assertThrows(IllegalArgumentException.class, () -> Clippers.create("norm", 1, 1)).getMessage());
     }
+
+    @Test
+    void aGlobalNormHandedOverGivesTheSameClipAsMeasuringAgain() {
+        // The trainer hands the stability monitor's norm to the clipper; it must be exactly the clipper's own.
+        dev.ballast.trainer.math.Kernels kernels = new dev.ballast.trainer.math.VectorKernels(2);
+        dev.ballast.trainer.Rng rng = new dev.ballast.trainer.Rng(3);
+        java.util.List<Parameter> a = new java.util.ArrayList<>();
+        java.util.List<Parameter> b = new java.util.ArrayList<>();
+        for (int size : new int[] {7, 100_003, 70_000}) {
+            Parameter p = new Parameter("p" + size, Parameter.Kind.INPUT_WEIGHT, size);
+            Parameter q = new Parameter("p" + size, Parameter.Kind.INPUT_WEIGHT, size);
+            for (int i = 0; i < size; i++) {
+                p.grad()[i] = q.grad()[i] = (float) rng.nextGaussian();
+            }
+            a.add(p);
+            b.add(q);
+        }
+        double total = 0;
+        for (Parameter p : b) {
+            total += kernels.sumOfSquares(p.grad());
+        }
+        GlobalNormClipper measuring = new GlobalNormClipper(5.0);
+        GlobalNormClipper told = new GlobalNormClipper(5.0);
+        measuring.setKernels(kernels);
+        told.setKernels(kernels);
+        ClipResult ra = measuring.clip(a);
+        ClipResult rb = told.clip(b, Math.sqrt(total));
+        org.junit.jupiter.api.Assertions.assertEquals(ra, rb);
+        org.junit.jupiter.api.Assertions.assertTrue(ra.clipped());
+        for (int k = 0; k < a.size(); k++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(k).grad(), b.get(k).grad());
+        }
+    }
 }
