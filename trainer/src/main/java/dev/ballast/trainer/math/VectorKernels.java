@@ -94,16 +94,22 @@ public final class VectorKernels implements Kernels {
             // dX = dY W^T, that duplicate packing was a fifth of the call).
             float[] panels = sharedPanels(PackedGemm.packedSize(k, n));
             pool.run(threads, p -> PackedGemm.packAll(opB, k, n, panels, p, threads));
-            int chunk = chunk(m, threads, PackedGemm.MR);
-            pool.run(threads, p -> {
-                int i0 = p * chunk;
-                int mi = partEnd(p, m, chunk) - i0;
-                if (mi > 0) {
-                    PackedGemm.multiplyPacked(mi, 0, n, k, opA.shift(i0, 0), panels, n, accumulate,
-                            c, cOff + i0 * ldc, ldc);
-                }
-            });
+            rowsOnPanels(m, n, k, opA, panels, accumulate, c, cOff, ldc);
         }
+    }
+
+    /** C's rows shared between the threads, each block multiplied by the whole of a packed op(B). */
+    private void rowsOnPanels(int m, int n, int k, PackedGemm.Operand opA, float[] panels, boolean accumulate,
+                              float[] c, int cOff, int ldc) {
+        int chunk = chunk(m, threads, PackedGemm.MR);
+        pool.run(threads, p -> {
+            int i0 = p * chunk;
+            int mi = partEnd(p, m, chunk) - i0;
+            if (mi > 0) {
+                PackedGemm.multiplyPacked(mi, 0, n, k, opA.shift(i0, 0), panels, n, accumulate,
+                        c, cOff + i0 * ldc, ldc);
+            }
+        });
     }
 
     /** The calling thread's buffer for a B packed by all threads for one call, grown as needed. */
@@ -210,15 +216,7 @@ public final class VectorKernels implements Kernels {
                 }
             });
         } else {
-            int chunk = chunk(m, threads, PackedGemm.MR);
-            pool.run(threads, p -> {
-                int i0 = p * chunk;
-                int mi = partEnd(p, m, chunk) - i0;
-                if (mi > 0) {
-                    PackedGemm.multiplyPacked(mi, 0, n, k, opA.shift(i0, 0), panels, n, accumulate,
-                            c, cOff + i0 * ldc, ldc);
-                }
-            });
+            rowsOnPanels(m, n, k, opA, panels, accumulate, c, cOff, ldc);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.ballast.trainer.optim;
 
 import dev.ballast.trainer.math.KernelProvider;
 import dev.ballast.trainer.math.Kernels;
-import dev.ballast.trainer.math.Norms;
 import dev.ballast.trainer.nn.Parameter;
 
 import java.util.List;
@@ -17,7 +16,7 @@ public abstract class AbstractGradientClipper implements GradientClipper {
 
     @Override
     public final ClipResult clip(List<Parameter> params) {
-        return clip(params, globalNorm(params, kernels));
+        return clip(params, globalNorm(params));
     }
 
     @Override
@@ -26,7 +25,7 @@ public abstract class AbstractGradientClipper implements GradientClipper {
             return new ClipResult(before, before, false);
         }
         boolean clipped = apply(params, before);
-        return new ClipResult(before, clipped ? globalNorm(params, kernels) : before, clipped);
+        return new ClipResult(before, clipped ? globalNorm(params) : before, clipped);
     }
 
     @Override
@@ -34,13 +33,18 @@ public abstract class AbstractGradientClipper implements GradientClipper {
         this.kernels = java.util.Objects.requireNonNull(kernels, "kernels");
     }
 
-    /** sqrt(Σ g²) over every gradient, each parameter's sum from {@link Kernels#sumOfSquares}. */
-    static double globalNorm(List<Parameter> params, Kernels kernels) {
+    /** sqrt(Σ g²) over every gradient, the parameters' {@link #squaredNorm}s added in order. */
+    private double globalNorm(List<Parameter> params) {
         double sum = 0;
         for (Parameter p : params) {
-            sum += kernels.sumOfSquares(p.grad());
+            sum += squaredNorm(p.grad());
         }
         return Math.sqrt(sum);
+    }
+
+    /** Σ g² of one gradient, in double, on this clipper's kernels ({@link Kernels#sumOfSquares}). */
+    protected final double squaredNorm(float[] g) {
+        return kernels.sumOfSquares(g);
     }
 
     /**
@@ -49,19 +53,6 @@ public abstract class AbstractGradientClipper implements GradientClipper {
      * @return whether any gradient changed
      */
     protected abstract boolean apply(List<Parameter> params, double globalNorm);
-
-    /** sqrt(Σ g²) over every gradient of every parameter, accumulated in double. */
-    public static double globalNorm(List<Parameter> params) {
-        double sum = 0;
-        for (Parameter p : params) {
-            sum += squaredNorm(p.grad());
-        }
-        return Math.sqrt(sum);
-    }
-
-    static double squaredNorm(float[] g) {
-        return Norms.sumOfSquares(g);
-    }
 
     static void scale(float[] g, float coef) {
         for (int i = 0; i < g.length; i++) {
