@@ -124,15 +124,11 @@ final class VectorActivations {
         s3.intoArray(sums, sOff + 3 * l);
     }
 
-    /** See {@link Kernels#max}; the last vector overlaps the one before it, which max does not mind. */
+    /**
+     * See {@link Kernels#max}, for len of at least one vector; the last vector overlaps the one
+     * before it, which max does not mind.
+     */
     static float max(float[] x, int off, int len) {
-        if (len < S.length()) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = off; j < off + len; j++) {
-                max = Math.max(max, x[j]);
-            }
-            return max;
-        }
         FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int end = off + len;
         for (int i = off; i < end; i += S.length()) {

@@ -173,7 +173,7 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public float max(float[] x, int off, int len) {
-        return VectorActivations.max(x, off, len);
+        return len < PackedGemm.L ? Kernels.super.max(x, off, len) : VectorActivations.max(x, off, len);
     }
 
     /** Copies op(B) into the micro-kernel's panel layout once ({@link PackedGemm#packAll}). */

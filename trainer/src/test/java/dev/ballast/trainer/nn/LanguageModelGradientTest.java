@@ -100,6 +100,24 @@ class LanguageModelGradientTest {
     }
 
     @Test
+    void badTokensAndAForeignCacheAreRefusedOnEveryInputPath() {
+        LanguageModel model = new LanguageModel(new ModelConfig(CellType.LSTM, V, E, H, 1, 0f), KernelProvider.scalar());
+        LanguageModel other = new LanguageModel(new ModelConfig(CellType.LSTM, V, E, H, 1, 0f), KernelProvider.scalar());
+        float[] out = new float[N * V];
+        int[] bad = new int[N];
+        bad[4] = V; // one past the vocabulary, in a window longer than it (the folded path) and in one step
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> model.logits(bad, T, B, new RecurrentState(model.config(), B), out));
+        org.junit.jupiter.api.Assertions.assertEquals("token id 7 at position 4 is outside [0, 7)", e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> model.logits(new int[] {-1}, 1, 1, new RecurrentState(model.config(), 1), out, model.newInputCache()));
+        org.junit.jupiter.api.Assertions.assertEquals("token id -1 at position 0 is outside [0, 7)", e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> model.logits(new int[] {0}, 1, 1, new RecurrentState(model.config(), 1), out, other.newInputCache()));
+        org.junit.jupiter.api.Assertions.assertEquals("the input cache belongs to another model", e.getMessage());
+    }
+
+    @Test
     void foldedAndPerTokenInputProjectionsGiveTheSameLogits() {
         // One window of 5 x 3 tokens (more than the 7 entries: folded) against five windows of one step
         // (3 tokens each: projected per token), the state carried between them.
