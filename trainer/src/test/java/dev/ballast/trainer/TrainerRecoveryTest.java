@@ -11,7 +11,6 @@ import dev.ballast.trainer.nn.Parameter;
 import dev.ballast.trainer.stability.NonFinite;
 import dev.ballast.trainer.stability.StabilityReport;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,21 +24,8 @@ class TrainerRecoveryTest {
     @TempDir
     Path tmp;
 
-    private Path corpus() throws IOException {
-        StringBuilder sb = new StringBuilder();
-        String[] lines = {"the quick brown fox jumps over the lazy dog.\n", "pack my box with five dozen liquor jugs!\n",
-            "how vexingly quick daft zebras jump.\n"};
-        for (int i = 0; sb.length() < 2000; i++) {
-            sb.append(lines[i % lines.length]);
-        }
-        Path file = tmp.resolve("tiny.txt");
-        Files.writeString(file, sb, StandardCharsets.UTF_8);
-        return file;
-    }
-
     private TrainingConfig.Builder small() throws IOException {
-        return TrainingConfig.builder().corpus(corpus().toString()).layers(1).hidden(16).embed(8)
-                .seq(8).batch(4).evalEvery(0).sampleLength(0).threads(1).seed(5).lr(0.01f);
+        return TinyCorpus.faultTestConfig(tmp);
     }
 
     /** Once, after step {@code at}, does something to the weights (as a bug or a bad batch would). */

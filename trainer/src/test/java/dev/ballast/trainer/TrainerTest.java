@@ -11,8 +11,6 @@ import dev.ballast.trainer.model.TrainedModel;
 import dev.ballast.trainer.nn.Parameter;
 import dev.ballast.trainer.nn.RecurrentState;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,15 +25,7 @@ class TrainerTest {
 
     /** A corpus small enough that 12 steps of 4 streams × 8 steps wrap around an epoch. */
     private Path tinyCorpus() throws IOException {
-        StringBuilder sb = new StringBuilder();
-        String[] lines = {"the quick brown fox jumps over the lazy dog.\n", "pack my box with five dozen liquor jugs!\n",
-            "how vexingly quick daft zebras jump.\n"};
-        for (int i = 0; sb.length() < 420; i++) {
-            sb.append(lines[i % lines.length]);
-        }
-        Path file = tmp.resolve("tiny.txt");
-        Files.writeString(file, sb, StandardCharsets.UTF_8);
-        return file;
+        return TinyCorpus.write(tmp, 420);
     }
 
     private TrainingConfig.Builder small(Path corpus) {

@@ -9,8 +9,6 @@ import dev.ballast.trainer.model.ModelFiles;
 import dev.ballast.trainer.nn.Parameter;
 import dev.ballast.trainer.stability.StabilityReport;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,16 +22,7 @@ class TrainerTrendRulesTest {
     Path tmp;
 
     private TrainingConfig.Builder small() throws IOException {
-        StringBuilder sb = new StringBuilder();
-        String[] lines = {"the quick brown fox jumps over the lazy dog.\n", "pack my box with five dozen liquor jugs!\n",
-            "how vexingly quick daft zebras jump.\n"};
-        for (int i = 0; sb.length() < 2000; i++) {
-            sb.append(lines[i % lines.length]);
-        }
-        Path file = tmp.resolve("tiny.txt");
-        Files.writeString(file, sb, StandardCharsets.UTF_8);
-        return TrainingConfig.builder().corpus(file.toString()).layers(1).hidden(16).embed(8)
-                .seq(8).batch(4).evalEvery(0).sampleLength(0).threads(1).seed(5).lr(0.01f);
+        return TinyCorpus.faultTestConfig(tmp);
     }
 
     /** Records incidents and learning rates; runs {@code fault} after each step until the first incident. */
