@@ -1,7 +1,7 @@
 package dev.ballast.bench;
 
-import dev.ballast.trainer.Rng;
-import dev.ballast.trainer.math.Kernels;
+import dev.ballast.engine.Rng;
+import dev.ballast.engine.math.Kernels;
 
 /** Random operands for one {@link GemmShape}, stored densely, and a way to multiply them. */
 final class GemmOperands {

@@ -1,7 +1,7 @@
 package dev.ballast.bench;
 
-import dev.ballast.trainer.math.KernelProvider;
-import dev.ballast.trainer.math.Kernels;
+import dev.ballast.engine.math.KernelProvider;
+import dev.ballast.engine.math.Kernels;
 
 /** The kernels compared by the benchmarks: the scalar reference and the best kernels on 1 or 2 threads. */
 public enum KernelChoice {

@@ -1,6 +1,6 @@
 package dev.ballast.bench;
 
-import dev.ballast.trainer.math.Kernels;
+import dev.ballast.engine.math.Kernels;
 import java.util.Arrays;
 import java.util.Locale;
 

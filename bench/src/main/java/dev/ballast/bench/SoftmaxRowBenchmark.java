@@ -1,7 +1,7 @@
 package dev.ballast.bench;
 
-import dev.ballast.trainer.Rng;
-import dev.ballast.trainer.math.Kernels;
+import dev.ballast.engine.Rng;
+import dev.ballast.engine.math.Kernels;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -2,10 +2,10 @@ package dev.ballast.cli;
 
 import dev.ballast.corpora.CorpusException;
 import dev.ballast.tokenizer.UnknownSymbolException;
-import dev.ballast.trainer.ConfigException;
-import dev.ballast.trainer.TrainingDivergedException;
-import dev.ballast.trainer.io.CheckpointException;
-import dev.ballast.trainer.model.Provenance;
+import dev.ballast.engine.ConfigException;
+import dev.ballast.training.TrainingDivergedException;
+import dev.ballast.engine.io.CheckpointException;
+import dev.ballast.training.model.Provenance;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -2,11 +2,11 @@ package dev.ballast.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.trainer.ConfigException;
-import dev.ballast.trainer.bench.BenchConfig;
-import dev.ballast.trainer.bench.ThroughputBenchmark;
-import dev.ballast.trainer.math.KernelProvider;
-import dev.ballast.trainer.math.Kernels;
+import dev.ballast.engine.ConfigException;
+import dev.ballast.lm.bench.BenchConfig;
+import dev.ballast.lm.bench.ThroughputBenchmark;
+import dev.ballast.engine.math.KernelProvider;
+import dev.ballast.engine.math.Kernels;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package dev.ballast.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ballast.trainer.TrainingConfig;
-import dev.ballast.trainer.model.ModelFiles;
+import dev.ballast.lm.TrainingConfig;
+import dev.ballast.lm.ModelFiles;
 import picocli.CommandLine;
 
 /**

@@ -1,9 +1,9 @@
 package dev.ballast.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ballast.trainer.io.CheckpointException;
-import dev.ballast.trainer.model.ModelFiles;
-import dev.ballast.trainer.stability.StabilityReport;
+import dev.ballast.engine.io.CheckpointException;
+import dev.ballast.lm.ModelFiles;
+import dev.ballast.training.stability.StabilityReport;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

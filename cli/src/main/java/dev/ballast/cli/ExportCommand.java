@@ -7,11 +7,11 @@ import dev.ballast.export.ForecastOnnxExporter;
 import dev.ballast.export.ForecastOnnxVerifier;
 import dev.ballast.export.OnnxExporter;
 import dev.ballast.export.OnnxVerifier;
-import dev.ballast.trainer.forecast.ForecastException;
-import dev.ballast.trainer.forecast.Forecaster;
-import dev.ballast.trainer.forecast.ForecasterFiles;
-import dev.ballast.trainer.model.ModelFiles;
-import dev.ballast.trainer.model.TrainedModel;
+import dev.ballast.forecast.ForecastException;
+import dev.ballast.forecast.Forecaster;
+import dev.ballast.forecast.ForecasterFiles;
+import dev.ballast.lm.ModelFiles;
+import dev.ballast.lm.TrainedModel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (Files.isDirectory(out)) {
-            throw new dev.ballast.trainer.ConfigException("--out " + out + " is a directory; name the .onnx file to write");
+            throw new dev.ballast.engine.ConfigException("--out " + out + " is a directory; name the .onnx file to write");
         }
         boolean forecaster = Files.isRegularFile(modelOptions.model.resolve(ForecasterFiles.METADATA));
         TrainedModel model = null;
@@ -66,7 +66,7 @@ final class ExportCommand implements Callable<Integer> {
                 OnnxExporter.write(OnnxExporter.export(model), out);
             }
         } catch (ForecastException e) {
-            throw new dev.ballast.trainer.ConfigException(e.getMessage());
+            throw new dev.ballast.engine.ConfigException(e.getMessage());
         }
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("out", out.toString());

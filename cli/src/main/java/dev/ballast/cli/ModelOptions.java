@@ -1,9 +1,9 @@
 package dev.ballast.cli;
 
-import dev.ballast.trainer.io.CheckpointStore;
-import dev.ballast.trainer.math.KernelProvider;
-import dev.ballast.trainer.model.ModelFiles;
-import dev.ballast.trainer.model.TrainedModel;
+import dev.ballast.training.checkpoint.CheckpointStore;
+import dev.ballast.engine.math.KernelProvider;
+import dev.ballast.lm.ModelFiles;
+import dev.ballast.lm.TrainedModel;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -20,7 +20,7 @@ final class ModelOptions {
 
     TrainedModel load() {
         if (threads < 0) {
-            throw new dev.ballast.trainer.ConfigException("--threads must be at least 0, got " + threads);
+            throw new dev.ballast.engine.ConfigException("--threads must be at least 0, got " + threads);
         }
         Path dir = CheckpointStore.resolveModel(model);
         return ModelFiles.load(dir, KernelProvider.best(threads));

@@ -1,8 +1,8 @@
 package dev.ballast.cli;
 
-import dev.ballast.trainer.Evaluation;
-import dev.ballast.trainer.Trainer;
-import dev.ballast.trainer.TrainingListener;
+import dev.ballast.lm.Evaluation;
+import dev.ballast.training.Trainer;
+import dev.ballast.training.TrainingListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;

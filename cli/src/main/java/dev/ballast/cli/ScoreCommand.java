@@ -3,7 +3,7 @@ package dev.ballast.cli;
 import dev.ballast.inference.InferenceModel;
 import dev.ballast.inference.Score;
 import dev.ballast.inference.Scorer;
-import dev.ballast.trainer.model.ModelFiles;
+import dev.ballast.lm.ModelFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -4,7 +4,7 @@ import dev.ballast.inference.ForecastModel;
 import dev.ballast.inference.InferenceModel;
 import dev.ballast.inference.InferenceServer;
 import dev.ballast.inference.ServerLimits;
-import dev.ballast.trainer.ConfigException;
+import dev.ballast.engine.ConfigException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

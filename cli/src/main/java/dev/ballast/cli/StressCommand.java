@@ -3,8 +3,8 @@ package dev.ballast.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.trainer.model.ModelFiles;
-import dev.ballast.trainer.stability.StressSuite;
+import dev.ballast.lm.ModelFiles;
+import dev.ballast.lm.stress.StressSuite;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -49,14 +49,14 @@ final class StressCommand implements Callable<Integer> {
         if (only != null) {
             for (String name : only) {
                 if (cases.stream().noneMatch(c -> c.name().equals(name))) {
-                    throw new dev.ballast.trainer.ConfigException("--only: no stress case '" + name + "' (cases: "
+                    throw new dev.ballast.engine.ConfigException("--only: no stress case '" + name + "' (cases: "
                             + String.join(", ", cases.stream().map(StressSuite.Case::name).toList()) + ")");
                 }
             }
             cases.removeIf(c -> !only.contains(c.name()));
         }
         if (!StressSuite.INITS.contains(init)) {
-            throw new dev.ballast.trainer.ConfigException("--init must be one of " + String.join(", ", StressSuite.INITS)
+            throw new dev.ballast.engine.ConfigException("--init must be one of " + String.join(", ", StressSuite.INITS)
                     + ", got '" + init + "'");
         }
         Path work = keep != null ? keep : Files.createTempDirectory("ballast-stress");

@@ -105,7 +105,7 @@ class CliTest {
     void corruptCheckpointIsOneLineError() throws IOException {
         Path copy = tmp.resolve("corrupt");
         Files.createDirectories(copy);
-        Path best = dev.ballast.trainer.io.CheckpointStore.resolveModel(run);
+        Path best = dev.ballast.training.checkpoint.CheckpointStore.resolveModel(run);
         Files.copy(best.resolve("model.json"), copy.resolve("model.json"));
         byte[] weights = Files.readAllBytes(best.resolve("weights.safetensors"));
         Files.write(copy.resolve("weights.safetensors"), java.util.Arrays.copyOf(weights, weights.length / 2));
@@ -136,7 +136,7 @@ class CliTest {
                 "--seq", "8", "--batch", "2", "--steps", "2", "--eval-every", "0", "--sample-length", "0",
                 "--clip-value", "0.25", "--out", out.toString(), "--json");
         assertEquals(0, o.code(), o.err());
-        JsonNode model = new ObjectMapper().readTree(dev.ballast.trainer.io.CheckpointStore.resolveModel(out).resolve("model.json").toFile());
+        JsonNode model = new ObjectMapper().readTree(dev.ballast.training.checkpoint.CheckpointStore.resolveModel(out).resolve("model.json").toFile());
         assertEquals("value", model.at("/training/clip").asText());
         assertEquals(0.25, model.at("/training/clip_value").asDouble());
     }

@@ -47,7 +47,7 @@ class WordLevelCliTest {
 
     @Test
     void savedModelKeepsAnalyzerAndVocabulary() throws IOException {
-        Path best = dev.ballast.trainer.io.CheckpointStore.resolveModel(run);
+        Path best = dev.ballast.training.checkpoint.CheckpointStore.resolveModel(run);
         JsonNode model = new ObjectMapper().readTree(best.resolve("model.json").toFile());
         assertEquals("word", model.at("/tokenizer/type").asText());
         assertEquals("lm", model.at("/tokenizer/analyzer").asText());
@@ -103,7 +103,7 @@ class WordLevelCliTest {
     void commaSeparatedCorpusIsReadInTheOrderGiven() throws IOException {
         Path a = Files.writeString(tmp.resolve("b-first.txt"), "one two\n");
         Path b = Files.writeString(tmp.resolve("a-second.txt"), "three four");
-        dev.ballast.trainer.TrainingData d = dev.ballast.trainer.TrainingData.load(dev.ballast.trainer.TrainingConfig
+        dev.ballast.lm.TrainingData d = dev.ballast.lm.TrainingData.load(dev.ballast.lm.TrainingConfig
                 .builder().level("word").analyzer("whitespace").corpus(a + "," + b).validFraction(0.25).build());
         // one two <eos> three four <eos> (a line break is added after a file without one): 4 train words
         assertEquals(4, d.train().length);

@@ -5,12 +5,12 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ballast.trainer.forecast.Forecaster;
-import dev.ballast.trainer.forecast.ForecasterFiles;
-import dev.ballast.trainer.forecast.NetworkShape;
-import dev.ballast.trainer.forecast.PredictionIntervals;
-import dev.ballast.trainer.io.CheckpointException;
-import dev.ballast.trainer.model.ModelFiles;
+import dev.ballast.forecast.Forecaster;
+import dev.ballast.forecast.ForecasterFiles;
+import dev.ballast.forecast.NetworkShape;
+import dev.ballast.forecast.PredictionIntervals;
+import dev.ballast.engine.io.CheckpointException;
+import dev.ballast.lm.ModelFiles;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.ballast.export;
 
-import dev.ballast.trainer.Rng;
-import dev.ballast.trainer.forecast.ForecastNetwork;
-import dev.ballast.trainer.forecast.Forecaster;
+import dev.ballast.engine.Rng;
+import dev.ballast.forecast.ForecastNetwork;
+import dev.ballast.forecast.Forecaster;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

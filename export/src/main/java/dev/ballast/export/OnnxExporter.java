@@ -4,14 +4,14 @@ import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.trainer.io.AtomicFiles;
-import dev.ballast.trainer.model.ModelFiles;
-import dev.ballast.trainer.model.Provenance;
-import dev.ballast.trainer.model.TrainedModel;
-import dev.ballast.trainer.nn.CellType;
-import dev.ballast.trainer.nn.LanguageModel;
-import dev.ballast.trainer.nn.ModelConfig;
-import dev.ballast.trainer.nn.RecurrentLayer;
+import dev.ballast.engine.io.AtomicFiles;
+import dev.ballast.lm.ModelFiles;
+import dev.ballast.training.model.Provenance;
+import dev.ballast.lm.TrainedModel;
+import dev.ballast.engine.nn.CellType;
+import dev.ballast.lm.LanguageModel;
+import dev.ballast.lm.ModelConfig;
+import dev.ballast.engine.nn.RecurrentLayer;
 import org.tribuo.util.onnx.ONNXContext;
 import org.tribuo.util.onnx.ONNXInitializer;
 import org.tribuo.util.onnx.ONNXNode;
@@ -75,7 +75,7 @@ public final class OnnxExporter {
         return w;
     }
 
-    private static dev.ballast.trainer.nn.Parameter parameter(LanguageModel net, String name) {
+    private static dev.ballast.engine.nn.Parameter parameter(LanguageModel net, String name) {
         return net.parameters().stream().filter(p -> p.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the model has no parameter " + name));
     }

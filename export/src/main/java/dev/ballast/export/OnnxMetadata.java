@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.tokenizer.Tokenizer;
-import dev.ballast.trainer.io.CheckpointException;
-import dev.ballast.trainer.model.ModelFiles;
-import dev.ballast.trainer.model.TokenizerCodec;
-import dev.ballast.trainer.nn.CellType;
-import dev.ballast.trainer.nn.ModelConfig;
+import dev.ballast.engine.io.CheckpointException;
+import dev.ballast.lm.ModelFiles;
+import dev.ballast.lm.TokenizerCodec;
+import dev.ballast.engine.nn.CellType;
+import dev.ballast.lm.ModelConfig;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

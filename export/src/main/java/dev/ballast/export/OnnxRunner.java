@@ -5,7 +5,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.ballast.trainer.io.CheckpointException;
+import dev.ballast.engine.io.CheckpointException;
 
 import java.io.IOException;
 import java.nio.FloatBuffer;

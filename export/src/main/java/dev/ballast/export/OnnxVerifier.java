@@ -1,10 +1,10 @@
 package dev.ballast.export;
 
-import dev.ballast.trainer.Rng;
-import dev.ballast.trainer.model.TrainedModel;
-import dev.ballast.trainer.nn.LanguageModel;
-import dev.ballast.trainer.nn.ModelConfig;
-import dev.ballast.trainer.nn.RecurrentState;
+import dev.ballast.engine.Rng;
+import dev.ballast.lm.TrainedModel;
+import dev.ballast.lm.LanguageModel;
+import dev.ballast.lm.ModelConfig;
+import dev.ballast.lm.RecurrentState;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.ballast.export;
 
-import dev.ballast.trainer.nn.CellType;
+import dev.ballast.engine.nn.CellType;
 import org.tribuo.util.onnx.ONNXContext;
 import org.tribuo.util.onnx.ONNXInitializer;
 import org.tribuo.util.onnx.ONNXNode;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
-import dev.ballast.trainer.io.CheckpointException;
-import dev.ballast.trainer.model.TrainedModel;
-import dev.ballast.trainer.nn.CellType;
+import dev.ballast.engine.io.CheckpointException;
+import dev.ballast.lm.TrainedModel;
+import dev.ballast.engine.nn.CellType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

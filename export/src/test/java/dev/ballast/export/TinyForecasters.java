@@ -1,17 +1,17 @@
 package dev.ballast.export;
 
 import dev.ballast.corpora.timeseries.TimeSeries;
-import dev.ballast.trainer.Rng;
-import dev.ballast.trainer.forecast.ForecastConfig;
-import dev.ballast.trainer.forecast.ForecastPipeline;
-import dev.ballast.trainer.forecast.ForecastReport;
-import dev.ballast.trainer.forecast.Forecaster;
-import dev.ballast.trainer.forecast.ForecasterFiles;
-import dev.ballast.trainer.forecast.PredictionIntervals;
-import dev.ballast.trainer.forecast.Scaler;
-import dev.ballast.trainer.forecast.SeriesEncoding;
-import dev.ballast.trainer.forecast.Strategy;
-import dev.ballast.trainer.nn.CellType;
+import dev.ballast.engine.Rng;
+import dev.ballast.forecast.ForecastConfig;
+import dev.ballast.forecast.ForecastPipeline;
+import dev.ballast.forecast.ForecastReport;
+import dev.ballast.forecast.Forecaster;
+import dev.ballast.forecast.ForecasterFiles;
+import dev.ballast.forecast.PredictionIntervals;
+import dev.ballast.forecast.Scaler;
+import dev.ballast.forecast.SeriesEncoding;
+import dev.ballast.forecast.Strategy;
+import dev.ballast.engine.nn.CellType;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -3,12 +3,12 @@ package dev.ballast.export;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.ballast.tokenizer.CharTokenizer;
 import dev.ballast.tokenizer.UnknownPolicy;
-import dev.ballast.trainer.Rng;
-import dev.ballast.trainer.math.KernelProvider;
-import dev.ballast.trainer.model.TrainedModel;
-import dev.ballast.trainer.nn.CellType;
-import dev.ballast.trainer.nn.LanguageModel;
-import dev.ballast.trainer.nn.ModelConfig;
+import dev.ballast.engine.Rng;
+import dev.ballast.engine.math.KernelProvider;
+import dev.ballast.lm.TrainedModel;
+import dev.ballast.engine.nn.CellType;
+import dev.ballast.lm.LanguageModel;
+import dev.ballast.lm.ModelConfig;
 
 /** Seeded, untrained models over a small character vocabulary: enough to check an export. */
 final class TinyModels {

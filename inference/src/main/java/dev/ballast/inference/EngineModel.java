@@ -3,13 +3,13 @@ package dev.ballast.inference;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.ballast.export.LogSoftmax;
 import dev.ballast.tokenizer.Tokenizer;
-import dev.ballast.trainer.io.CheckpointStore;
-import dev.ballast.trainer.math.KernelProvider;
-import dev.ballast.trainer.model.ModelFiles;
-import dev.ballast.trainer.model.TrainedModel;
-import dev.ballast.trainer.nn.LanguageModel;
-import dev.ballast.trainer.nn.ModelConfig;
-import dev.ballast.trainer.nn.RecurrentState;
+import dev.ballast.training.checkpoint.CheckpointStore;
+import dev.ballast.engine.math.KernelProvider;
+import dev.ballast.lm.ModelFiles;
+import dev.ballast.lm.TrainedModel;
+import dev.ballast.lm.LanguageModel;
+import dev.ballast.lm.ModelConfig;
+import dev.ballast.lm.RecurrentState;
 
 import java.nio.file.Path;
 

@@ -2,7 +2,7 @@ package dev.ballast.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.trainer.forecast.ForecastException;
+import dev.ballast.forecast.ForecastException;
 
 import java.util.Iterator;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.ballast.inference;
 
-import dev.ballast.trainer.ConfigException;
-import dev.ballast.trainer.generate.SamplingOptions;
+import dev.ballast.engine.ConfigException;
+import dev.ballast.lm.generate.SamplingOptions;
 
 import java.util.List;
 

@@ -1,9 +1,9 @@
 package dev.ballast.inference;
 
-import dev.ballast.trainer.Rng;
-import dev.ballast.trainer.generate.GenerationLoop;
-import dev.ballast.trainer.generate.Sampler;
-import dev.ballast.trainer.generate.TokenPredictor;
+import dev.ballast.engine.Rng;
+import dev.ballast.lm.generate.GenerationLoop;
+import dev.ballast.lm.generate.Sampler;
+import dev.ballast.lm.generate.TokenPredictor;
 
 import java.util.Arrays;
 import java.util.function.Consumer;

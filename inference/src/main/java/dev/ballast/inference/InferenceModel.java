@@ -1,8 +1,8 @@
 package dev.ballast.inference;
 
 import dev.ballast.tokenizer.Tokenizer;
-import dev.ballast.trainer.io.CheckpointException;
-import dev.ballast.trainer.nn.ModelConfig;
+import dev.ballast.engine.io.CheckpointException;
+import dev.ballast.lm.ModelConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ public interface InferenceModel extends AutoCloseable {
      */
     static InferenceModel open(Path path, int threads) {
         if (threads < 0) {
-            throw new dev.ballast.trainer.ConfigException("--threads must be at least 0, got " + threads);
+            throw new dev.ballast.engine.ConfigException("--threads must be at least 0, got " + threads);
         }
         if (Files.isDirectory(path)) {
             return EngineModel.open(path, threads);

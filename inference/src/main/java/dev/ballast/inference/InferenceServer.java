@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.ballast.tokenizer.UnknownSymbolException;
-import dev.ballast.trainer.generate.SamplingOptions;
+import dev.ballast.lm.generate.SamplingOptions;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,7 +107,7 @@ public final class InferenceServer implements AutoCloseable {
                 route(ex);
             } catch (RequestException e) {
                 sendError(ex, e.status(), e.getMessage());
-            } catch (UnknownSymbolException | dev.ballast.trainer.ConfigException e) {
+            } catch (UnknownSymbolException | dev.ballast.engine.ConfigException e) {
                 sendError(ex, 400, e.getMessage());
             } catch (java.io.UncheckedIOException e) {
                 // a streaming client went away mid-answer; nothing to answer

@@ -1,7 +1,7 @@
 package dev.ballast.inference;
 
-import dev.ballast.trainer.nn.CellType;
-import dev.ballast.trainer.nn.ModelConfig;
+import dev.ballast.engine.nn.CellType;
+import dev.ballast.lm.ModelConfig;
 
 import java.util.Arrays;
 

@@ -3,7 +3,7 @@ package dev.ballast.inference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.trainer.nn.ModelConfig;
+import dev.ballast.lm.ModelConfig;
 
 /**
  * What an {@link InferenceModel} is.

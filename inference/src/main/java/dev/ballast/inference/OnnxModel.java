@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.ballast.export.OnnxMetadata;
 import dev.ballast.export.OnnxRunner;
 import dev.ballast.tokenizer.Tokenizer;
-import dev.ballast.trainer.model.ModelFiles;
+import dev.ballast.lm.ModelFiles;
 
 import java.nio.file.Path;
 
@@ -26,7 +26,7 @@ public final class OnnxModel implements InferenceModel {
                 provenance(contents));
     }
 
-    /** @throws dev.ballast.trainer.io.CheckpointException one line naming the file when it is not a Ballast ONNX model */
+    /** @throws dev.ballast.engine.io.CheckpointException one line naming the file when it is not a Ballast ONNX model */
     public static OnnxModel open(Path file, int threads) {
         return new OnnxModel(OnnxRunner.open(file, threads));
     }

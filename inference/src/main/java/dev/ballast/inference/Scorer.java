@@ -38,7 +38,7 @@ public final class Scorer {
             first = 1;
         }
         if (input.length == 0) {
-            throw new dev.ballast.trainer.ConfigException("text has no token to score (it is empty"
+            throw new dev.ballast.engine.ConfigException("text has no token to score (it is empty"
                     + (first == 1 ? " or a single token)" : ")"));
         }
         InferenceSession session = model.newSession();

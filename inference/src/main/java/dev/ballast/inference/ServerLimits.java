@@ -1,6 +1,6 @@
 package dev.ballast.inference;
 
-import dev.ballast.trainer.ConfigException;
+import dev.ballast.engine.ConfigException;
 
 /**
  * The bounds {@link InferenceServer} enforces on every request, validated in one place.

@@ -1,0 +1,58 @@
+package dev.ballast.engine.nn;
+
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The recurrent cell of a recurrent model: an LSTM or a vanilla (Elman) RNN with a tanh or ReLU
+ * activation. The id ({@code lstm}, {@code rnn-tanh}, {@code rnn-relu}) is what configs, flags and
+ * checkpoints spell.
+ */
+public enum CellType {
+    /** Long short-term memory, four gates (i, f, g, o) per hidden unit. */
+    LSTM("lstm", 4),
+    /** {@code h_t = tanh(x_t W_input + h_{t-1} W_recurrent + b)}. */
+    RNN_TANH("rnn-tanh", 1),
+    /** {@code h_t = relu(x_t W_input + h_{t-1} W_recurrent + b)}. */
+    RNN_RELU("rnn-relu", 1);
+
+    private final String id;
+    private final int gates;
+
+    CellType(String id, int gates) {
+        this.id = id;
+        this.gates = gates;
+    }
+
+    /** The lowercase name used in configs and checkpoints, e.g. {@code rnn-tanh}. */
+    public String id() {
+        return id;
+    }
+
+    /** How many H-wide column blocks the cell's weight matrices have: 4 for LSTM, 1 for an RNN. */
+    public int gates() {
+        return gates;
+    }
+
+    /**
+     * Parses an id, case-insensitively; {@code rnn} is accepted as {@code rnn-tanh} (PyTorch's default
+     * nonlinearity).
+     *
+     * @throws IllegalArgumentException naming the choices when {@code text} is not one of them
+     */
+    public static CellType parse(String text) {
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("rnn")) {
+            return RNN_TANH;
+        }
+        for (CellType c : values()) {
+            if (c.id.equals(t)) {
+                return c;
+            }
+        }
+        String choices = Arrays.stream(values()).map(CellType::id).collect(Collectors.joining(", "));
+        throw new IllegalArgumentException("cell must be one of " + choices + " (or rnn = rnn-tanh), got '" + text + "'");
+    }
+}

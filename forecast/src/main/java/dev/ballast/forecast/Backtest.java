@@ -1,0 +1,64 @@
+package dev.ballast.forecast;
+
+import dev.ballast.corpora.timeseries.TimeSeries;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rolling-origin evaluation (Tashman 2000): the series is cut at K earlier points, each H before the
+ * previous one (the last cut is the normal hold-out), and at each cut a fresh model is fitted on the data
+ * before it and scored on the H points after it, next to the baselines. The averages say more than one
+ * lucky or unlucky hold-out.
+ *
+ * @param cuts      one report per cut, latest first
+ * @param mean      the model's metrics averaged over the cuts
+ * @param baselines each baseline's metrics averaged over the cuts
+ */
+public record Backtest(List<ForecastReport> cuts, ForecastMetrics mean, Map<String, ForecastMetrics> baselines) {
+
+    public static Backtest run(TimeSeries series, ForecastConfig c, int folds, ForecastTrainer.Listener listener) {
+        if (folds < 1) {
+            throw new ForecastException("--backtest must be >= 1, got " + folds);
+        }
+        List<ForecastReport> cuts = new ArrayList<>();
+        for (int k = 0; k < folds; k++) {
+            int end = series.length() - k * c.horizon();
+            cuts.add(ForecastPipeline.run(truncate(series, end), c, 0, listener));
+        }
+        Map<String, ForecastMetrics> baselines = new LinkedHashMap<>();
+        for (String name : cuts.get(0).baselines().keySet()) {
+            baselines.put(name, average(cuts.stream().map(r -> r.baselines().get(name)).toList()));
+        }
+        return new Backtest(cuts, average(cuts.stream().map(ForecastReport::metrics).toList()), baselines);
+    }
+
+    static TimeSeries truncate(TimeSeries s, int end) {
+        double[][] cov = new double[s.covariates().length][];
+        for (int k = 0; k < cov.length; k++) {
+            cov[k] = Arrays.copyOf(s.covariates()[k], end);
+        }
+        return new TimeSeries(s.source(), s.valueName(), Arrays.copyOf(s.values(), end),
+                s.times() == null ? null : Arrays.copyOf(s.times(), end), s.covariateNames(), cov);
+    }
+
+    static ForecastMetrics average(List<ForecastMetrics> ms) {
+        double mae = 0;
+        double rmse = 0;
+        double mape = 0;
+        double smape = 0;
+        double mase = 0;
+        for (ForecastMetrics m : ms) {
+            mae += m.mae();
+            rmse += m.rmse();
+            mape += m.mape();
+            smape += m.smape();
+            mase += m.mase();
+        }
+        int n = ms.size();
+        return new ForecastMetrics(mae / n, rmse / n, mape / n, smape / n, mase / n);
+    }
+}

@@ -1,0 +1,211 @@
+package dev.ballast.forecast;
+
+import dev.ballast.engine.nn.CellType;
+import dev.ballast.engine.optim.Clippers;
+import dev.ballast.engine.optim.Optimizers;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Everything that decides a forecast, as one immutable object validated in one place
+ * ({@link Builder#build()}); every message names the CLI flag. The CLI maps its flags onto the builder
+ * and adds nothing.
+ *
+ * <p>Defaults aim at "a few minutes at most on two cores": a one-layer LSTM of 32 units, a lookback of
+ * three seasons (at least 24, at most 48 steps), Adam at 3e-3 with global-norm clipping at 1 (Pascanu et al.
+ * 2013), standard scaling and seasonal phase features when the season is &gt; 1.
+ *
+ * <pre>{@code
+ * ForecastConfig c = ForecastConfig.builder().horizon(24).season(12).transform("log").difference(12).build();
+ * }</pre>
+ *
+ * @param lookback       past steps the network sees (--lookback)
+ * @param horizon        steps held out and forecast (--horizon, H)
+ * @param season         seasonal period m; 1 means none (--season)
+ * @param validation     steps before the hold-out used for early stopping and intervals; 0 = min(H, n/5)
+ * @param cell           lstm, rnn-tanh or rnn-relu (--cell)
+ * @param hidden         units per recurrent layer (--hidden)
+ * @param layers         stacked recurrent layers (--layers)
+ * @param steps          optimizer steps (--steps)
+ * @param batch          windows per step (--batch)
+ * @param lr             peak learning rate (--lr), cosine-decayed to 0
+ * @param optimizer      sgd, adam, adamw, rmsprop or adagrad (--optimizer)
+ * @param clip           global-norm, tensor-norm, value or none (--clip)
+ * @param clipNorm       clipping threshold (--clip-norm; --clip value uses it as the value bound)
+ * @param l2             coupled L2 penalty on weights (--l2)
+ * @param loss           mse, mae or huber (--loss)
+ * @param scale          standard, minmax or mean (--scale)
+ * @param transform      none or log (--transform), applied before differencing and scaling
+ * @param difference     0 for none, else the lag of the difference (1 = trend, m = seasonal) (--difference)
+ * @param seasonFeatures feed sin/cos of the seasonal phase as inputs (--season-features)
+ * @param strategy       recursive or direct (--strategy)
+ * @param interval       coverage of the prediction interval in (0, 1) (--interval)
+ * @param evalEvery      steps between validation checks for early stopping
+ * @param seed           seeds initialization and window sampling (--seed)
+ */
+public record ForecastConfig(int lookback, int horizon, int season, int validation, CellType cell, int hidden,
+                             int layers, int steps, int batch, double lr, String optimizer, String clip,
+                             double clipNorm, double l2, String loss, String scale, String transform,
+                             int difference, boolean seasonFeatures, Strategy strategy, double interval,
+                             int evalEvery, long seed) {
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.lookback = lookback;
+        b.horizon = horizon;
+        b.season = season;
+        b.validation = validation;
+        b.cell = cell;
+        b.hidden = hidden;
+        b.layers = layers;
+        b.steps = steps;
+        b.batch = batch;
+        b.lr = lr;
+        b.optimizer = optimizer;
+        b.clip = clip;
+        b.clipNorm = clipNorm;
+        b.l2 = l2;
+        b.loss = loss;
+        b.scale = scale;
+        b.transform = transform;
+        b.difference = difference;
+        b.seasonFeatures = seasonFeatures;
+        b.strategy = strategy;
+        b.interval = interval;
+        b.evalEvery = evalEvery;
+        b.seed = seed;
+        return b;
+    }
+
+    /** Inputs per time step: the value, then 2 phase features when they are on. */
+    public int features(int covariates) {
+        return 1 + covariates + (usesPhase() ? 2 : 0);
+    }
+
+    boolean usesPhase() {
+        return seasonFeatures && season > 1;
+    }
+
+    /** Mutable builder; {@link #build()} validates every field and resolves the automatic lookback. */
+    public static final class Builder {
+        private int lookback = 0;
+        private int horizon = 12;
+        private int season = 1;
+        private int validation = 0;
+        private CellType cell = CellType.LSTM;
+        private int hidden = 32;
+        private int layers = 1;
+        private int steps = 1000;
+        private int batch = 32;
+        private double lr = 3e-3;
+        private String optimizer = "adam";
+        private String clip = "global-norm";
+        private double clipNorm = 1.0;
+        private double l2 = 0;
+        private String loss = "mse";
+        private String scale = "standard";
+        private String transform = "none";
+        private int difference = 0;
+        private boolean seasonFeatures = true;
+        private Strategy strategy = Strategy.RECURSIVE;
+        private double interval = 0.9;
+        private int evalEvery = 100;
+        private long seed = 42;
+
+        private Builder() {
+        }
+
+        /** 0 chooses three seasons, clamped to [24, 48]. */
+        public Builder lookback(int v) { lookback = v; return this; }
+        public Builder horizon(int v) { horizon = v; return this; }
+        public Builder season(int v) { season = v; return this; }
+        /** 0 chooses min(H, n/5) when the series is known. */
+        public Builder validation(int v) { validation = v; return this; }
+        public Builder cell(CellType v) { cell = v; return this; }
+        public Builder hidden(int v) { hidden = v; return this; }
+        public Builder layers(int v) { layers = v; return this; }
+        public Builder steps(int v) { steps = v; return this; }
+        public Builder batch(int v) { batch = v; return this; }
+        public Builder lr(double v) { lr = v; return this; }
+        public Builder optimizer(String v) { optimizer = v; return this; }
+        public Builder clip(String v) { clip = v; return this; }
+        public Builder clipNorm(double v) { clipNorm = v; return this; }
+        public Builder l2(double v) { l2 = v; return this; }
+        public Builder loss(String v) { loss = v; return this; }
+        public Builder scale(String v) { scale = v; return this; }
+        public Builder transform(String v) { transform = v; return this; }
+        public Builder difference(int v) { difference = v; return this; }
+        public Builder seasonFeatures(boolean v) { seasonFeatures = v; return this; }
+        public Builder strategy(Strategy v) { strategy = v; return this; }
+        public Builder interval(double v) { interval = v; return this; }
+        public Builder evalEvery(int v) { evalEvery = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+
+        public ForecastConfig build() {
+            positive("--horizon", horizon);
+            positive("--season", season);
+            if (lookback < 0) {
+                throw new ForecastException("--lookback must be >= 1 (or 0 for automatic), got " + lookback);
+            }
+            int look = lookback > 0 ? lookback : Math.max(24, Math.min(48, 3 * season));
+            if (validation < 0) {
+                throw new ForecastException("--validation must be >= 1 (or 0 for automatic), got " + validation);
+            }
+            positive("--hidden", hidden);
+            positive("--layers", layers);
+            positive("--steps", steps);
+            positive("--batch", batch);
+            positive("eval-every", evalEvery);
+            if (!(lr > 0 && Double.isFinite(lr))) {
+                throw new ForecastException("--lr must be > 0, got " + lr);
+            }
+            if (!Optimizers.NAMES.contains(optimizer)) {
+                throw new ForecastException("--optimizer must be one of " + String.join(", ", Optimizers.NAMES)
+                        + ", got '" + optimizer + "'");
+            }
+            if (!Clippers.MODES.contains(clip)) {
+                throw new ForecastException("--clip must be one of " + String.join(", ", Clippers.MODES)
+                        + ", got '" + clip + "'");
+            }
+            if (!(clipNorm > 0 && Double.isFinite(clipNorm))) {
+                throw new ForecastException("--clip-norm must be > 0, got " + clipNorm);
+            }
+            if (!(l2 >= 0 && Double.isFinite(l2))) {
+                throw new ForecastException("--l2 must be >= 0, got " + l2);
+            }
+            RegressionLoss.create(loss);
+            String sc = String.valueOf(scale).toLowerCase(Locale.ROOT);
+            if (!List.of("standard", "minmax", "mean").contains(sc)) {
+                throw new ForecastException("--scale must be standard, minmax or mean, got '" + scale + "'");
+            }
+            String tr = String.valueOf(transform).toLowerCase(Locale.ROOT);
+            if (!List.of("none", "log").contains(tr)) {
+                throw new ForecastException("--transform must be none or log, got '" + transform + "'");
+            }
+            if (difference < 0) {
+                throw new ForecastException("--difference must be 0 (none) or a lag >= 1, got " + difference);
+            }
+            if (!(interval > 0 && interval < 1)) {
+                throw new ForecastException("--interval must be in (0, 1), got " + interval);
+            }
+            if (strategy == null || cell == null) {
+                throw new ForecastException("--strategy and --cell must be set");
+            }
+            return new ForecastConfig(look, horizon, season, validation, cell, hidden, layers, steps, batch, lr,
+                    optimizer, clip, clipNorm, l2, loss.toLowerCase(Locale.ROOT), sc, tr, difference, seasonFeatures,
+                    strategy, interval, evalEvery, seed);
+        }
+
+        private static void positive(String flag, int v) {
+            if (v < 1) {
+                throw new ForecastException(flag + " must be >= 1, got " + v);
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.ballast.forecast;
+
+import java.util.Locale;
+
+/** How a forecaster reaches H steps ahead. */
+public enum Strategy {
+    /** One step ahead, trained at every step of the window, rolled forward on its own predictions. */
+    RECURSIVE("recursive"),
+    /** One multi-output head that emits all H future values at once from the window's last state. */
+    DIRECT("direct");
+
+    private final String id;
+
+    Strategy(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public static Strategy parse(String text) {
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        for (Strategy s : values()) {
+            if (s.id.equals(t)) {
+                return s;
+            }
+        }
+        throw new ForecastException("--strategy must be recursive or direct, got '" + text + "'");
+    }
+}

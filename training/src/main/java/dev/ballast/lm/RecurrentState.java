@@ -1,0 +1,89 @@
+package dev.ballast.lm;
+
+import dev.ballast.engine.nn.CellType;
+
+import java.util.Arrays;
+
+/**
+ * The state a {@link LanguageModel} carries from one window to the next for a batch of B streams:
+ * per layer the hidden state {@code h} (B, H) and, for an LSTM, the cell state {@code c} (B, H).
+ * Row b belongs to stream b.
+ */
+public final class RecurrentState {
+
+    private final int batch;
+    private final float[][] h; // [layer] -> (B, H)
+    private final float[][] c; // [layer] -> (B, H), null entries for an RNN
+
+    /** A zero state for {@code batch} streams of a model shaped by {@code cfg}. */
+    public RecurrentState(ModelConfig cfg, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+        }
+        this.batch = batch;
+        this.h = new float[cfg.layers()][batch * cfg.hidden()];
+        this.c = new float[cfg.layers()][];
+        if (cfg.cell() == CellType.LSTM) {
+            for (int l = 0; l < c.length; l++) {
+                c[l] = new float[batch * cfg.hidden()];
+            }
+        }
+    }
+
+    private RecurrentState(RecurrentState other) {
+        this.batch = other.batch;
+        this.h = new float[other.h.length][];
+        this.c = new float[other.c.length][];
+        for (int l = 0; l < h.length; l++) {
+            h[l] = other.h[l].clone();
+            c[l] = other.c[l] == null ? null : other.c[l].clone();
+        }
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    public int layers() {
+        return h.length;
+    }
+
+    /** The live hidden state of {@code layer}, (B, H). */
+    public float[] h(int layer) {
+        return h[layer];
+    }
+
+    /** The live cell state of {@code layer}, (B, H), or null when the cell has none (RNN). */
+    public float[] c(int layer) {
+        return c[layer];
+    }
+
+    /** Resets every stream to the zero state (e.g. at the start of an epoch). */
+    public void zero() {
+        for (int l = 0; l < h.length; l++) {
+            Arrays.fill(h[l], 0f);
+            if (c[l] != null) {
+                Arrays.fill(c[l], 0f);
+            }
+        }
+    }
+
+    /** Overwrites this state with {@code other}'s, which must have the same shape. */
+    public void copyFrom(RecurrentState other) {
+        if (other.batch != batch || other.h.length != h.length || other.h[0].length != h[0].length
+                || (other.c[0] == null) != (c[0] == null)) {
+            throw new IllegalArgumentException("cannot copy a state of a different shape");
+        }
+        for (int l = 0; l < h.length; l++) {
+            System.arraycopy(other.h[l], 0, h[l], 0, h[l].length);
+            if (c[l] != null) {
+                System.arraycopy(other.c[l], 0, c[l], 0, c[l].length);
+            }
+        }
+    }
+
+    /** An independent deep copy. */
+    public RecurrentState copy() {
+        return new RecurrentState(this);
+    }
+}

@@ -1,0 +1,338 @@
+package dev.ballast.lm;
+
+import dev.ballast.engine.ConfigException;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.ballast.tokenizer.UnknownPolicy;
+import dev.ballast.tokenizer.word.AnalyzerSpec;
+import dev.ballast.engine.nn.CellType;
+import dev.ballast.engine.nn.Initialization;
+import dev.ballast.engine.optim.Clippers;
+import dev.ballast.engine.optim.OptimizerSettings;
+import dev.ballast.engine.optim.Optimizers;
+import dev.ballast.engine.optim.Schedules;
+
+/**
+ * Everything that defines a training run: data, architecture, optimisation and bookkeeping.
+ * Immutable; built with {@link #builder()} and validated in one place ({@link Builder#build()}),
+ * where every message names the command-line flag and the allowed range. The CLI maps flags onto
+ * the builder and adds nothing; the same object is stored in every checkpoint (snake_case JSON).
+ *
+ * <pre>{@code
+ * TrainingConfig config = TrainingConfig.builder()
+ *         .corpus("tinyshakespeare").cell("lstm").layers(2).hidden(256)
+ *         .steps(600).seed(1).build();
+ * }</pre>
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonDeserialize(builder = TrainingConfig.Builder.class)
+public record TrainingConfig(
+        // data
+        String corpus, String valid, double validFraction, boolean replaceMalformed, String unknownPolicy,
+        // architecture
+        String cell, int layers, int hidden, int embed, float dropout, String init, double initScale, float forgetBias,
+        // batching
+        int seq, int batch, long steps, int epochs,
+        // optimisation
+        String optimizer, float lr, double momentum, boolean nesterov, Double weightDecay,
+        String clip, double clipNorm, double clipValue, double l2, double l1, boolean l2Biases,
+        String lrSchedule,
+        // bookkeeping
+        long seed, int threads, int evalEvery, int evalBatch, int sampleLength,
+        // stability (see dev.ballast.trainer.stability)
+        String recovery, double spikeFactor, int maxRetries, int diagnoseEvery, double clipPercentile,
+        double clipRatio, Double l2Input, Double l2Recurrent, Double l2Bias, double maxNorm,
+        // word level (level "char" ignores analyzer, minFreq, maxVocab)
+        String level, String analyzer, int minFreq, int maxVocab, boolean tieWeights, String vocabScope,
+        // slow-degradation rules (see dev.ballast.training.stability.StabilityGuard) and residual stacking
+        double regressTolerance, int regressPatience, double valTolerance, double clipAlarmFactor,
+        int clipAlarmWindow, boolean residual, double recurrentBound) {
+
+    /** Steps trained when neither --steps nor --epochs is given. */
+    public static final long DEFAULT_STEPS = 500;
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's values, to change a few of them. */
+    public Builder toBuilder() {
+        return new Builder()
+                .corpus(corpus).valid(valid).validFraction(validFraction).replaceMalformed(replaceMalformed)
+                .unknownPolicy(unknownPolicy)
+                .cell(cell).layers(layers).hidden(hidden).embed(embed).dropout(dropout)
+                .init(init).initScale(initScale).forgetBias(forgetBias)
+                .seq(seq).batch(batch).steps(steps).epochs(epochs)
+                .optimizer(optimizer).lr(lr).momentum(momentum).nesterov(nesterov).weightDecay(weightDecay)
+                .clip(clip).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1).l2Biases(l2Biases)
+                .lrSchedule(lrSchedule)
+                .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength)
+                .recovery(recovery).spikeFactor(spikeFactor).maxRetries(maxRetries).diagnoseEvery(diagnoseEvery)
+                .clipPercentile(clipPercentile).clipRatio(clipRatio)
+                .l2Input(l2Input).l2Recurrent(l2Recurrent).l2Bias(l2Bias).maxNorm(maxNorm)
+                .level(level).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights)
+                .vocabScope(vocabScope)
+                .regressTolerance(regressTolerance).regressPatience(regressPatience).valTolerance(valTolerance)
+                .clipAlarmFactor(clipAlarmFactor).clipAlarmWindow(clipAlarmWindow).residual(residual)
+                .recurrentBound(recurrentBound);
+    }
+
+    /** Whether the stability monitor may skip, roll back and retry instead of failing ({@code --recovery on}). */
+    public boolean recoveryOn() {
+        return "on".equals(recovery);
+    }
+
+    /** Whether tokens are words (a Lucene analyzer) rather than characters. */
+    public boolean wordLevel() {
+        return "word".equals(level);
+    }
+
+    public CellType cellType() {
+        return CellType.parse(cell);
+    }
+
+    public Initialization initialization() {
+        return new Initialization(init, initScale, forgetBias);
+    }
+
+    public OptimizerSettings optimizerSettings() {
+        OptimizerSettings.Builder b = OptimizerSettings.builder().momentum(momentum).nesterov(nesterov);
+        if (weightDecay != null) {
+            b.weightDecay(weightDecay);
+        }
+        return b.build();
+    }
+
+    /** Builder with the defaults of the reference configuration (2×256 LSTM, Adam 2e-3, clip 5). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder(withPrefix = "")
+    public static final class Builder {
+        private String corpus = "builtin";
+        private String valid;
+        private double validFraction = 0.1;
+        private boolean replaceMalformed;
+        private String unknownPolicy = "replace";
+        private String cell = "lstm";
+        private int layers = 2;
+        private int hidden = 256;
+        private int embed = 64;
+        private float dropout;
+        private String init = Initialization.DEFAULT.recurrent();
+        private double initScale = Initialization.DEFAULT.scale();
+        private float forgetBias = Initialization.DEFAULT.forgetBias();
+        private int seq = 64;
+        private int batch = 32;
+        private long steps;
+        private int epochs;
+        private String optimizer = "adam";
+        private float lr = 2e-3f;
+        private double momentum;
+        private boolean nesterov;
+        private Double weightDecay;
+        private String clip = "global-norm";
+        private double clipNorm = 5.0;
+        private double clipValue = 1.0;
+        private double l2;
+        private double l1;
+        private boolean l2Biases;
+        private String lrSchedule = "constant";
+        private long seed = 1;
+        private int threads;
+        private int evalEvery = 100;
+        private int evalBatch = 10;
+        private int sampleLength = 200;
+        private String recovery = "on";
+        private double spikeFactor = 3.0;
+        private int maxRetries = 8;
+        private int diagnoseEvery = 100;
+        private double clipPercentile = Clippers.DEFAULT_PERCENTILE;
+        private double clipRatio = Clippers.DEFAULT_RATIO;
+        private Double l2Input;
+        private Double l2Recurrent;
+        private Double l2Bias;
+        private double maxNorm;
+        private String level = "char";
+        private String analyzer = "lm";
+        private int minFreq = 1;
+        private int maxVocab;
+        private boolean tieWeights;
+        private String vocabScope = "train";
+        private double regressTolerance = 0.1;
+        private int regressPatience = 10;
+        private double valTolerance = 0.01;
+        private double clipAlarmFactor = 5.0;
+        private int clipAlarmWindow = 50;
+        private boolean residual;
+        private double recurrentBound = 1.5;
+
+        public Builder corpus(String v) { corpus = v; return this; }
+        public Builder valid(String v) { valid = v; return this; }
+        public Builder validFraction(double v) { validFraction = v; return this; }
+        public Builder replaceMalformed(boolean v) { replaceMalformed = v; return this; }
+        public Builder unknownPolicy(String v) { unknownPolicy = v; return this; }
+        public Builder cell(String v) { cell = v; return this; }
+        public Builder layers(int v) { layers = v; return this; }
+        public Builder hidden(int v) { hidden = v; return this; }
+        public Builder embed(int v) { embed = v; return this; }
+        public Builder dropout(float v) { dropout = v; return this; }
+        public Builder init(String v) { init = v; return this; }
+        public Builder forgetBias(float v) { forgetBias = v; return this; }
+        public Builder seq(int v) { seq = v; return this; }
+        public Builder batch(int v) { batch = v; return this; }
+        public Builder steps(long v) { steps = v; return this; }
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder optimizer(String v) { optimizer = v; return this; }
+        public Builder lr(float v) { lr = v; return this; }
+        public Builder momentum(double v) { momentum = v; return this; }
+        public Builder nesterov(boolean v) { nesterov = v; return this; }
+        public Builder weightDecay(Double v) { weightDecay = v; return this; }
+        public Builder clip(String v) { clip = v; return this; }
+        public Builder clipNorm(double v) { clipNorm = v; return this; }
+        public Builder clipValue(double v) { clipValue = v; return this; }
+        public Builder l2(double v) { l2 = v; return this; }
+        public Builder l1(double v) { l1 = v; return this; }
+        public Builder l2Biases(boolean v) { l2Biases = v; return this; }
+        public Builder lrSchedule(String v) { lrSchedule = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder threads(int v) { threads = v; return this; }
+        public Builder evalEvery(int v) { evalEvery = v; return this; }
+        public Builder evalBatch(int v) { evalBatch = v; return this; }
+        public Builder sampleLength(int v) { sampleLength = v; return this; }
+        public Builder recovery(String v) { recovery = v; return this; }
+        public Builder spikeFactor(double v) { spikeFactor = v; return this; }
+        public Builder maxRetries(int v) { maxRetries = v; return this; }
+        public Builder diagnoseEvery(int v) { diagnoseEvery = v; return this; }
+        public Builder clipPercentile(double v) { clipPercentile = v; return this; }
+        public Builder clipRatio(double v) { clipRatio = v; return this; }
+        public Builder l2Input(Double v) { l2Input = v; return this; }
+        public Builder l2Recurrent(Double v) { l2Recurrent = v; return this; }
+        public Builder l2Bias(Double v) { l2Bias = v; return this; }
+        public Builder maxNorm(double v) { maxNorm = v; return this; }
+        public Builder initScale(double v) { initScale = v; return this; }
+        public Builder level(String v) { level = v; return this; }
+        public Builder analyzer(String v) { analyzer = v; return this; }
+        public Builder minFreq(int v) { minFreq = v; return this; }
+        public Builder maxVocab(int v) { maxVocab = v; return this; }
+        public Builder tieWeights(boolean v) { tieWeights = v; return this; }
+        public Builder vocabScope(String v) { vocabScope = v; return this; }
+        public Builder regressTolerance(double v) { regressTolerance = v; return this; }
+        public Builder regressPatience(int v) { regressPatience = v; return this; }
+        public Builder valTolerance(double v) { valTolerance = v; return this; }
+        public Builder clipAlarmFactor(double v) { clipAlarmFactor = v; return this; }
+        public Builder clipAlarmWindow(int v) { clipAlarmWindow = v; return this; }
+        public Builder residual(boolean v) { residual = v; return this; }
+        public Builder recurrentBound(double v) { recurrentBound = v; return this; }
+
+        /** Validates every field; the first problem found is thrown as a {@link ConfigException}. */
+        public TrainingConfig build() {
+            require(corpus != null && !corpus.isBlank(), "--corpus must name a file, a directory or a corpus");
+            require(validFraction >= 0 && validFraction < 1,
+                    "--valid-fraction must be in [0, 1), got " + validFraction);
+            require(valid != null || validFraction > 0,
+                    "--valid-fraction must be above 0 when no --valid file is given");
+            userInput(() -> UnknownPolicy.parse(unknownPolicy));
+            userInput(() -> CellType.parse(cell));
+            positive("--layers", layers);
+            positive("--hidden", hidden);
+            positive("--embed", embed);
+            require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
+            require(init != null, "--init must be uniform, orthogonal or identity");
+            new Initialization(init, initScale, forgetBias);
+            positive("--seq", seq);
+            positive("--batch", batch);
+            require(steps >= 0, "--steps must be at least 1, got " + steps);
+            require(epochs >= 0, "--epochs must be at least 1, got " + epochs);
+            require(steps == 0 || epochs == 0, "give --steps or --epochs, not both");
+            require(lr > 0 && Float.isFinite(lr), "--lr must be a positive number, got " + lr);
+            userInput(() -> Optimizers.create(optimizer, toSettings()));
+            userInput(() -> Clippers.create(clip, clipNorm, clipValue, clipPercentile, clipRatio));
+            require(l2 >= 0, "--l2 must be at least 0, got " + l2);
+            require(l1 >= 0, "--l1 must be at least 0, got " + l1);
+            userInput(() -> Schedules.parse(lrSchedule, lr, Math.max(1, steps)));
+            require(threads >= 0, "--threads must be at least 0 (0 = one per core), got " + threads);
+            require(evalEvery >= 0, "--eval-every must be at least 0 (0 = only at the end), got " + evalEvery);
+            positive("--eval-batch", evalBatch);
+            require(sampleLength >= 0, "--sample-length must be at least 0, got " + sampleLength);
+            require("on".equals(recovery) || "off".equals(recovery), "--recovery must be on or off, got " + recovery);
+            require(spikeFactor > 1 && Double.isFinite(spikeFactor),
+                    "--spike-factor must be a number above 1, got " + spikeFactor);
+            require(maxRetries >= 0, "--max-retries must be at least 0, got " + maxRetries);
+            require(diagnoseEvery >= 0, "--diagnose-every must be at least 0 (0 = never), got " + diagnoseEvery);
+            optionalNonNegative("--l2-input", l2Input);
+            optionalNonNegative("--l2-recurrent", l2Recurrent);
+            optionalNonNegative("--l2-bias", l2Bias);
+            require(maxNorm >= 0 && Double.isFinite(maxNorm), "--max-norm must be at least 0 (0 = off), got " + maxNorm);
+            require("char".equals(level) || "word".equals(level), "--level must be char or word, got '" + level + "'");
+            if ("word".equals(level)) {
+                require(analyzer != null, "--analyzer must name a preset or a chain with --level word");
+                userInput(() -> AnalyzerSpec.parse(analyzer));
+                require(UnknownPolicy.parse(unknownPolicy) == UnknownPolicy.REPLACE,
+                        "--unknown-policy must be replace with --level word (unknown words become <unk>), got '" + unknownPolicy + "'");
+            }
+            positive("--min-freq", minFreq);
+            require(maxVocab == 0 || maxVocab >= 3,
+                    "--max-vocab must be 0 (no limit) or at least 3 (<unk>, <eos> and a word), got " + maxVocab);
+            require("train".equals(vocabScope) || "corpus".equals(vocabScope),
+                    "--vocab-scope must be train or corpus, got '" + vocabScope + "'");
+            require("train".equals(vocabScope) || valid == null,
+                    "--vocab-scope corpus takes the validation part from --valid-fraction, not --valid");
+            require(!tieWeights || embed == hidden,
+                    "--tie-weights needs --embed equal to --hidden, got --embed " + embed + " and --hidden " + hidden);
+            require(regressTolerance > 0 && Double.isFinite(regressTolerance),
+                    "--regress-tolerance must be a positive number, got " + regressTolerance);
+            require(regressPatience >= 0, "--regress-patience must be at least 0 (0 = off), got " + regressPatience);
+            require(valTolerance >= 0 && Double.isFinite(valTolerance),
+                    "--val-tolerance must be at least 0, got " + valTolerance);
+            require(clipAlarmFactor >= 1 && Double.isFinite(clipAlarmFactor),
+                    "--clip-alarm-factor must be a number of at least 1, got " + clipAlarmFactor);
+            require(clipAlarmWindow >= 0, "--clip-alarm-window must be at least 0 (0 = off), got " + clipAlarmWindow);
+            require(recurrentBound == 0 || recurrentBound >= 1 && Double.isFinite(recurrentBound),
+                    "--recurrent-bound must be 0 (off) or a number of at least 1, got " + recurrentBound);
+            require(!residual || layers >= 2,
+                    "--residual adds each layer's input to its output from layer 1 up, so it needs --layers 2 or more, got " + layers);
+            return new TrainingConfig(corpus, valid, validFraction, replaceMalformed, unknownPolicy,
+                    cell, layers, hidden, embed, dropout, init, initScale, forgetBias, seq, batch, steps, epochs,
+                    optimizer, lr, momentum, nesterov, weightDecay, clip, clipNorm, clipValue, l2, l1, l2Biases,
+                    lrSchedule, seed, threads, evalEvery, evalBatch, sampleLength,
+                    recovery, spikeFactor, maxRetries, diagnoseEvery, clipPercentile, clipRatio,
+                    l2Input, l2Recurrent, l2Bias, maxNorm,
+                    level, analyzer, minFreq, maxVocab, tieWeights, vocabScope,
+                    regressTolerance, regressPatience, valTolerance, clipAlarmFactor, clipAlarmWindow, residual, recurrentBound);
+        }
+
+        private OptimizerSettings toSettings() {
+            OptimizerSettings.Builder b = OptimizerSettings.builder().momentum(momentum).nesterov(nesterov);
+            if (weightDecay != null) {
+                b.weightDecay(weightDecay);
+            }
+            return b.build();
+        }
+
+        /** Runs a parser of a user-given value; its IllegalArgumentException becomes a ConfigException. */
+        private static void userInput(Runnable parse) {
+            try {
+                parse.run();
+            } catch (ConfigException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
+        }
+
+        private static void optionalNonNegative(String flag, Double value) {
+            require(value == null || (value >= 0 && Double.isFinite(value)), flag + " must be at least 0, got " + value);
+        }
+
+        private static void positive(String flag, long value) {
+            require(value >= 1, flag + " must be at least 1, got " + value);
+        }
+
+        private static void require(boolean ok, String message) {
+            if (!ok) {
+                throw new ConfigException(message);
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.ballast.lm.stress;
+
+import dev.ballast.training.stability.StabilityMonitor;
+
+import dev.ballast.training.Trainer;
+import dev.ballast.lm.TrainingConfig;
+import dev.ballast.training.TrainingDivergedException;
+import dev.ballast.engine.nn.RecurrentLayer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code ballast stress}: a fixed matrix of set-ups known to blow up, each trained twice — unprotected
+ * (no clipping, recovery off) and with Ballast's defaults (global-norm clipping at 5, recovery on) — so the
+ * toolkit's claim can be checked: most diverge unprotected, none with the defaults. A third, well-tuned
+ * run (Adam 3e-3, clipped, ordinary initialisation) gives the loss the protected run should approach.
+ * Models are small and runs short so the whole matrix takes a few minutes on two cores.
+ *
+ * <p>A run counts as diverged when it failed ({@link TrainingDivergedException}), or ended with a
+ * non-finite loss or a validation loss no better than the first step's training loss.
+ */
+public final class StressSuite {
+
+    /**
+     * One set-up.
+     *
+     * @param corpus         {@code builtin}, {@code addition} or {@code temporal-order}
+     * @param recurrentScale the recurrent weights are multiplied by this after initialisation
+     * @param setup          the hyper-parameters that make it unstable
+     */
+    public record Case(String name, String description, String corpus, double recurrentScale,
+                       UnaryOperator<TrainingConfig.Builder> setup) {
+    }
+
+    /** What one run did. {@code finalLoss} is the final validation loss, NaN when the run failed. */
+    public record Outcome(boolean diverged, double finalLoss, int incidents, double clippedFraction, int rollbacks) {
+    }
+
+    /**
+     * @param reference the same model and data trained the well-tuned way (Adam 3e-3, global-norm clip 5),
+     *                  what a protected run should come close to
+     */
+    public record Result(Case stressCase, Outcome unprotected, Outcome protectedRun, Outcome reference) {
+    }
+
+    public static List<Case> cases() {
+        return List.of(
+                new Case("rnn-tanh-high-lr-long-window", "vanilla tanh RNN, SGD lr 4, 100-step window", "builtin", 1,
+                        b -> b.cell("rnn-tanh").optimizer("sgd").lr(4f).seq(100)),
+                new Case("rnn-large-recurrent-init", "tanh RNN with recurrent weights x4 at init, SGD lr 2, momentum 0.5", "builtin", 4,
+                        b -> b.cell("rnn-tanh").optimizer("sgd").lr(2f).momentum(0.5).seq(50)),
+                new Case("lstm-sgd-no-clip", "LSTM, SGD lr 20 with momentum 0.9", "builtin", 1,
+                        b -> b.cell("lstm").optimizer("sgd").lr(20f).momentum(0.9).seq(50)),
+                new Case("rnn-relu-adam-high-lr", "ReLU RNN, Adam lr 0.3", "builtin", 1,
+                        b -> b.cell("rnn-relu").optimizer("adam").lr(0.3f).seq(50)),
+                new Case("addition-problem", "Pascanu et al. 2013 addition task, tanh RNN, SGD lr 1, momentum 0.9",
+                        "addition", 1, b -> b.cell("rnn-tanh").optimizer("sgd").lr(1f).momentum(0.9).seq(100)),
+                new Case("temporal-order", "Pascanu et al. 2013 temporal order task, ReLU RNN, SGD lr 0.5",
+                        "temporal-order", 1, b -> b.cell("rnn-relu").optimizer("sgd").lr(0.5f).seq(100)));
+    }
+
+    /** How the stress runs initialise their recurrent weights: {@code pinned} or the training {@code defaults}. */
+    public static final List<String> INITS = List.of("pinned", "defaults");
+
+    /**
+     * The common small configuration: 1x64 model, batch 16, 150 steps. With {@code init} "pinned",
+     * orthogonal recurrent weights and LSTM forget bias 1: pinned here, not taken from the training
+     * defaults, so that the matrix stays the same when a default changes. With "defaults", whatever
+     * {@link TrainingConfig#builder()} starts with (uniform, forget bias 0 today), to check the defaults.
+     */
+    static TrainingConfig.Builder base(Path corpus, long seed, String init) {
+        TrainingConfig.Builder b = TrainingConfig.builder();
+        switch (init) {
+            case "pinned" -> b.init("orthogonal").forgetBias(1f);
+            case "defaults" -> { }
+            default -> throw new IllegalArgumentException("--init must be one of " + String.join(", ", INITS)
+                    + ", got '" + init + "'");
+        }
+        return b.corpus(corpus.toString())
+                .layers(1).hidden(64).embed(16).batch(16)
+                .steps(150).validFraction(0.05).evalEvery(0).sampleLength(0).seed(seed).threads(0).diagnoseEvery(50);
+    }
+
+    /** Runs one case both ways in scratch directories under {@code work}, with the pinned initialisation. */
+    public static Result run(Case c, Path work, long seed) {
+        return run(c, work, seed, "pinned");
+    }
+
+    /** Runs one case both ways (and the tuned reference) with {@code init} one of {@link #INITS}. */
+    public static Result run(Case c, Path work, long seed, String init) {
+        Path corpus = corpus(c.corpus(), work);
+        TrainingConfig.Builder b = c.setup().apply(base(corpus, seed, init));
+        Outcome off = once(b.clip("none").recovery("off").build(), c, work.resolve(c.name() + "-unprotected"));
+        Outcome on = once(b.clip("global-norm").clipNorm(5.0).recovery("on").build(), c,
+                work.resolve(c.name() + "-protected"));
+        TrainingConfig.Builder tuned = c.setup().apply(base(corpus, seed, init)).optimizer("adam").lr(3e-3f).momentum(0)
+                .clip("global-norm").clipNorm(5.0).recovery("on");
+        Outcome ref = once(tuned.build(), new Case(c.name(), c.description(), c.corpus(), 1, c.setup()),
+                work.resolve(c.name() + "-reference"));
+        return new Result(c, off, on, ref);
+    }
+
+    private static Outcome once(TrainingConfig config, Case c, Path runDir) {
+        double[] first = {Double.NaN};
+        Trainer trainer = Trainer.start(config, runDir, new dev.ballast.training.TrainingListener() {
+            @Override
+            public void onStep(StepReport r) {
+                if (Double.isNaN(first[0])) {
+                    first[0] = r.loss();
+                }
+            }
+        });
+        if (c.recurrentScale() != 1) {
+            for (RecurrentLayer layer : trainer.model().layers()) {
+                float[] w = layer.wRecurrent().value();
+                for (int i = 0; i < w.length; i++) {
+                    w[i] *= (float) c.recurrentScale();
+                }
+            }
+        }
+        StabilityMonitor m = trainer.monitor();
+        try {
+            Trainer.Result r = trainer.run();
+            double loss = r.validation() == null ? r.trainLoss() : r.validation().loss();
+            boolean diverged = !Double.isFinite(loss) || !(loss < first[0]);
+            return new Outcome(diverged, loss, m.incidents().size(), m.clippedFraction(),
+                    trainer.stabilitySummary().get("rollbacks").asInt());
+        } catch (TrainingDivergedException e) {
+            return new Outcome(true, Double.NaN, m.incidents().size(), m.clippedFraction(),
+                    trainer.stabilitySummary().get("rollbacks").asInt());
+        }
+    }
+
+    static Path corpus(String name, Path work) {
+        if (name.equals("builtin")) {
+            return Path.of("builtin");
+        }
+        String text = switch (name) {
+            case "addition" -> SyntheticTasks.addition(1500, 60, 17);
+            case "temporal-order" -> SyntheticTasks.temporalOrder(1500, 60, 23);
+            default -> throw new IllegalArgumentException("unknown stress corpus " + name);
+        };
+        Path file = work.resolve(name + ".txt");
+        try {
+            Files.createDirectories(work);
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return file;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.ballast.lm;
+
+import dev.ballast.engine.ConfigException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class TrainingConfigTest {
+
+    @Test
+    void defaultsAreTheReferenceConfiguration() {
+        TrainingConfig c = TrainingConfig.builder().build();
+        assertEquals("lstm", c.cell());
+        assertEquals(2, c.layers());
+        assertEquals(256, c.hidden());
+        assertEquals(64, c.embed());
+        assertEquals(64, c.seq());
+        assertEquals(32, c.batch());
+        assertEquals("adam", c.optimizer());
+        assertEquals(2e-3f, c.lr());
+        assertEquals("global-norm", c.clip());
+        assertEquals(5.0, c.clipNorm());
+    }
+
+    @Test
+    void rejectsOutOfRangeValuesNamingTheFlag() {
+        assertMessage("--hidden must be at least 1, got 0", TrainingConfig.builder().hidden(0));
+        assertMessage("--seq must be at least 1, got -4", TrainingConfig.builder().seq(-4));
+        assertMessage("--dropout must be in [0, 1), got 1.0", TrainingConfig.builder().dropout(1f));
+        assertMessage("--valid-fraction must be in [0, 1), got 1.5", TrainingConfig.builder().validFraction(1.5));
+        assertMessage("give --steps or --epochs, not both", TrainingConfig.builder().steps(5).epochs(2));
+        ConfigException e = assertThrows(ConfigException.class, () -> TrainingConfig.builder().cell("gru").build());
+        assertTrue(e.getMessage().contains("gru"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> TrainingConfig.builder().optimizer("lion").build());
+        assertTrue(e.getMessage().contains("lion"), e.getMessage());
+    }
+
+    @Test
+    void jsonRoundTripKeepsEveryField() throws Exception {
+        TrainingConfig c = TrainingConfig.builder().corpus("x.txt").cell("rnn-relu").hidden(33).dropout(0.25f)
+                .optimizer("sgd").momentum(0.9).nesterov(true).weightDecay(0.01).lrSchedule("step:100:0.5").seed(42).build();
+        String json = ModelFiles.JSON.writeValueAsString(c);
+        assertTrue(json.contains("\"clip_norm\""), json);
+        assertEquals(c, ModelFiles.JSON.readValue(json, TrainingConfig.class));
+    }
+
+    @Test
+    void unknownJsonFieldsAreRejectedByName() {
+        Exception e = assertThrows(Exception.class,
+                () -> ModelFiles.JSON.readValue("{\"hiden\": 3}", TrainingConfig.class));
+        assertTrue(e.getMessage().contains("hiden"), e.getMessage());
+    }
+
+    @Test
+    void trendRuleThresholdsAreValidatedByName() {
+        assertMessage("--regress-tolerance must be a positive number, got 0.0", TrainingConfig.builder().regressTolerance(0));
+        assertMessage("--regress-patience must be at least 0 (0 = off), got -1", TrainingConfig.builder().regressPatience(-1));
+        assertMessage("--val-tolerance must be at least 0, got -0.5", TrainingConfig.builder().valTolerance(-0.5));
+        assertMessage("--clip-alarm-factor must be a number of at least 1, got 0.5", TrainingConfig.builder().clipAlarmFactor(0.5));
+        assertMessage("--clip-alarm-window must be at least 0 (0 = off), got -3", TrainingConfig.builder().clipAlarmWindow(-3));
+        assertMessage("--recurrent-bound must be 0 (off) or a number of at least 1, got 0.5", TrainingConfig.builder().recurrentBound(0.5));
+    }
+
+    private static void assertMessage(String expected, TrainingConfig.Builder b) {
+        ConfigException e = assertThrows(ConfigException.class, b::build);
+        assertEquals(expected, e.getMessage());
+    }
+}
