@@ -15,7 +15,6 @@ import dev.ballast.forecast.ForecastException;
 import dev.ballast.forecast.ForecastMetrics;
 import dev.ballast.forecast.ForecastPipeline;
 import dev.ballast.forecast.ForecastReport;
-import dev.ballast.forecast.ForecastTrainer;
 import dev.ballast.forecast.ForecasterFiles;
 import dev.ballast.forecast.PredictionIntervals;
 import dev.ballast.forecast.Strategy;
@@ -30,6 +29,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import dev.ballast.training.checkpoint.CheckpointStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,6 +99,39 @@ final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "X", defaultValue = "0.003", description = "Peak learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).")
     double lr;
 
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam", description = "sgd, adam, adamw, rmsprop or adagrad (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr-schedule", paramLabel = "SPEC", description = "constant, step:EVERY:GAMMA, plateau[:FACTOR[:PATIENCE]] or cosine[:WARMUP] (default: cosine with a warm-up of min(100, steps/10)).")
+    String lrSchedule;
+
+    @Option(names = "--clip", paramLabel = "MODE", defaultValue = "global-norm", description = "Gradient clipping: global-norm, layer-norm, tensor-norm, value, auto, agc or none (default: ${DEFAULT-VALUE}).")
+    String clip;
+
+    @Option(names = "--clip-norm", paramLabel = "X", defaultValue = "1.0", description = "Norm threshold for norm clipping (default: ${DEFAULT-VALUE}).")
+    double clipNorm;
+
+    @Option(names = "--clip-value", paramLabel = "X", defaultValue = "0", description = "Element bound for value clipping; 0 = the --clip-norm value (default: ${DEFAULT-VALUE}).")
+    double clipValue;
+
+    @Option(names = "--l2", paramLabel = "X", defaultValue = "0", description = "L2 penalty on weights (default: ${DEFAULT-VALUE}).")
+    double l2;
+
+    @Option(names = "--l1", paramLabel = "X", defaultValue = "0", description = "L1 penalty on weights (default: ${DEFAULT-VALUE}).")
+    double l1;
+
+    @Option(names = "--weight-decay", paramLabel = "X", description = "Decoupled weight decay, any optimizer (adamw defaults to 0.01).")
+    Double weightDecay;
+
+    @Option(names = "--recovery", paramLabel = "on|off", defaultValue = "on", description = "On a NaN or a loss spike, skip the update or roll back and retry with a lower rate, instead of failing (default: ${DEFAULT-VALUE}).")
+    String recovery;
+
+    @Option(names = "--diagnose-every", paramLabel = "N", defaultValue = "100", description = "Steps between spectral-norm and gate diagnoses, 0 = off (default: ${DEFAULT-VALUE}).")
+    int diagnoseEvery;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue a forecaster run exactly where it stopped (give the same --data and --column; --steps may grow).")
+    Path resume;
+
     @Option(names = "--loss", paramLabel = "LOSS", defaultValue = "mse", description = "mse, mae or huber (default: ${DEFAULT-VALUE}).")
     String loss;
 
@@ -128,7 +162,7 @@ final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--backtest", paramLabel = "K", defaultValue = "0", description = "Also evaluate K rolling origins, each H earlier, refitting at each.")
     int backtest;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/forecast", description = "Where the model is saved (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/forecast", description = "Run directory: the model, checkpoints, stability.json and report.html (default: ${DEFAULT-VALUE}; with --resume, the resumed run).")
     Path out;
 
     @Option(names = "--plot", paramLabel = "FILE", description = "Write an SVG of history, hold-out, forecast and interval.")
@@ -159,18 +193,41 @@ final class ForecastCommand implements Callable<Integer> {
                 .cell(CellType.parse(cell)).hidden(hidden).layers(layers).steps(steps).batch(batch).lr(lr)
                 .loss(loss).scale(scale).transform(transform).difference(difference)
                 .seasonFeatures(!noSeasonFeatures).strategy(Strategy.parse(strategy)).interval(interval).seed(seed)
+                .optimizer(optimizer).clip(clip).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1)
+                .weightDecay(weightDecay == null ? Double.NaN : weightDecay).lrSchedule(lrSchedule)
+                .recovery(recoveryOn()).diagnoseEvery(diagnoseEvery)
                 .build();
         PrintWriter err = spec.commandLine().getErr();
-        ForecastTrainer.Listener progress = json ? null : (step, l, mae, best) -> err.printf(Locale.ROOT,
-                "step %5d  loss %.4f  validation MAE %.4f%s%n", step, l, mae, best ? "  (best)" : "");
-        ForecastReport r = ForecastPipeline.run(series, config, future, progress);
+        ProgressPrinter progress = new ProgressPrinter(err, System.console() != null);
+        Path runDir = resume != null ? CheckpointStore.resolveResume(resume).toAbsolutePath().getParent().getParent() : out;
+        CountDownLatch done = new CountDownLatch(1);
+        Thread[] hook = new Thread[1];
+        ForecastPipeline.Training training = new ForecastPipeline.Training(runDir, resume,
+                saved -> saved.toBuilder().steps(steps).build(), progress,
+                trainer -> hook[0] = Interrupts.onShutdown(trainer::requestStop, done));
+        ForecastReport r;
+        try {
+            r = ForecastPipeline.run(series, config, future, training);
+        } finally {
+            progress.finish();
+            done.countDown();
+            if (hook[0] != null) {
+                Interrupts.remove(hook[0]);
+            }
+        }
+        if (r.training().trained().stopped()) {
+            err.println("stopped at step " + r.training().trained().steps() + "; continue with: ballast forecast --resume "
+                    + runDir + " (and the same --data and --column)");
+            return BallastCommand.EXIT_INTERRUPTED;
+        }
+        config = r.config();
         Backtest bt = backtest > 0 ? Backtest.run(series, config, backtest, null) : null;
         Map<String, Double> saved = new LinkedHashMap<>();
         saved.put("mase", r.metrics().mase());
         saved.put("smape", r.metrics().smape());
         saved.put("rmse", r.metrics().rmse());
         saved.put("seasonal_naive_mase", r.baselines().get("seasonal-naive").mase());
-        ForecasterFiles.save(out, r.forecaster(), saved, series.source(),
+        ForecasterFiles.save(runDir, r.forecaster(), saved, series.source(),
                 PredictionIntervals.fromResiduals(r.training().residuals(), config.interval()));
         if (plot != null) {
             SvgPlot.write(plot, r);
@@ -236,7 +293,9 @@ final class ForecastCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "%-12s %12s %12.4f %12.4f %12.4f%n", label(s, s.length() + i), "",
                     r.future()[i], r.futureLower()[i], r.futureUpper()[i]);
         }
-        o.printf("model saved to %s%s%n", out, plot != null ? ", plot to " + plot : "");
+        o.printf("model saved to %s%s%n", r.training().trained().runDir(), plot != null ? ", plot to " + plot : "");
+        o.printf("stability: %s; report in %s%n", r.training().stability(),
+                r.training().trained().runDir().resolve("report.html"));
     }
 
     private static void row(PrintWriter o, String name, ForecastMetrics m) {
@@ -280,8 +339,10 @@ final class ForecastCommand implements Callable<Integer> {
             bt.baselines().forEach((name, m) -> metrics(bb.putObject(name), m));
         }
         root.put("best_step", r.training().bestStep());
+        root.put("steps", r.training().trained().steps());
         root.put("seconds", r.seconds());
-        root.put("model", out.toString());
+        root.put("model", r.training().trained().runDir().toString());
+        root.set("stability", r.training().stability());
         return root;
     }
 
@@ -291,5 +352,12 @@ final class ForecastCommand implements Callable<Integer> {
         n.put("rmse", m.rmse());
         n.put("mae", m.mae());
         n.put("mape", m.mape());
+    }
+
+    private boolean recoveryOn() {
+        if (!"on".equals(recovery) && !"off".equals(recovery)) {
+            throw new ConfigException("--recovery must be on or off, got '" + recovery + "'");
+        }
+        return "on".equals(recovery);
     }
 }

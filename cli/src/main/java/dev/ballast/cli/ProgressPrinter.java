@@ -1,6 +1,6 @@
 package dev.ballast.cli;
 
-import dev.ballast.lm.Evaluation;
+import dev.ballast.training.Validation;
 import dev.ballast.training.Trainer;
 import dev.ballast.training.TrainingListener;
 import java.io.PrintWriter;
@@ -71,10 +71,9 @@ final class ProgressPrinter implements TrainingListener {
     }
 
     @Override
-    public void onEvaluation(long step, Evaluation v, boolean best) {
+    public void onEvaluation(long step, Validation v, boolean best) {
         endLine();
-        err.printf(Locale.ROOT, "step %d validation: loss %.4f nats/token, perplexity %.3f, %.4f bits/token%s%n",
-                step, v.loss(), v.perplexity(), v.bitsPerToken(), best ? " (best so far)" : "");
+        err.printf(Locale.ROOT, "step %d validation: %s%s%n", step, v.summary(), best ? " (best so far)" : "");
         err.flush();
     }
 
@@ -107,11 +106,9 @@ final class ProgressPrinter implements TrainingListener {
     }
 
     void summary(Trainer.Result r) {
-        Evaluation v = r.validation();
+        Validation v = r.validation();
         err.printf(Locale.ROOT, "done: %d steps in %s, %,.0f tokens/s%s; model in %s%n", r.steps(), duration(r.seconds()),
-                r.tokensPerSecond(),
-                v == null ? "" : String.format(Locale.ROOT, ", validation loss %.4f (perplexity %.3f, %.4f bits/token)",
-                        v.loss(), v.perplexity(), v.bitsPerToken()),
+                r.tokensPerSecond(), v == null ? "" : ", validation " + v.summary(),
                 r.runDir());
         err.flush();
     }

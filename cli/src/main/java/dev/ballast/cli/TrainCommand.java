@@ -1,5 +1,8 @@
 package dev.ballast.cli;
 
+import dev.ballast.lm.Evaluation;
+import dev.ballast.lm.LanguageModelTask;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.engine.ConfigException;
@@ -167,16 +170,16 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ProgressPrinter progress = new ProgressPrinter(spec.commandLine().getErr(), System.console() != null);
-        Trainer trainer = resume != null
-                ? Trainer.resume(resume, this::applyResumeOverrides, out, progress)
-                : Trainer.start(toConfig(), out != null ? out : Path.of("runs", "latest"), progress);
-        if (trainer.config().wordLevel()) {
-            TrainingData d = trainer.data();
+        Trainer<LanguageModelTask> trainer = resume != null
+                ? LanguageModelTask.resume(resume, this::applyResumeOverrides, out, progress)
+                : LanguageModelTask.start(toConfig(), out != null ? out : Path.of("runs", "latest"), progress);
+        if (trainer.task().config().wordLevel()) {
+            TrainingData d = trainer.task().data();
             spec.commandLine().getErr().printf(Locale.ROOT,
                     "word vocabulary: %,d symbols from the training split (analyzer %s, min-freq %d, max-vocab %d); "
                             + "OOV rate: train %.3f%% (%,d), validation %.3f%% (%,d)%n",
-                    d.tokenizer().vocabulary().size(), trainer.config().analyzer(), trainer.config().minFreq(),
-                    trainer.config().maxVocab(), 100 * d.trainOovRate(), d.trainUnknown(),
+                    d.tokenizer().vocabulary().size(), trainer.task().config().analyzer(), trainer.task().config().minFreq(),
+                    trainer.task().config().maxVocab(), 100 * d.trainOovRate(), d.trainUnknown(),
                     100 * d.validOovRate(), d.validUnknown());
         }
         CountDownLatch done = new CountDownLatch(1);
@@ -193,7 +196,7 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(ModelFiles.toJson(toJson(result, trainer)).strip());
         } else {
             progress.summary(result);
-            for (Finding f : Findings.of(trainer.monitor(), trainer.config().seq())) {
+            for (Finding f : Findings.of(trainer.monitor(), trainer.task().config().seq())) {
                 spec.commandLine().getErr().println("stability: " + f.line());
             }
         }
@@ -204,23 +207,23 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static ObjectNode toJson(Trainer.Result r, Trainer trainer) {
+    private static ObjectNode toJson(Trainer.Result r, Trainer<LanguageModelTask> trainer) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("steps", r.steps());
         n.put("train_loss", r.trainLoss());
-        if (r.validation() != null) {
-            n.put("val_loss", r.validation().loss());
-            n.put("val_perplexity", r.validation().perplexity());
-            n.put("val_bits_per_token", r.validation().bitsPerToken());
-            n.put("val_tokens", r.validation().tokens());
+        if (r.validation() instanceof Evaluation v) {
+            n.put("val_loss", v.loss());
+            n.put("val_perplexity", v.perplexity());
+            n.put("val_bits_per_token", v.bitsPerToken());
+            n.put("val_tokens", v.tokens());
         }
         n.put("tokens_per_second", Math.round(r.tokensPerSecond() * 10) / 10.0);
         n.put("seconds", Math.round(r.seconds() * 10) / 10.0);
-        n.put("parameters", trainer.model().parameterCount());
-        if (trainer.config().wordLevel()) {
-            n.put("vocabulary", trainer.data().tokenizer().vocabulary().size());
-            n.put("train_oov_rate", trainer.data().trainOovRate());
-            n.put("valid_oov_rate", trainer.data().validOovRate());
+        n.put("parameters", trainer.task().model().parameterCount());
+        if (trainer.task().config().wordLevel()) {
+            n.put("vocabulary", trainer.task().data().tokenizer().vocabulary().size());
+            n.put("train_oov_rate", trainer.task().data().trainOovRate());
+            n.put("valid_oov_rate", trainer.task().data().validOovRate());
         }
         n.put("run_dir", r.runDir().toString());
         n.put("stopped", r.stopped());

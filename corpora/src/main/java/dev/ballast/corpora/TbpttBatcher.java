@@ -27,7 +27,7 @@ package dev.ballast.corpora;
  * int steps = batches.next(x, y);                     // x[t*32 + b], y[t*32 + b]
  * }</pre>
  */
-public final class TbpttBatcher {
+public final class TbpttBatcher implements Batches {
 
     private final int[] tokens;
     private final int batch;
@@ -68,6 +68,7 @@ public final class TbpttBatcher {
     }
 
     /** Windows in one pass over the streams. */
+    @Override
     public int windowsPerEpoch() {
         return windowsPerEpoch;
     }
@@ -86,11 +87,13 @@ public final class TbpttBatcher {
     }
 
     /** Windows handed out since the start, counted across epochs; saved in checkpoints. */
+    @Override
     public long position() {
         return position;
     }
 
     /** Moves to an absolute position, e.g. one read from a checkpoint, so the same windows follow. */
+    @Override
     public void seek(long position) {
         if (position < 0) {
             throw new IllegalArgumentException("position must be non-negative, got " + position);
@@ -99,11 +102,13 @@ public final class TbpttBatcher {
     }
 
     /** The epoch (from 0) that the next window belongs to. */
+    @Override
     public int epoch() {
         return Math.toIntExact(position / windowsPerEpoch);
     }
 
     /** Whether the next window is the first of an epoch, so the carried hidden state must be reset. */
+    @Override
     public boolean epochStartsNext() {
         return position % windowsPerEpoch == 0;
     }
@@ -132,5 +137,27 @@ public final class TbpttBatcher {
         }
         position++;
         return length;
+    }
+
+    @Override
+    public long predictionsPerBatch() {
+        return (long) batch * seq;
+    }
+
+    @Override
+    public int window() {
+        return seq;
+    }
+
+    /** Stream b of the batch at {@code position} reads tokens [b·L + w·seq, b·L + w·seq + seq + 1) of the data. */
+    @Override
+    public long[][] sourceRanges(long position) {
+        int w = (int) (position % windowsPerEpoch());
+        long[][] ranges = new long[batch][];
+        for (int b = 0; b < batch; b++) {
+            long start = (long) b * streamLength() + (long) w * seq;
+            ranges[b] = new long[] {start, start + seq + 1};
+        }
+        return ranges;
     }
 }

@@ -4,7 +4,7 @@ import dev.ballast.engine.Rng;
 import dev.ballast.lm.TrainedModel;
 import dev.ballast.lm.LanguageModel;
 import dev.ballast.lm.ModelConfig;
-import dev.ballast.lm.RecurrentState;
+import dev.ballast.engine.nn.RecurrentState;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +57,7 @@ public final class OnnxVerifier {
         double worst = 0;
         List<Case> cases = new ArrayList<>();
         for (int batch : BATCHES) {
-            RecurrentState state = new RecurrentState(cfg, batch);
+            RecurrentState state = cfg.newState(batch);
             float[] h = new float[lh * batch];
             float[] c = lstm ? new float[lh * batch] : null;
             double caseWorst = 0;

@@ -56,7 +56,7 @@ final class TinyForecasters {
     static ForecastReport trainAndSave(Path dir, CellType cell, Strategy strategy) {
         ForecastConfig c = ForecastConfig.builder().horizon(6).season(12).lookback(12).hidden(8).steps(60)
                 .batch(16).evalEvery(20).cell(cell).strategy(strategy).seed(5).build();
-        ForecastReport r = ForecastPipeline.run(series(), c, 0, null);
+        ForecastReport r = ForecastPipeline.run(series(), c, 0);
         ForecasterFiles.save(dir, r.forecaster(), Map.of("mase", r.metrics().mase()), "synthetic",
                 PredictionIntervals.fromResiduals(r.training().residuals(), c.interval()));
         return r;

@@ -20,14 +20,14 @@ import java.util.Map;
  */
 public record Backtest(List<ForecastReport> cuts, ForecastMetrics mean, Map<String, ForecastMetrics> baselines) {
 
-    public static Backtest run(TimeSeries series, ForecastConfig c, int folds, ForecastTrainer.Listener listener) {
+    public static Backtest run(TimeSeries series, ForecastConfig c, int folds, dev.ballast.training.TrainingListener listener) {
         if (folds < 1) {
             throw new ForecastException("--backtest must be >= 1, got " + folds);
         }
         List<ForecastReport> cuts = new ArrayList<>();
         for (int k = 0; k < folds; k++) {
             int end = series.length() - k * c.horizon();
-            cuts.add(ForecastPipeline.run(truncate(series, end), c, 0, listener));
+            cuts.add(ForecastPipeline.run(truncate(series, end), c, 0, ForecastPipeline.Training.temporary(listener)));
         }
         Map<String, ForecastMetrics> baselines = new LinkedHashMap<>();
         for (String name : cuts.get(0).baselines().keySet()) {

@@ -3,6 +3,7 @@ package dev.ballast.forecast;
 import dev.ballast.engine.nn.CellType;
 import dev.ballast.engine.optim.Clippers;
 import dev.ballast.engine.optim.Optimizers;
+import dev.ballast.engine.optim.Schedules;
 
 import java.util.List;
 import java.util.Locale;
@@ -43,12 +44,19 @@ import java.util.Locale;
  * @param interval       coverage of the prediction interval in (0, 1) (--interval)
  * @param evalEvery      steps between validation checks for early stopping
  * @param seed           seeds initialization and window sampling (--seed)
+ * @param clipValue      bound of --clip value (--clip-value); 0 = use --clip-norm
+ * @param l1             L1 penalty on weights (--l1)
+ * @param weightDecay    decoupled weight decay (--weight-decay); NaN = the optimizer's default
+ * @param lrSchedule     learning-rate schedule (--lr-schedule); null = cosine with a warm-up of min(100, steps/10)
+ * @param recovery       the stability guard skips and rolls back bad steps instead of failing (--recovery)
+ * @param diagnoseEvery  steps between spectral-norm and gate diagnoses; 0 = off
  */
 public record ForecastConfig(int lookback, int horizon, int season, int validation, CellType cell, int hidden,
                              int layers, int steps, int batch, double lr, String optimizer, String clip,
                              double clipNorm, double l2, String loss, String scale, String transform,
                              int difference, boolean seasonFeatures, Strategy strategy, double interval,
-                             int evalEvery, long seed) {
+                             int evalEvery, long seed, double clipValue, double l1, double weightDecay,
+                             String lrSchedule, boolean recovery, int diagnoseEvery) {
 
     public static Builder builder() {
         return new Builder();
@@ -80,6 +88,12 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
         b.interval = interval;
         b.evalEvery = evalEvery;
         b.seed = seed;
+        b.clipValue = clipValue;
+        b.l1 = l1;
+        b.weightDecay = weightDecay;
+        b.lrSchedule = lrSchedule;
+        b.recovery = recovery;
+        b.diagnoseEvery = diagnoseEvery;
         return b;
     }
 
@@ -117,6 +131,12 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
         private double interval = 0.9;
         private int evalEvery = 100;
         private long seed = 42;
+        private double clipValue = 0;
+        private double l1 = 0;
+        private double weightDecay = Double.NaN;
+        private String lrSchedule;
+        private boolean recovery = true;
+        private int diagnoseEvery = 100;
 
         private Builder() {
         }
@@ -146,6 +166,12 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
         public Builder interval(double v) { interval = v; return this; }
         public Builder evalEvery(int v) { evalEvery = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
+        public Builder clipValue(double v) { clipValue = v; return this; }
+        public Builder l1(double v) { l1 = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder lrSchedule(String v) { lrSchedule = v; return this; }
+        public Builder recovery(boolean v) { recovery = v; return this; }
+        public Builder diagnoseEvery(int v) { diagnoseEvery = v; return this; }
 
         public ForecastConfig build() {
             positive("--horizon", horizon);
@@ -179,6 +205,25 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
             if (!(l2 >= 0 && Double.isFinite(l2))) {
                 throw new ForecastException("--l2 must be >= 0, got " + l2);
             }
+            if (!(l1 >= 0 && Double.isFinite(l1))) {
+                throw new ForecastException("--l1 must be >= 0, got " + l1);
+            }
+            if (!(clipValue >= 0 && Double.isFinite(clipValue))) {
+                throw new ForecastException("--clip-value must be > 0, got " + clipValue);
+            }
+            if (!Double.isNaN(weightDecay) && !(weightDecay >= 0 && Double.isFinite(weightDecay))) {
+                throw new ForecastException("--weight-decay must be >= 0, got " + weightDecay);
+            }
+            if (diagnoseEvery < 0) {
+                throw new ForecastException("diagnose-every must be >= 0, got " + diagnoseEvery);
+            }
+            if (lrSchedule != null) {
+                try {
+                    Schedules.parse(lrSchedule, (float) lr, steps);
+                } catch (IllegalArgumentException e) {
+                    throw new ForecastException("--lr-schedule: " + e.getMessage());
+                }
+            }
             RegressionLoss.create(loss);
             String sc = String.valueOf(scale).toLowerCase(Locale.ROOT);
             if (!List.of("standard", "minmax", "mean").contains(sc)) {
@@ -199,7 +244,8 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
             }
             return new ForecastConfig(look, horizon, season, validation, cell, hidden, layers, steps, batch, lr,
                     optimizer, clip, clipNorm, l2, loss.toLowerCase(Locale.ROOT), sc, tr, difference, seasonFeatures,
-                    strategy, interval, evalEvery, seed);
+                    strategy, interval, evalEvery, seed, clipValue, l1, weightDecay, lrSchedule, recovery,
+                    diagnoseEvery);
         }
 
         private static void positive(String flag, int v) {

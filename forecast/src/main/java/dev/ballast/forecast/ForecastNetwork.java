@@ -28,6 +28,7 @@ import java.util.List;
 public final class ForecastNetwork {
 
     private final NetworkShape shape;
+    private final Kernels kernels;
     private final List<RecurrentLayer> layers;
     private final Linear head;
     private final List<Parameter> parameters;
@@ -45,6 +46,7 @@ public final class ForecastNetwork {
 
     public ForecastNetwork(NetworkShape shape, Kernels kernels) {
         this.shape = shape;
+        this.kernels = kernels;
         List<RecurrentLayer> ls = new ArrayList<>();
         for (int l = 0; l < shape.layers(); l++) {
             ls.add(RecurrentLayer.create("layers." + l, shape.cell(), l == 0 ? shape.features() : shape.hidden(),
@@ -63,6 +65,15 @@ public final class ForecastNetwork {
 
     public NetworkShape shape() {
         return shape;
+    }
+
+    /** The recurrent layers, bottom first. */
+    public List<RecurrentLayer> layers() {
+        return layers;
+    }
+
+    public Kernels kernels() {
+        return kernels;
     }
 
     /** layers.{i}.w_input, layers.{i}.w_recurrent, layers.{i}.bias for each layer, then head.weight, head.bias. */

@@ -2,9 +2,15 @@ package dev.ballast.forecast;
 
 import dev.ballast.corpora.timeseries.TimeSeries;
 
+import dev.ballast.training.Trainer;
+import dev.ballast.training.TrainingListener;
+
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The forecasting workflow end to end: split (hold out the last H points and a validation part before
@@ -15,7 +21,7 @@ import java.util.Map;
  * <pre>{@code
  * TimeSeries s = TimeSeriesCsv.read(path, TimeSeriesCsv.Options.of("Passengers"));
  * ForecastConfig c = ForecastConfig.builder().horizon(24).season(12).transform("log").difference(12).build();
- * ForecastReport r = ForecastPipeline.run(s, c, 0, null);
+ * ForecastReport r = ForecastPipeline.run(s, c, 0);
  * System.out.println(r.metrics().mase() + " vs " + r.baselines().get("seasonal-naive").mase());
  * }</pre>
  */
@@ -24,7 +30,30 @@ public final class ForecastPipeline {
     private ForecastPipeline() {
     }
 
-    public static ForecastReport run(TimeSeries series, ForecastConfig c, int future, ForecastTrainer.Listener listener) {
+    /**
+     * Where and how the training of a pipeline run happens.
+     *
+     * @param runDir   run directory for checkpoints, stability.json and report.html; null for a temporary one
+     * @param resume   a run or checkpoint directory to continue instead of starting fresh; null for a new run
+     * @param overrides applied to the saved configuration on resume (more steps)
+     * @param listener progress hooks; may be null
+     * @param started  called with the trainer before it runs (e.g. to stop it on Ctrl-C); may be null
+     */
+    public record Training(Path runDir, Path resume, UnaryOperator<ForecastConfig> overrides,
+                           TrainingListener listener, Consumer<Trainer<ForecastTask>> started) {
+
+        /** Training in a temporary directory, reporting to {@code listener}. */
+        public static Training temporary(TrainingListener listener) {
+            return new Training(null, null, UnaryOperator.identity(), listener, null);
+        }
+    }
+
+    /** {@link #run(TimeSeries, ForecastConfig, int, Training)} in a temporary run directory, silently. */
+    public static ForecastReport run(TimeSeries series, ForecastConfig c, int future) {
+        return run(series, c, future, Training.temporary(null));
+    }
+
+    public static ForecastReport run(TimeSeries series, ForecastConfig config, int future, Training training) {
         long started = System.nanoTime();
         if (future < 0) {
             throw new ForecastException("--future must be >= 0, got " + future);
@@ -34,11 +63,21 @@ public final class ForecastPipeline {
                     + String.join(", ", series.covariateNames()) + ", which the data does not have");
         }
         double[] y = series.values();
+        ForecastTrainer.Result trained;
+        if (training.resume() != null) {
+            trained = ForecastTrainer.resume(training.resume(), y, series.covariates(), series.source(),
+                    training.overrides(), training.listener(), training.started());
+        } else {
+            int minTrain = config.difference() + config.lookback()
+                    + (config.strategy() == Strategy.DIRECT ? config.horizon() : 1) + 1;
+            HoldoutSplit split = HoldoutSplit.of(y.length, config.horizon(), config.validation(), minTrain);
+            trained = ForecastTrainer.train(y, series.covariates(), series.covariateNames(), series.source(), split,
+                    config, training.runDir(), training.listener(), training.started());
+        }
+        Forecaster f = trained.forecaster();
+        ForecastConfig c = f.config();
         int minTrain = c.difference() + c.lookback() + (c.strategy() == Strategy.DIRECT ? c.horizon() : 1) + 1;
         HoldoutSplit split = HoldoutSplit.of(y.length, c.horizon(), c.validation(), minTrain);
-        ForecastTrainer.Result trained = ForecastTrainer.train(y, series.covariates(), series.covariateNames(),
-                series.source(), split, c, listener);
-        Forecaster f = trained.forecaster();
         PredictionIntervals intervals = PredictionIntervals.fromResiduals(trained.residuals(), c.interval());
 
         int h = c.horizon();

@@ -1,177 +1,147 @@
 package dev.ballast.forecast;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.engine.ConfigException;
 import dev.ballast.engine.Rng;
+import dev.ballast.engine.io.CheckpointException;
 import dev.ballast.engine.nn.Parameter;
-import dev.ballast.engine.optim.ClipResult;
-import dev.ballast.engine.optim.Clippers;
-import dev.ballast.engine.optim.GradientClipper;
-import dev.ballast.engine.optim.LearningRateSchedule;
-import dev.ballast.engine.optim.Optimizer;
-import dev.ballast.engine.optim.OptimizerSettings;
-import dev.ballast.engine.optim.Optimizers;
-import dev.ballast.engine.optim.Regularizer;
-import dev.ballast.engine.optim.Schedules;
+import dev.ballast.training.Trainer;
+import dev.ballast.training.TrainingListener;
+import dev.ballast.training.checkpoint.CheckpointStore;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
- * Trains a {@link Forecaster} with the loop the language models use, in the same order: sample windows,
- * forward, loss, backward, regularize, clip (global norm by default), step with the scheduled rate, and
- * stop with a clear message if the loss or gradient norm stops being finite. Every {@code evalEvery}
- * steps the model forecasts the validation part from several origins; the parameters with the lowest
- * validation MAE are kept (early stopping by selection, never by peeking at the hold-out).
+ * Trains a {@link Forecaster} on the shared {@link Trainer}: the same loop, clipping, regularization,
+ * stability guard and monitor, checkpoints and exact resume as the language models. Every
+ * {@code evalEvery} steps the model forecasts the validation part from several origins and a checkpoint is
+ * written; the checkpoint with the lowest validation MAE is the model returned (early stopping by
+ * selection, never by peeking at the hold-out).
  *
  * <pre>{@code
- * ForecastTrainer.Result r = ForecastTrainer.train(y, covariates, List.of(), "airline.csv", split, config, null);
+ * ForecastTrainer.Result r = ForecastTrainer.train(y, covariates, List.of(), "airline.csv", split, config,
+ *         Path.of("runs/airline"), null, null);
  * }</pre>
  */
 public final class ForecastTrainer {
 
-    /** Validation origins used for early stopping and for the interval residuals. */
-    static final int VALIDATION_ORIGINS = 16;
-
-    /** Progress hook, e.g. for the CLI's progress lines. */
-    @FunctionalInterface
-    public interface Listener {
-        void onValidation(int step, double trainLoss, double validMae, boolean best);
-    }
-
     /**
      * @param forecaster the model at its best validation step
      * @param residuals  [origin][h] actual - forecast on the validation part (NaN past its end)
+     * @param stability  the stability summary (clipped_fraction, nonfinite_steps, rollbacks, max_grad_norm, incidents)
+     * @param trained    the trainer's own result (steps, throughput, whether it was stopped)
      */
-    public record Result(Forecaster forecaster, int bestStep, double bestValidMae, double lastLoss,
-                         double seconds, double[][] residuals) {
+    public record Result(Forecaster forecaster, long bestStep, double bestValidMae, double lastLoss,
+                         double seconds, double[][] residuals, ObjectNode stability, Trainer.Result trained) {
     }
 
     private ForecastTrainer() {
     }
 
+    /**
+     * Trains a new forecaster into {@code runDir} (null: a temporary directory, deleted after).
+     *
+     * @param started called with the trainer before it runs (e.g. to stop it on Ctrl-C); may be null
+     */
     public static Result train(double[] y, double[][] covariates, List<String> covariateNames, String source,
-                               HoldoutSplit split, ForecastConfig c, Listener listener) {
-        long started = System.nanoTime();
+                               HoldoutSplit split, ForecastConfig c, Path runDir, TrainingListener listener,
+                               Consumer<Trainer<ForecastTask>> started) {
         SeriesEncoding encoding = SeriesEncoding.fit(y, covariates, split.trainEnd(), c, source);
         Forecaster forecaster = Forecaster.create(c, encoding, covariateNames);
-        ForecastNetwork net = forecaster.network();
         Rng rng = new Rng(c.seed());
-        net.initialize(rng.split());
-        Rng sampling = rng.split();
+        forecaster.network().initialize(rng.split());
+        ForecastTask task = new ForecastTask(forecaster, y, covariates, split, source);
+        return inDirectory(runDir, dir -> new Trainer<>(ForecastTask.settings(c), task, dir, listener), started);
+    }
 
-        double[] s = encoding.encode(y);
-        float[] sf = new float[s.length];
-        for (int t = 0; t < s.length; t++) {
-            sf[t] = (float) s[t];
+    /**
+     * Continues a forecaster run from its latest checkpoint (or the given checkpoint directory) on the same
+     * series, exactly where it stopped.
+     *
+     * @param overrides changes to the saved configuration the caller allows (more steps)
+     */
+    public static Result resume(Path checkpoint, double[] y, double[][] covariates, String source,
+                                UnaryOperator<ForecastConfig> overrides, TrainingListener listener,
+                                Consumer<Trainer<ForecastTask>> started) {
+        Path dir = CheckpointStore.resolveResume(checkpoint);
+        Forecaster saved = ForecasterFiles.load(dir);
+        ForecastConfig c = overrides.apply(saved.config());
+        JsonNode json = ForecasterFiles.readJson(dir);
+        JsonNode expected = json.path("metrics").path("data_fingerprint");
+        if (expected.isNumber() && expected.asDouble() != fingerprint(y)) {
+            throw new ConfigException("the series " + source + " is not the one " + dir
+                    + " was trained on; --resume needs the same --data and --column");
         }
-        int f = encoding.features();
-        Windows windows = new Windows(forecaster.inputRows(s, covariates), sf, f, encoding.first(),
-                split.trainEnd(), c.lookback(), c.horizon(), c.strategy());
-        if (windows.count() < 1) {
-            throw new ForecastException("no training window fits in the " + split.trainEnd()
-                    + " training points with --lookback " + c.lookback() + "; lower --lookback or --horizon");
-        }
+        Forecaster f = Forecaster.create(c, saved.encoding(), saved.covariateNames());
+        copy(saved.network().parameters(), f.network().parameters());
+        int minTrain = c.difference() + c.lookback() + (c.strategy() == Strategy.DIRECT ? c.horizon() : 1) + 1;
+        HoldoutSplit split = HoldoutSplit.of(y.length, c.horizon(), c.validation(), minTrain);
+        ForecastTask task = new ForecastTask(f, y, covariates, split, source);
+        Path runDir = dir.toAbsolutePath().getParent().getParent();
+        return inDirectory(runDir, d -> new Trainer<>(ForecastTask.settings(c), task, d, listener).resumeFrom(dir),
+                started);
+    }
 
-        List<Parameter> params = net.parameters();
-        Optimizer optimizer = Optimizers.create(c.optimizer(), OptimizerSettings.defaults());
-        GradientClipper clipper = Clippers.create(c.clip(), c.clipNorm(), c.clipNorm());
-        Regularizer regularizer = new Regularizer(c.l2(), 0);
-        LearningRateSchedule schedule = Schedules.parse("cosine:" + Math.min(100, c.steps() / 10), (float) c.lr(), c.steps());
-        RegressionLoss loss = RegressionLoss.create(c.loss());
+    private interface TrainerFactory {
+        Trainer<ForecastTask> create(Path runDir);
+    }
 
-        int batch = c.batch();
-        int look = c.lookback();
-        int rows = net.outputRows(look, batch) * net.shape().outputs();
-        float[] x = new float[look * batch * f];
-        float[] target = new float[rows];
-        float[] dOut = new float[rows];
-        int[] starts = new int[batch];
-        int[] origins = split.validationOrigins(VALIDATION_ORIGINS);
-
-        float[][] best = snapshot(params);
-        double bestMae = Double.POSITIVE_INFINITY;
-        int bestStep = 0;
-        double lastLoss = Double.NaN;
-        for (int step = 0; step < c.steps(); step++) {
-            for (int b = 0; b < batch; b++) {
-                starts[b] = windows.start(sampling.nextInt(windows.count()));
-            }
-            windows.fill(starts, batch, x, target);
-            net.zeroGrad();
-            float[] out = net.forward(x, look, batch);
-            double l = loss.forward(out, target, rows);
-            if (!Double.isFinite(l)) {
-                throw diverged(step, "the loss became " + l, c);
-            }
-            loss.backward(out, target, rows, dOut);
-            net.backward(dOut);
-            regularizer.addGradients(params);
-            ClipResult clip = clipper.clip(params);
-            if (!Double.isFinite(clip.normBefore())) {
-                throw diverged(step, "the gradient norm became " + clip.normBefore(), c);
-            }
-            optimizer.step(params, schedule.rate(step));
-            lastLoss = l;
-            if ((step + 1) % c.evalEvery() == 0 || step + 1 == c.steps()) {
-                double mae = meanAbs(residuals(forecaster, y, covariates, split, origins));
-                boolean improved = mae < bestMae;
-                if (improved) {
-                    bestMae = mae;
-                    bestStep = step + 1;
-                    best = snapshot(params);
+    private static Result inDirectory(Path runDir, TrainerFactory factory, Consumer<Trainer<ForecastTask>> started) {
+        boolean temporary = runDir == null;
+        try {
+            Path dir = temporary ? Files.createTempDirectory("ballast-forecast-") : runDir;
+            try {
+                Trainer<ForecastTask> trainer = factory.create(dir);
+                if (started != null) {
+                    started.accept(trainer);
                 }
-                if (listener != null) {
-                    listener.onValidation(step + 1, l, mae, improved);
+                return finish(trainer, trainer.run(), dir);
+            } finally {
+                if (temporary) {
+                    CheckpointStore.deleteRecursively(dir);
                 }
             }
+        } catch (IOException e) {
+            throw new ForecastException("cannot use a working directory for training: " + e.getMessage());
         }
-        restore(params, best);
-        double[][] res = residuals(forecaster, y, covariates, split, origins);
-        return new Result(forecaster, bestStep, bestMae, lastLoss, (System.nanoTime() - started) * 1e-9, res);
     }
 
-    /** actual - forecast from each validation origin, for h = 1..min(H, V); NaN where the actual is past the validation part. */
-    static double[][] residuals(Forecaster f, double[] y, double[][] cov, HoldoutSplit split, int[] origins) {
-        int k = Math.min(split.horizon(), split.validation());
-        double[][] pred = f.forecast(y, cov, origins, k);
-        double[][] r = new double[origins.length][k];
-        for (int i = 0; i < origins.length; i++) {
-            for (int h = 0; h < k; h++) {
-                int t = origins[i] + h;
-                r[i][h] = t < split.validEnd() ? y[t] - pred[i][h] : Double.NaN;
-            }
-        }
-        return r;
+    /** The run's best checkpoint becomes the model; its validation residuals calibrate the intervals. */
+    private static Result finish(Trainer<ForecastTask> trainer, Trainer.Result r, Path runDir) {
+        ForecastTask task = trainer.task();
+        Path best = CheckpointStore.resolveModel(runDir);
+        JsonNode metrics = ForecasterFiles.readJson(best).path("metrics");
+        copy(ForecasterFiles.load(best).network().parameters(), task.parameters());
+        double[][] residuals = task.residuals();
+        return new Result(task.forecaster(), metrics.path("step").asLong(),
+                metrics.path("val_mae").asDouble(Double.NaN), r.trainLoss(), r.seconds(), residuals,
+                trainer.stabilitySummary(), r);
     }
 
-    private static double meanAbs(double[][] r) {
-        double sum = 0;
-        int n = 0;
-        for (double[] row : r) {
-            for (double v : row) {
-                if (!Double.isNaN(v)) {
-                    sum += Math.abs(v);
-                    n++;
-                }
-            }
+    private static void copy(List<Parameter> from, List<Parameter> to) {
+        if (from.size() != to.size()) {
+            throw new CheckpointException("the checkpoint holds " + from.size() + " tensors, the model needs " + to.size());
         }
-        return n == 0 ? Double.NaN : sum / n;
+        for (int i = 0; i < from.size(); i++) {
+            System.arraycopy(from.get(i).value(), 0, to.get(i).value(), 0, to.get(i).size());
+        }
     }
 
-    private static ForecastException diverged(int step, String what, ForecastConfig c) {
-        return new ForecastException("training diverged at step " + (step + 1) + ": " + what
-                + "; try a lower --lr (now " + c.lr() + ") or another --scale");
-    }
-
-    private static float[][] snapshot(List<Parameter> params) {
-        float[][] s = new float[params.size()][];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = params.get(i).value().clone();
+    /**
+     * A fingerprint of the series values (FNV-1a over their bits, 53 bits so a JSON number holds it exactly),
+     * saved with every checkpoint so that a resume on other data is refused.
+     */
+    static double fingerprint(double[] y) {
+        long h = 0xcbf29ce484222325L;
+        for (double v : y) {
+            h = (h ^ Double.doubleToLongBits(v)) * 0x100000001b3L;
         }
-        return s;
-    }
-
-    private static void restore(List<Parameter> params, float[][] values) {
-        for (int i = 0; i < values.length; i++) {
-            System.arraycopy(values[i], 0, params.get(i).value(), 0, values[i].length);
-        }
+        return (double) (h >>> 11);
     }
 }

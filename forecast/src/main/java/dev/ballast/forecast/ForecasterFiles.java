@@ -155,7 +155,13 @@ public final class ForecasterFiles {
                 .loss(c.path("loss").asText()).scale(c.path("scale").asText()).transform(c.path("transform").asText())
                 .difference(c.path("difference").asInt()).seasonFeatures(c.path("season_features").asBoolean())
                 .strategy(Strategy.parse(c.path("strategy").asText())).interval(c.path("interval").asDouble())
-                .evalEvery(c.path("eval_every").asInt()).seed(c.path("seed").asLong()).build();
+                .evalEvery(c.path("eval_every").asInt()).seed(c.path("seed").asLong())
+                // fields added with the shared trainer; older files hold their defaults
+                .clipValue(c.path("clip_value").asDouble(0)).l1(c.path("l1").asDouble(0))
+                .weightDecay(c.has("weight_decay") ? c.get("weight_decay").asDouble() : Double.NaN)
+                .lrSchedule(c.has("lr_schedule") ? c.get("lr_schedule").asText() : null)
+                .recovery(c.path("recovery").asBoolean(true)).diagnoseEvery(c.path("diagnose_every").asInt(100))
+                .build();
         JsonNode e = root.path("encoding");
         List<Scaler> covs = new ArrayList<>();
         e.path("covariate_scalers").forEach(n -> covs.add(scaler(n)));
@@ -212,6 +218,16 @@ public final class ForecasterFiles {
         m.put("interval", c.interval());
         m.put("eval_every", c.evalEvery());
         m.put("seed", c.seed());
+        m.put("clip_value", c.clipValue());
+        m.put("l1", c.l1());
+        if (!Double.isNaN(c.weightDecay())) {
+            m.put("weight_decay", c.weightDecay());
+        }
+        if (c.lrSchedule() != null) {
+            m.put("lr_schedule", c.lrSchedule());
+        }
+        m.put("recovery", c.recovery());
+        m.put("diagnose_every", c.diagnoseEvery());
         return m;
     }
 

@@ -35,7 +35,7 @@ class ForecastEndToEndTest {
         synthetic = TimeSeries.of("synthetic", "y", y);
         ForecastConfig c = ForecastConfig.builder().horizon(12).season(12).lookback(24).hidden(16).steps(300)
                 .evalEvery(50).seed(1).build();
-        report = ForecastPipeline.run(synthetic, c, 6, null);
+        report = ForecastPipeline.run(synthetic, c, 6);
     }
 
     @Test
@@ -105,7 +105,7 @@ class ForecastEndToEndTest {
         TimeSeries withCov = new TimeSeries("s", "y", synthetic.values(), null, java.util.List.of("x"),
                 new double[][] {synthetic.values().clone()});
         String m = assertThrows(ForecastException.class,
-                () -> ForecastPipeline.run(withCov, ForecastConfig.builder().horizon(12).build(), 3, null)).getMessage();
+                () -> ForecastPipeline.run(withCov, ForecastConfig.builder().horizon(12).build(), 3)).getMessage();
         assertTrue(m.startsWith("--future needs future values of the covariates x"), m);
     }
 
@@ -143,7 +143,7 @@ class ForecastEndToEndTest {
         TimeSeries s = TimeSeriesCsv.read(file, TimeSeriesCsv.Options.of("Passengers").withTimeColumn("Month"));
         ForecastConfig c = ForecastConfig.builder().horizon(24).season(12).transform("log").difference(12)
                 .steps(500).seed(42).build();
-        ForecastReport r = ForecastPipeline.run(s, c, 0, null);
+        ForecastReport r = ForecastPipeline.run(s, c, 0);
         assertTrue(r.maseRatio() < 1, "MASE " + r.metrics().mase() + " vs seasonal naive "
                 + r.baselines().get("seasonal-naive").mase());
     }

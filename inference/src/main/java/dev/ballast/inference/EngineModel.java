@@ -9,7 +9,7 @@ import dev.ballast.lm.ModelFiles;
 import dev.ballast.lm.TrainedModel;
 import dev.ballast.lm.LanguageModel;
 import dev.ballast.lm.ModelConfig;
-import dev.ballast.lm.RecurrentState;
+import dev.ballast.engine.nn.RecurrentState;
 
 import java.nio.file.Path;
 
@@ -58,7 +58,7 @@ public final class EngineModel implements InferenceModel {
         LanguageModel net = model.network();
         ModelConfig cfg = net.config();
         int n = batch * cfg.hidden(); // one layer's (B, H) block of the (L, B, H) state
-        RecurrentState state = new RecurrentState(cfg, batch);
+        RecurrentState state = cfg.newState(batch);
         for (int l = 0; l < cfg.layers(); l++) {
             System.arraycopy(h, l * n, state.h(l), 0, n);
             if (state.c(l) != null) {

@@ -66,7 +66,7 @@ class ForecastServerTest {
         }
         ForecastConfig c = ForecastConfig.builder().horizon(6).season(12).lookback(12).difference(1).hidden(8)
                 .steps(60).batch(16).evalEvery(20).seed(5).build();
-        report = ForecastPipeline.run(TimeSeries.of("synthetic", "y", y), c, 0, null);
+        report = ForecastPipeline.run(TimeSeries.of("synthetic", "y", y), c, 0);
         dir = tmp.resolve("forecaster");
         ForecasterFiles.save(dir, report.forecaster(), Map.of(), "synthetic",
                 PredictionIntervals.fromResiduals(report.training().residuals(), c.interval()));

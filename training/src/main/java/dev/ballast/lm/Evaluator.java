@@ -1,5 +1,7 @@
 package dev.ballast.lm;
 
+import dev.ballast.engine.nn.RecurrentState;
+
 import dev.ballast.corpora.TbpttBatcher;
 
 /**
@@ -19,7 +21,7 @@ public final class Evaluator {
             throw new IllegalArgumentException("need at least 2 tokens to evaluate, got " + tokens.length);
         }
         TbpttBatcher batcher = new TbpttBatcher(tokens, streams, seq, true);
-        RecurrentState state = new RecurrentState(model.config(), streams);
+        RecurrentState state = model.config().newState(streams);
         int[] x = new int[seq * streams];
         int[] y = new int[seq * streams];
         double sum = 0;

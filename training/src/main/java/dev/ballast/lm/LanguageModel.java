@@ -1,5 +1,7 @@
 package dev.ballast.lm;
 
+import dev.ballast.engine.nn.RecurrentState;
+
 import dev.ballast.engine.nn.Buffers;
 import dev.ballast.engine.nn.CellType;
 import dev.ballast.engine.nn.Dropout;
@@ -33,7 +35,7 @@ import java.util.List;
  * <pre>{@code
  * LanguageModel model = new LanguageModel(new ModelConfig(CellType.LSTM, 65, 64, 256, 2, 0f), KernelProvider.best(0));
  * model.initialize(new Rng(42));
- * RecurrentState state = new RecurrentState(model.config(), batch);
+ * RecurrentState state = model.config().newState(batch);
  * model.zeroGrad();
  * float loss = model.forward(x, y, steps, batch, state, true, dropoutRng);
  * model.backward(); // gradients now in model.parameters().get(i).grad()

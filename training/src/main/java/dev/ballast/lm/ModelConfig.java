@@ -1,5 +1,7 @@
 package dev.ballast.lm;
 
+import dev.ballast.engine.nn.RecurrentState;
+
 import dev.ballast.engine.nn.CellType;
 
 /**
@@ -59,5 +61,10 @@ public record ModelConfig(CellType cell, int vocabSize, int embed, int hidden, i
         if (value < 1) {
             throw new IllegalArgumentException(field + " must be at least 1, got " + value);
         }
+    }
+
+    /** A zero carried state for {@code batch} streams of this model. */
+    public RecurrentState newState(int batch) {
+        return new RecurrentState(layers, batch, hidden, cell);
     }
 }

@@ -1,5 +1,7 @@
 package dev.ballast.lm;
 
+import dev.ballast.engine.io.Json;
+
 import dev.ballast.training.model.Provenance;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -155,29 +157,11 @@ public final class ModelFiles {
     }
 
     public static JsonNode readJson(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new CheckpointException("missing file " + file);
-        }
-        try {
-            JsonNode node = JSON.readTree(file.toFile());
-            if (node == null || !node.isObject()) {
-                throw new CheckpointException(file + " is not a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new CheckpointException(file + " is not valid JSON: " + firstLine(e.getOriginalMessage())
-                    + " (line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")");
-        } catch (IOException e) {
-            throw new CheckpointException("cannot read " + file + ": " + e.getMessage());
-        }
+        return Json.read(file);
     }
 
     public static String toJson(JsonNode node) {
-        try {
-            return JSON.writeValueAsString(node) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.text(node);
     }
 
     private static int requiredInt(JsonNode n, String field, String source) {

@@ -12,7 +12,10 @@ import dev.ballast.engine.nn.Initialization;
 import dev.ballast.engine.optim.Clippers;
 import dev.ballast.engine.optim.OptimizerSettings;
 import dev.ballast.engine.optim.Optimizers;
+import dev.ballast.engine.optim.Regularizer;
 import dev.ballast.engine.optim.Schedules;
+import dev.ballast.training.TrainerSettings;
+import dev.ballast.training.stability.StabilityGuard;
 
 /**
  * Everything that defines a training run: data, architecture, optimisation and bookkeeping.
@@ -95,6 +98,29 @@ public record TrainingConfig(
 
     public Initialization initialization() {
         return new Initialization(init, initScale, forgetBias);
+    }
+
+    /** The steps a run of this config trains, given the windows in one pass over its training data. */
+    public long totalSteps(int windowsPerEpoch) {
+        return steps > 0 ? steps : epochs > 0 ? (long) epochs * windowsPerEpoch : DEFAULT_STEPS;
+    }
+
+    /** The training loop's part of this config, for a run over data of {@code windowsPerEpoch} windows. */
+    public TrainerSettings trainerSettings(int windowsPerEpoch) {
+        return new TrainerSettings(totalSteps(windowsPerEpoch), seed, optimizer, lr, optimizerSettings(), lrSchedule,
+                clip, clipNorm, clipValue, clipPercentile, clipRatio,
+                new Regularizer(l2, l1, l2Biases, orNaN(l2Input), orNaN(l2Recurrent), orNaN(l2Bias)), maxNorm,
+                recoveryOn(), rules(), diagnoseEvery, evalEvery);
+    }
+
+    /** The stability rules' thresholds. */
+    public StabilityGuard.Rules rules() {
+        return new StabilityGuard.Rules(spikeFactor, maxRetries, regressTolerance, regressPatience, valTolerance,
+                clipAlarmFactor, clipAlarmWindow, recurrentBound);
+    }
+
+    private static double orNaN(Double v) {
+        return v == null ? Double.NaN : v;
     }
 
     public OptimizerSettings optimizerSettings() {

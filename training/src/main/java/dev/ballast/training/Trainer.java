@@ -1,188 +1,112 @@
 package dev.ballast.training;
 
-import dev.ballast.engine.ConfigException;
-import dev.ballast.engine.Rng;
-import dev.ballast.lm.Evaluation;
-import dev.ballast.lm.Evaluator;
-import dev.ballast.lm.TrainingConfig;
-import dev.ballast.lm.TrainingData;
-
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.corpora.TbpttBatcher;
-import dev.ballast.lm.generate.Sampler;
-import dev.ballast.lm.generate.SamplingOptions;
-import dev.ballast.lm.generate.TextGenerator;
+import dev.ballast.corpora.Batches;
+import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.Rng;
 import dev.ballast.engine.io.CheckpointException;
-import dev.ballast.training.checkpoint.CheckpointStore;
-import dev.ballast.engine.math.KernelProvider;
-import dev.ballast.engine.math.Kernels;
-import dev.ballast.lm.ModelFiles;
-import dev.ballast.training.model.Provenance;
-import dev.ballast.lm.TrainedModel;
-import dev.ballast.engine.nn.CellType;
-import dev.ballast.lm.LanguageModel;
-import dev.ballast.lm.ModelConfig;
 import dev.ballast.engine.nn.Parameter;
-import dev.ballast.lm.RecurrentState;
+import dev.ballast.engine.nn.RecurrentState;
 import dev.ballast.engine.optim.ClipResult;
-import dev.ballast.engine.optim.Clippers;
 import dev.ballast.engine.optim.GradientClipper;
 import dev.ballast.engine.optim.LearningRateSchedule;
+import dev.ballast.engine.optim.MaxNormConstraint;
 import dev.ballast.engine.optim.Optimizer;
 import dev.ballast.engine.optim.Optimizers;
 import dev.ballast.engine.optim.Regularizer;
-import dev.ballast.engine.optim.MaxNormConstraint;
 import dev.ballast.engine.optim.Schedules;
+import dev.ballast.training.checkpoint.CheckpointStore;
 import dev.ballast.training.stability.Incident;
 import dev.ballast.training.stability.StabilityGuard;
 import dev.ballast.training.stability.StabilityMonitor;
 import dev.ballast.training.stability.StabilityReport;
 import dev.ballast.training.stability.StabilityState;
+
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.UnaryOperator;
+import java.util.Map;
 
 /**
- * The one training loop. It owns the order of things in a step — batch, forward, loss, backward,
- * regularize, clip, optimizer step, report — and when to validate, sample and checkpoint; models,
- * optimizers, clippers and schedules plug into it (as in Tribuo's {@code AbstractSGDTrainer}).
+ * The one training loop, for every kind of model. It owns the order of things in a step — batch,
+ * forward, loss, backward, regularize, clip, optimizer step, report — and when to validate, sample and
+ * checkpoint; the model and its data plug in as a {@link TrainingTask}, and optimizers, clippers and
+ * schedules come from the {@link TrainerSettings} (as in Tribuo's {@code AbstractSGDTrainer}).
  *
  * <pre>{@code
- * Trainer trainer = Trainer.start(config, Path.of("runs/shakespeare"), listener);
+ * Trainer<LanguageModelTask> trainer = LanguageModelTask.start(config, Path.of("runs/shakespeare"), listener);
  * Trainer.Result result = trainer.run();
  * }</pre>
  *
  * Everything random comes from seeded {@link Rng}s whose state is checkpointed, and the data cursor
- * and carried hidden state are saved too, so {@link #resume} continues exactly where a run stopped.
+ * and carried state are saved too, so a resumed run ({@link #resumeFrom}) continues exactly where it stopped.
+ *
+ * @param <T> the kind of model and data trained
  */
-public final class Trainer {
+public final class Trainer<T extends TrainingTask> {
 
     /** What a finished (or stopped) run achieved. */
-    public record Result(long steps, double trainLoss, Evaluation validation, double tokensPerSecond,
+    public record Result(long steps, double trainLoss, Validation validation, double tokensPerSecond,
                          double seconds, Path runDir, boolean stopped) {
     }
 
-    private final TrainingConfig config;
-    private final TrainingData data;
-    private final LanguageModel model;
+    private final TrainerSettings settings;
+    private final T task;
     private final List<Parameter> params;
     private final Optimizer optimizer;
     private GradientClipper clipper; // rebuilt with a tighter threshold after a rollback
     private final Regularizer regularizer;
     private final LearningRateSchedule schedule;
-    private final TbpttBatcher batcher;
+    private final Batches batches;
     private final RecurrentState state;
     private final Rng dropoutRng;
     private final CheckpointStore store;
-    private final Provenance provenance;
-    private final long totalSteps;
     private final TrainingListener listener;
-    private final boolean resumed;
     private final StabilityMonitor monitor;
     private final StabilityGuard guard;
     private final MaxNormConstraint maxNorm; // null when --max-norm is 0
+    private boolean resumed;
 
     private long step;
     private double bestValLoss = Double.NaN;
     private long tokensSeen;
     private volatile boolean stopRequested;
 
-    private final String kernelsName;
-
-    private Trainer(TrainingConfig config, TrainingData data, LanguageModel model, Kernels kernels, Path runDir,
-                    TrainingListener listener, boolean resumed) {
-        this.kernelsName = kernels.name();
-        this.config = config;
-        this.data = data;
-        this.model = model;
-        this.params = model.parameters();
-        this.optimizer = Optimizers.create(config.optimizer(), config.optimizerSettings());
-        this.optimizer.setKernels(kernels);
-        this.clipper = Clippers.create(config.clip(), config.clipNorm(), config.clipValue(), config.clipPercentile(),
-                config.clipRatio());
-        this.clipper.setKernels(kernels);
-        this.regularizer = new Regularizer(config.l2(), config.l1(), config.l2Biases(), orNaN(config.l2Input()),
-                orNaN(config.l2Recurrent()), orNaN(config.l2Bias()));
-        this.batcher = new TbpttBatcher(data.train(), config.batch(), config.seq(), false);
-        this.totalSteps = config.steps() > 0 ? config.steps()
-                : config.epochs() > 0 ? (long) config.epochs() * batcher.windowsPerEpoch()
-                : TrainingConfig.DEFAULT_STEPS;
-        this.schedule = Schedules.parse(config.lrSchedule(), config.lr(), totalSteps);
-        this.state = new RecurrentState(model.config(), config.batch());
-        this.dropoutRng = new Rng(config.seed() ^ 0x5DEECE66DL);
+    /** A new run of {@code task} (its model already initialised) into {@code runDir}. */
+    public Trainer(TrainerSettings settings, T task, Path runDir, TrainingListener listener) {
+        this.settings = settings;
+        this.task = task;
+        this.params = task.parameters();
+        this.optimizer = Optimizers.create(settings.optimizer(), settings.optimizerSettings());
+        this.optimizer.setKernels(task.kernels());
+        this.clipper = settings.clipper(1, task.kernels());
+        this.regularizer = settings.regularizer();
+        this.batches = task.batches();
+        this.schedule = Schedules.parse(settings.lrSchedule(), settings.lr(), settings.steps());
+        this.state = task.state();
+        this.dropoutRng = new Rng(settings.seed() ^ 0x5DEECE66DL);
         this.store = new CheckpointStore(runDir);
-        this.provenance = Provenance.here(kernelsName, data.source(), data.sha256(),
-                data.train().length, data.valid().length);
         this.listener = listener == null ? new TrainingListener() { } : listener;
-        this.resumed = resumed;
-        this.monitor = new StabilityMonitor(model, config.diagnoseEvery());
-        this.guard = new StabilityGuard(config.recoveryOn(), StabilityGuard.Rules.of(config), monitor, model,
-                optimizer, schedule, dropoutRng, batcher, state);
-        this.maxNorm = config.maxNorm() > 0 ? new MaxNormConstraint(config.maxNorm()) : null;
-    }
-
-    private static double orNaN(Double v) {
-        return v == null ? Double.NaN : v;
-    }
-
-    /** A new run: reads the corpus, fits the tokenizer, initialises the model from the seed. */
-    public static Trainer start(TrainingConfig config, Path runDir, TrainingListener listener) {
-        TrainingData data = TrainingData.load(config);
-        Kernels kernels = KernelProvider.best(config.threads());
-        ModelConfig mc = new ModelConfig(CellType.parse(config.cell()), data.tokenizer().vocabulary().size(),
-                config.embed(), config.hidden(), config.layers(), config.dropout(), config.tieWeights(),
-                config.residual());
-        LanguageModel model = new LanguageModel(mc, kernels);
-        model.initialize(new Rng(config.seed()), config.initialization());
-        return new Trainer(config, data, model, kernels, runDir, listener, false);
+        this.monitor = new StabilityMonitor(params, task.recurrentLayers(), task.kernels(), settings.diagnoseEvery());
+        this.guard = new StabilityGuard(settings.recovery(), settings.rules(), monitor, params, task.recurrentLayers(),
+                optimizer, schedule, dropoutRng, batches, state);
+        this.maxNorm = settings.maxNorm() > 0 ? new MaxNormConstraint(settings.maxNorm()) : null;
     }
 
     /**
-     * Continues a run from its latest checkpoint.
+     * Continues from a checkpoint written by a run of the same task: the step, optimizer, schedule, RNG,
+     * data cursor, carried state, stability state, and the per-step series of the run's stability.json.
+     * The model's weights must already be the checkpoint's.
      *
-     * @param checkpoint a run directory or one checkpoint directory
-     * @param overrides  changes to the saved configuration the caller allows (more steps, threads, ...)
-     * @param runDir     where new checkpoints go; null to keep using the run the checkpoint belongs to
+     * @param checkpointDir one checkpoint directory ({@code checkpoints/step-N})
      */
-    public static Trainer resume(Path checkpoint, UnaryOperator<TrainingConfig> overrides, Path runDir,
-                                 TrainingListener listener) {
-        Path dir = CheckpointStore.resolveResume(checkpoint);
-        TrainedModel saved = ModelFiles.load(dir, KernelProvider.scalar());
-        if (saved.training() == null) {
-            throw new CheckpointException(dir + " has no training configuration; it cannot be resumed");
-        }
-        TrainingConfig config = overrides.apply(saved.training());
-        TrainingData data = TrainingData.load(config, saved.tokenizer());
-        if (saved.provenance() != null && !saved.provenance().corpusSha256().isEmpty()
-                && !saved.provenance().corpusSha256().equals(data.sha256())) {
-            throw new ConfigException("the corpus " + data.source() + " changed since " + dir
-                    + " was written (its SHA-256 differs); resume needs the same text");
-        }
-        LanguageModel model = saved.network();
-        Kernels kernels = KernelProvider.best(config.threads());
-        model.setKernels(kernels);
-        Path target = runDir != null ? runDir : dir.toAbsolutePath().getParent().getParent();
-        Trainer t = new Trainer(config, data, model, kernels, target, listener, true);
-        TrainingCheckpoint cp = TrainingCheckpoint.load(dir, model.config().layers(), model.config().cell() == CellType.LSTM);
-        t.restore(cp);
-        StabilityState.load(dir, t.guard, t.monitor, t.clipper);
-        // The series so far live in the stability.json of the run the checkpoint belongs to.
-        StabilityReport.resumeInto(dir.toAbsolutePath().getParent().getParent(), t.monitor, t.step);
-        t.clipper = t.scaledClipper();
-        if (t.totalSteps <= t.step) {
-            throw new ConfigException("the run in " + dir + " is at step " + t.step
-                    + " already; give --steps above " + t.step + " (or more --epochs) to train further");
-        }
-        return t;
-    }
-
-    private void restore(TrainingCheckpoint cp) {
+    public Trainer<T> resumeFrom(Path checkpointDir) {
+        TrainingCheckpoint cp = TrainingCheckpoint.load(checkpointDir, state.layers(), state.layers() > 0 && state.c(0) != null);
         step = cp.step();
         optimizer.restore(cp.optimizerSlots(), cp.optimizerSteps());
         schedule.restore(cp.schedule());
         dropoutRng.restore(cp.dropoutRng());
-        batcher.seek(cp.dataPosition());
+        batches.seek(cp.dataPosition());
         for (int l = 0; l < state.layers(); l++) {
             copyState(cp.stateH()[l], state.h(l), "h", l);
             if (state.c(l) != null) {
@@ -191,6 +115,16 @@ public final class Trainer {
         }
         bestValLoss = cp.bestValLoss();
         tokensSeen = cp.tokensSeen();
+        StabilityState.load(checkpointDir, guard, monitor, clipper);
+        // The series so far live in the stability.json of the run the checkpoint belongs to.
+        StabilityReport.resumeInto(checkpointDir.toAbsolutePath().getParent().getParent(), monitor, step);
+        clipper = scaledClipper();
+        resumed = true;
+        if (settings.steps() <= step) {
+            throw new ConfigException("the run in " + checkpointDir + " is at step " + step
+                    + " already; give --steps above " + step + " (or more --epochs) to train further");
+        }
+        return this;
     }
 
     private static void copyState(float[] from, float[] to, String what, int layer) {
@@ -206,21 +140,22 @@ public final class Trainer {
         stopRequested = true;
     }
 
-    public TrainingConfig config() {
-        return config;
+    /** The model and data this run trains. */
+    public T task() {
+        return task;
     }
 
-    /** The token streams and tokenizer this run trains on. */
-    public TrainingData data() {
-        return data;
-    }
-
-    public LanguageModel model() {
-        return model;
+    public TrainerSettings settings() {
+        return settings;
     }
 
     public long totalSteps() {
-        return totalSteps;
+        return settings.steps();
+    }
+
+    /** The clipper in force (rebuilt with scaled thresholds after a rollback). */
+    GradientClipper clipper() {
+        return clipper;
     }
 
     /** What the stability monitor saw so far (per-step history, diagnostics, incidents). */
@@ -233,45 +168,44 @@ public final class Trainer {
         return monitor.summary(guard.rollbacks());
     }
 
-    /** Trains until {@code totalSteps} or a stop request, validating and checkpointing on the way. */
+    /** Trains until the last step or a stop request, validating and checkpointing on the way. */
     public Result run() {
-        int seq = config.seq();
-        int batch = config.batch();
-        int[] x = new int[seq * batch];
-        int[] y = new int[seq * batch];
-        listener.onStart(new TrainingListener.RunSummary(step, totalSteps, model.parameterCount(),
-                model.config().vocabSize(), data.train().length, data.valid().length, data.validUnknown(),
-                kernelsName, store.runDir(), resumed));
+        long totalSteps = settings.steps();
+        long perBatch = batches.predictionsPerBatch();
+        listener.onStart(new TrainingListener.RunSummary(step, totalSteps, parameterCount(), task.outputs(),
+                task.trainSize(), task.validSize(), task.validUnknown(), task.kernels().name(), store.runDir(),
+                resumed));
         long trainNanos = 0;
         long tokensThisRun = 0;
         long started = System.nanoTime();
         double lastLoss = Double.NaN;
-        Evaluation lastEval = null;
+        Validation lastEval = null;
         long evaluatedAt = -1;
         guard.snapshot(step, tokensSeen);
         while (step < totalSteps && !stopRequested) {
             long t0 = System.nanoTime();
-            if (batcher.epochStartsNext()) {
+            if (batches.epochStartsNext()) {
                 state.zero(); // a new pass over the data starts from a fresh state, as the reference does
             }
-            int epoch = batcher.epoch();
-            long position = batcher.position();
+            int epoch = batches.epoch();
+            long position = batches.position();
             if (guard.skipNext()) {
-                batcher.next(x, y); // quarantined by an incident before a rollback: the replay leaves it out
+                task.nextBatch(); // quarantined by an incident before a rollback: the replay leaves it out
                 continue;
             }
-            batcher.next(x, y);
+            task.nextBatch();
             if (monitor.diagnoseDue(step)) {
-                monitor.diagnose(step, x, y, seq, batch, state);
+                long at = step;
+                monitor.diagnose(step, afterForward -> task.reachBack(at, afterForward));
             }
             guard.beforeForward();
-            model.zeroGrad();
-            float loss = model.forward(x, y, seq, batch, state, true, dropoutRng);
+            task.zeroGrad();
+            float loss = task.forward(true, dropoutRng);
             Incident.Kind problem = guard.checkForward(loss);
             ClipResult clip = null;
             double penalty = 0;
             if (problem == null) {
-                model.backward();
+                task.backward();
                 if (regularizer.active()) {
                     penalty = regularizer.addGradients(params);
                 }
@@ -297,14 +231,14 @@ public final class Trainer {
                 continue;
             }
             step++;
-            tokensSeen += (long) seq * batch;
+            tokensSeen += perBatch;
             guard.healthy(step, tokensSeen, loss);
-            tokensThisRun += (long) seq * batch;
+            tokensThisRun += perBatch;
             trainNanos += System.nanoTime() - t0;
             lastLoss = loss;
             listener.onStep(new TrainingListener.StepReport(step, totalSteps, loss, clip.normBefore(), clip.clipped(),
                     lr, tokensThisRun / (trainNanos * 1e-9), epoch));
-            if (config.evalEvery() > 0 && step % config.evalEvery() == 0 && step < totalSteps) {
+            if (settings.evalEvery() > 0 && step % settings.evalEvery() == 0 && step < totalSteps) {
                 lastEval = validateAndSave();
                 evaluatedAt = step;
             }
@@ -322,6 +256,14 @@ public final class Trainer {
         double seconds = (System.nanoTime() - started) * 1e-9;
         double tps = trainNanos == 0 ? 0 : tokensThisRun / (trainNanos * 1e-9);
         return new Result(step, lastLoss, lastEval, tps, seconds, store.runDir(), stopRequested && step < totalSteps);
+    }
+
+    private long parameterCount() {
+        long n = 0;
+        for (Parameter p : params) {
+            n += p.size();
+        }
+        return n;
     }
 
     /** Skips or rolls back per the recovery policy, or fails the run when recovery is off or exhausted. */
@@ -368,30 +310,32 @@ public final class Trainer {
         }
     }
 
-    /** The configured clipper with its thresholds scaled by the recovery (AutoClip adapts by itself). */
+    /**
+     * The configured clipper with its thresholds scaled by the recovery (AutoClip adapts by itself),
+     * on the task's kernels like the first one.
+     */
     private GradientClipper scaledClipper() {
         double s = guard.clipScale();
-        if (s == 1 || clipper instanceof dev.ballast.engine.optim.AutoClipper) {
+        if (s == 1 || settings.adaptiveClip()) {
             return clipper;
         }
-        return Clippers.create(config.clip(), config.clipNorm() * s, config.clipValue() * s, config.clipPercentile(),
-                config.clipRatio() * s);
+        return settings.clipper(s, task.kernels());
     }
 
     private void writeStabilityReport() {
-        StabilityReport.write(store.runDir(), monitor, guard, batcher, config);
+        StabilityReport.write(store.runDir(), monitor, guard, batches, settings.clip());
     }
 
     private TrainingDivergedException diverged(String what) {
         String kept = store.latest().map(p -> " The last good checkpoint is " + p + ".").orElse("");
         return new TrainingDivergedException(step, "training diverged at step " + (step + 1) + ": " + what
-                + "." + kept + " Try a lower --lr (now " + config.lr() + ") or a smaller --clip-norm."
+                + "." + kept + " " + task.remedy(settings)
                 + " 'ballast diagnose " + store.runDir() + "' explains what was seen.");
     }
 
     /** Validates, samples, and checkpoints (marking the checkpoint best when validation improved). */
-    private Evaluation validateAndSave() {
-        Evaluation eval = Evaluator.evaluate(model, data.valid(), config.evalBatch(), config.seq());
+    private Validation validateAndSave() {
+        Validation eval = task.validate();
         boolean best = Double.isNaN(bestValLoss) || eval.loss() < bestValLoss;
         if (best) {
             bestValLoss = eval.loss();
@@ -402,31 +346,33 @@ public final class Trainer {
         if (regressed != null) {
             recoverTrend(regressed, eval.loss()); // before the save, so the checkpoint holds the lower rate
         }
-        if (config.sampleLength() > 0) {
-            // Its own RNG, derived from the seed and step: sampling never disturbs training's random stream.
-            Sampler sampler = new Sampler(new SamplingOptions(0.8, 0, 1.0), new Rng(config.seed() * 31 + step));
-            listener.onSample(step, new TextGenerator(model, data.tokenizer()).generate("", config.sampleLength(), sampler, null));
+        String sample = task.sample(step);
+        if (sample != null) {
+            listener.onSample(step, sample);
         }
         saveCheckpoint(eval, best);
         return eval;
     }
 
     /** @param eval this checkpoint's validation, or null when it was not validated */
-    private void saveCheckpoint(Evaluation eval, boolean best) {
+    private void saveCheckpoint(Validation eval, boolean best) {
         ObjectNode metrics = JsonNodeFactory.instance.objectNode();
         metrics.put("step", step);
         metrics.put("tokens_seen", tokensSeen);
         if (eval != null) {
-            metrics.put("val_loss", eval.loss());
-            metrics.put("val_perplexity", eval.perplexity());
-            metrics.put("val_bits_per_token", eval.bitsPerToken());
-            metrics.put("val_tokens", eval.tokens());
+            for (Map.Entry<String, Number> m : eval.metrics().entrySet()) {
+                if (m.getValue() instanceof Long || m.getValue() instanceof Integer) {
+                    metrics.put("val_" + m.getKey(), m.getValue().longValue());
+                } else {
+                    metrics.put("val_" + m.getKey(), m.getValue().doubleValue());
+                }
+            }
         }
         metrics.set("stability", stabilitySummary());
         Path staged = store.stage(step);
-        ModelFiles.save(new TrainedModel(model, data.tokenizer(), config, provenance, metrics), staged);
+        task.saveModel(staged, metrics);
         new TrainingCheckpoint(step, optimizer.steps(), optimizer.state(), schedule.state(), dropoutRng.state(),
-                batcher.position(), hidden(), cells(), bestValLoss, tokensSeen).save(staged, optimizer.name());
+                batches.position(), hidden(), cells(), bestValLoss, tokensSeen).save(staged, optimizer.name());
         StabilityState.save(staged, guard, monitor, clipper);
         Path committed = store.commit(staged, step, best, eval == null ? Double.NaN : eval.loss());
         listener.onCheckpoint(step, committed);

@@ -8,7 +8,7 @@ import dev.ballast.engine.io.CheckpointException;
 import dev.ballast.engine.io.SafeTensors;
 import dev.ballast.engine.io.SafeTensorsFile;
 import dev.ballast.engine.io.TensorData;
-import dev.ballast.lm.ModelFiles;
+import dev.ballast.engine.io.Json;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,12 +57,12 @@ record TrainingCheckpoint(long step, long optimizerSteps, Map<String, float[]> o
             n.put("best_val_loss", bestValLoss);
         }
         n.put("tokens_seen", tokensSeen);
-        AtomicFiles.writeString(dir.resolve(STATE_JSON), ModelFiles.toJson(n));
+        AtomicFiles.writeString(dir.resolve(STATE_JSON), Json.text(n));
     }
 
     static TrainingCheckpoint load(Path dir, int layers, boolean lstm) {
         Path jsonFile = dir.resolve(STATE_JSON);
-        JsonNode n = ModelFiles.readJson(jsonFile);
+        JsonNode n = Json.read(jsonFile);
         if (!FORMAT.equals(n.path("format").asText()) || n.path("version").asInt() != 1) {
             throw new CheckpointException(jsonFile + " is not a Ballast trainer state (format " + FORMAT + " version 1)");
         }

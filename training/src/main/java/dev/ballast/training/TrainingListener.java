@@ -1,7 +1,5 @@
 package dev.ballast.training;
 
-import dev.ballast.lm.Evaluation;
-
 import java.nio.file.Path;
 
 /**
@@ -19,10 +17,10 @@ public interface TrainingListener {
     }
 
     /** After each validation pass; {@code best} when it is the lowest validation loss so far. */
-    default void onEvaluation(long step, Evaluation validation, boolean best) {
+    default void onEvaluation(long step, Validation validation, boolean best) {
     }
 
-    /** A sample of generated text taken at an evaluation. */
+    /** A sample of the model's output (generated text) taken at an evaluation. */
     default void onSample(long step, String text) {
     }
 

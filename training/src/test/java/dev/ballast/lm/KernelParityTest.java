@@ -1,5 +1,7 @@
 package dev.ballast.lm;
 
+import dev.ballast.engine.nn.RecurrentState;
+
 import dev.ballast.engine.nn.CellType;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,8 +25,8 @@ class KernelParityTest {
         LanguageModel b = new LanguageModel(cfg, fast);
         a.initialize(new Rng(5));
         b.initialize(new Rng(5));
-        RecurrentState sa = new RecurrentState(cfg, batch);
-        RecurrentState sb = new RecurrentState(cfg, batch);
+        RecurrentState sa = cfg.newState(batch);
+        RecurrentState sb = cfg.newState(batch);
         Rng rng = new Rng(8);
         float[] la = new float[steps * batch * 65];
         float[] lb = new float[steps * batch * 65];

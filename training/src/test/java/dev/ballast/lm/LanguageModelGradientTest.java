@@ -1,5 +1,7 @@
 package dev.ballast.lm;
 
+import dev.ballast.engine.nn.RecurrentState;
+
 import dev.ballast.engine.nn.CellType;
 import dev.ballast.engine.nn.GradCheck;
 import dev.ballast.engine.nn.Parameter;
@@ -112,13 +114,13 @@ class LanguageModelGradientTest {
         int[] bad = new int[N];
         bad[4] = V; // one past the vocabulary, in a window longer than it (the folded path) and in one step
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> model.logits(bad, T, B, new RecurrentState(model.config(), B), out));
+                () -> model.logits(bad, T, B, model.config().newState(B), out));
         org.junit.jupiter.api.Assertions.assertEquals("token id 7 at position 4 is outside [0, 7)", e.getMessage());
         e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> model.logits(new int[] {-1}, 1, 1, new RecurrentState(model.config(), 1), out, model.newInputCache()));
+                () -> model.logits(new int[] {-1}, 1, 1, model.config().newState(1), out, model.newInputCache()));
         org.junit.jupiter.api.Assertions.assertEquals("token id -1 at position 0 is outside [0, 7)", e.getMessage());
         e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> model.logits(new int[] {0}, 1, 1, new RecurrentState(model.config(), 1), out, other.newInputCache()));
+                () -> model.logits(new int[] {0}, 1, 1, model.config().newState(1), out, other.newInputCache()));
         org.junit.jupiter.api.Assertions.assertEquals("the input cache belongs to another model", e.getMessage());
     }
 
@@ -180,8 +182,8 @@ class LanguageModelGradientTest {
         Rng rng = new Rng(10);
         int[] x = tokens(rng);
         int[] y = tokens(rng);
-        double la = a.lossSum(x, y, T, B, new RecurrentState(plain, B));
-        double lb = b.lossSum(x, y, T, B, new RecurrentState(skip, B));
+        double la = a.lossSum(x, y, T, B, plain.newState(B));
+        double lb = b.lossSum(x, y, T, B, skip.newState(B));
         org.junit.jupiter.api.Assertions.assertNotEquals(la, lb);
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new ModelConfig(CellType.LSTM, V, E, H, 1, 0f, false, true));
@@ -238,7 +240,7 @@ class LanguageModelGradientTest {
 
     /** A non-zero starting state, so the tests exercise the carried state. */
     static RecurrentState randomState(ModelConfig cfg, int batch, Rng rng) {
-        RecurrentState s = new RecurrentState(cfg, batch);
+        RecurrentState s = cfg.newState(batch);
         for (int l = 0; l < cfg.layers(); l++) {
             fill(s.h(l), rng);
             if (s.c(l) != null) {

@@ -1,5 +1,7 @@
 package dev.ballast.lm;
 
+import dev.ballast.engine.nn.RecurrentState;
+
 import dev.ballast.engine.nn.CellType;
 import dev.ballast.engine.nn.Initialization;
 import dev.ballast.engine.nn.Parameter;
@@ -96,7 +98,7 @@ class LanguageModelTest {
             LanguageModel m = new LanguageModel(new ModelConfig(cell, v, 64, 256, 2, 0f), KernelProvider.scalar());
             m.initialize(new Rng(3));
             Rng rng = new Rng(4);
-            RecurrentState state = new RecurrentState(m.config(), batch);
+            RecurrentState state = m.config().newState(batch);
             for (int w = 0; w < 3; w++) {
                 int[] x = tokens(steps * batch, v, rng);
                 int[] y = tokens(steps * batch, v, rng);
@@ -115,17 +117,17 @@ class LanguageModelTest {
         int[] x = tokens(2 * n, V, rng);
         int[] y = tokens(2 * n, V, rng);
 
-        RecurrentState whole = new RecurrentState(m.config(), batch);
+        RecurrentState whole = m.config().newState(batch);
         float mean = m.forward(x, y, 2 * steps, batch, whole, true, null);
 
-        RecurrentState split = new RecurrentState(m.config(), batch);
+        RecurrentState split = m.config().newState(batch);
         float first = m.forward(Arrays.copyOf(x, n), Arrays.copyOf(y, n), steps, batch, split, true, null);
         float second = m.forward(Arrays.copyOfRange(x, n, 2 * n), Arrays.copyOfRange(y, n, 2 * n), steps, batch, split, true, null);
 
         assertEquals(mean, (first + second) / 2, 1e-5);
         assertStatesEqual(whole, split, 1e-5f);
 
-        RecurrentState evalSplit = new RecurrentState(m.config(), batch);
+        RecurrentState evalSplit = m.config().newState(batch);
         double sum = m.lossSum(Arrays.copyOf(x, n), Arrays.copyOf(y, n), steps, batch, evalSplit)
                 + m.lossSum(Arrays.copyOfRange(x, n, 2 * n), Arrays.copyOfRange(y, n, 2 * n), steps, batch, evalSplit);
         assertEquals(mean * 2 * n, sum, 1e-4);
@@ -140,14 +142,14 @@ class LanguageModelTest {
         Rng rng = new Rng(8);
         int[] x = tokens(steps * batch, V, rng);
         float[] logits = new float[steps * batch * V];
-        m.logits(x, steps, batch, new RecurrentState(m.config(), batch), logits);
+        m.logits(x, steps, batch, m.config().newState(batch), logits);
 
         int[] changed = x.clone();
         for (int t = 0; t < steps; t++) {
             changed[t * batch + 1] = (x[t * batch + 1] + 1) % V; // every token of stream 1
         }
         float[] other = new float[logits.length];
-        m.logits(changed, steps, batch, new RecurrentState(m.config(), batch), other);
+        m.logits(changed, steps, batch, m.config().newState(batch), other);
 
         for (int b = 0; b < batch; b += 2) { // streams 0 and 2 are untouched
             int[] alone = new int[steps];
@@ -155,7 +157,7 @@ class LanguageModelTest {
                 alone[t] = x[t * batch + b];
             }
             float[] single = new float[steps * V];
-            m.logits(alone, steps, 1, new RecurrentState(m.config(), 1), single);
+            m.logits(alone, steps, 1, m.config().newState(1), single);
             for (int t = 0; t < steps; t++) {
                 for (int j = 0; j < V; j++) {
                     int row = (t * batch + b) * V + j;
@@ -201,13 +203,13 @@ class LanguageModelTest {
         Rng rng = new Rng(12);
         int[] x = tokens(n, V, rng);
         int[] y = tokens(n, V, rng);
-        float a = m.forward(x, y, steps, batch, new RecurrentState(m.config(), batch), true, new Rng(13));
-        float b = m.forward(x, y, steps, batch, new RecurrentState(m.config(), batch), true, new Rng(13));
-        float c = m.forward(x, y, steps, batch, new RecurrentState(m.config(), batch), true, new Rng(14));
+        float a = m.forward(x, y, steps, batch, m.config().newState(batch), true, new Rng(13));
+        float b = m.forward(x, y, steps, batch, m.config().newState(batch), true, new Rng(13));
+        float c = m.forward(x, y, steps, batch, m.config().newState(batch), true, new Rng(14));
         assertEquals(a, b);
         assertNotEquals(a, c);
-        float eval = m.forward(x, y, steps, batch, new RecurrentState(m.config(), batch), false, null);
-        float noDropout = plain.forward(x, y, steps, batch, new RecurrentState(plain.config(), batch), false, null);
+        float eval = m.forward(x, y, steps, batch, m.config().newState(batch), false, null);
+        float noDropout = plain.forward(x, y, steps, batch, plain.config().newState(batch), false, null);
         assertEquals(noDropout, eval);
         assertNotEquals(eval, a);
     }
@@ -220,10 +222,10 @@ class LanguageModelTest {
         int[] x = tokens(steps * batch, V, rng);
         int[] y = tokens(steps * batch, V, rng);
         m.zeroGrad();
-        m.forward(x, y, steps, batch, new RecurrentState(m.config(), batch), true, null);
+        m.forward(x, y, steps, batch, m.config().newState(batch), true, null);
         m.backward();
         float[] once = m.parameters().get(2).grad().clone();
-        m.forward(x, y, steps, batch, new RecurrentState(m.config(), batch), true, null);
+        m.forward(x, y, steps, batch, m.config().newState(batch), true, null);
         m.backward();
         float[] twice = m.parameters().get(2).grad();
         for (int i = 0; i < once.length; i++) {
@@ -242,7 +244,7 @@ class LanguageModelTest {
         LanguageModel m = model(CellType.LSTM, 1, 0f, 17);
         assertThrows(IllegalStateException.class, m::backward);
         int[] x = {1, 2};
-        m.forward(x, x, 1, 2, new RecurrentState(m.config(), 2), false, null);
+        m.forward(x, x, 1, 2, m.config().newState(2), false, null);
         assertThrows(IllegalStateException.class, m::backward);
     }
 
@@ -253,14 +255,14 @@ class LanguageModelTest {
         LanguageModel fresh = model(CellType.LSTM, 2, 0f, 18);
         Rng rng = new Rng(19);
         int[] bigX = tokens(40, V, rng);
-        m.forward(bigX, bigX, 10, 4, new RecurrentState(m.config(), 4), true, null);
+        m.forward(bigX, bigX, 10, 4, m.config().newState(4), true, null);
         m.backward();
         int[] x = tokens(6, V, rng);
         int[] y = tokens(6, V, rng);
         m.zeroGrad();
         fresh.zeroGrad();
-        assertEquals(fresh.forward(x, y, 3, 2, new RecurrentState(fresh.config(), 2), true, null),
-                m.forward(x, y, 3, 2, new RecurrentState(m.config(), 2), true, null));
+        assertEquals(fresh.forward(x, y, 3, 2, fresh.config().newState(2), true, null),
+                m.forward(x, y, 3, 2, m.config().newState(2), true, null));
         m.backward();
         fresh.backward();
         for (int p = 0; p < m.parameters().size(); p++) {
@@ -273,7 +275,7 @@ class LanguageModelTest {
         LanguageModel m = model(CellType.LSTM, 1, 0f, 20);
         int[] x = {1, 2, 3};
         assertThrows(IllegalArgumentException.class,
-                () -> m.forward(x, x, 1, 3, new RecurrentState(m.config(), 2), false, null));
+                () -> m.forward(x, x, 1, 3, m.config().newState(2), false, null));
     }
 
     private static void assertStatesEqual(RecurrentState a, RecurrentState b, float tol) {

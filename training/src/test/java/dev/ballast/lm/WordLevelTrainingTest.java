@@ -94,9 +94,9 @@ class WordLevelTrainingTest {
         Path f = Files.writeString(dir.resolve("t.txt"), "the cat sat on the mat .\nthe dog sat on the log .\n".repeat(20));
         TrainingConfig.Builder b = TrainingConfig.builder().level("word").analyzer("whitespace").corpus(f.toString())
                 .layers(1).hidden(12).embed(12).tieWeights(true).seq(6).batch(3).evalEvery(4).sampleLength(0).threads(1);
-        Trainer.start(b.steps(10).build(), dir.resolve("straight"), null).run();
-        Trainer.start(b.steps(6).build(), dir.resolve("split"), null).run();
-        Trainer.resume(dir.resolve("split"), c -> c.toBuilder().steps(10).build(), null, null).run();
+        LanguageModelTask.start(b.steps(10).build(), dir.resolve("straight"), null).run();
+        LanguageModelTask.start(b.steps(6).build(), dir.resolve("split"), null).run();
+        LanguageModelTask.resume(dir.resolve("split"), c -> c.toBuilder().steps(10).build(), null, null).run();
         var a = dev.ballast.lm.ModelFiles.load(dev.ballast.training.checkpoint.CheckpointStore.resolveResume(dir.resolve("straight")),
                 dev.ballast.engine.math.KernelProvider.scalar()).network().parameters();
         var c = dev.ballast.lm.ModelFiles.load(dev.ballast.training.checkpoint.CheckpointStore.resolveResume(dir.resolve("split")),

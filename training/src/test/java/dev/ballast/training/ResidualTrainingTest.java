@@ -1,5 +1,7 @@
 package dev.ballast.training;
 
+import dev.ballast.lm.LanguageModelTask;
+
 import dev.ballast.engine.ConfigException;
 import dev.ballast.lm.TrainingConfig;
 
@@ -12,7 +14,7 @@ import dev.ballast.training.checkpoint.CheckpointStore;
 import dev.ballast.engine.math.KernelProvider;
 import dev.ballast.lm.ModelFiles;
 import dev.ballast.lm.TrainedModel;
-import dev.ballast.lm.RecurrentState;
+import dev.ballast.engine.nn.RecurrentState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,10 +34,10 @@ class ResidualTrainingTest {
         Files.writeString(corpus, "a stitch in time saves nine. ".repeat(60), StandardCharsets.UTF_8);
         TrainingConfig config = TrainingConfig.builder().corpus(corpus.toString()).layers(3).hidden(12).embed(6)
                 .residual(true).seq(8).batch(4).steps(12).evalEvery(0).sampleLength(0).threads(1).build();
-        Trainer t = Trainer.start(config, tmp.resolve("run"), null);
+        Trainer<LanguageModelTask> t = LanguageModelTask.start(config, tmp.resolve("run"), null);
         Trainer.Result r = t.run();
-        assertTrue(r.validation().loss() < Math.log(t.model().config().vocabSize()), "it learned something");
-        assertTrue(t.model().config().residual());
+        assertTrue(r.validation().loss() < Math.log(t.task().model().config().vocabSize()), "it learned something");
+        assertTrue(t.task().model().config().residual());
 
         Path dir = CheckpointStore.resolveModel(tmp.resolve("run"));
         assertTrue(ModelFiles.readJson(dir.resolve(ModelFiles.MODEL_JSON)).at("/model/residual").asBoolean());
@@ -46,9 +48,9 @@ class ResidualTrainingTest {
         int v = loaded.network().config().vocabSize();
         float[] a = new float[6 * v];
         float[] b = new float[6 * v];
-        t.model().setKernels(KernelProvider.scalar()); // the same arithmetic on both sides: equal bit for bit
-        t.model().logits(x, 3, 2, new RecurrentState(t.model().config(), 2), a);
-        loaded.network().logits(x, 3, 2, new RecurrentState(loaded.network().config(), 2), b);
+        t.task().model().setKernels(KernelProvider.scalar()); // the same arithmetic on both sides: equal bit for bit
+        t.task().model().logits(x, 3, 2, t.task().model().config().newState(2), a);
+        loaded.network().logits(x, 3, 2, loaded.network().config().newState(2), b);
         assertArrayEquals(a, b);
     }
 

@@ -1,10 +1,13 @@
 package dev.ballast.training;
 
+import dev.ballast.lm.LanguageModelTask;
+
 import dev.ballast.lm.TinyCorpus;
 import dev.ballast.lm.TrainingConfig;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +35,7 @@ class TrainerRecoveryTest {
     }
 
     /** Once, after step {@code at}, does something to the weights (as a bug or a bad batch would). */
-    private static TrainingListener inject(long at, Trainer[] t, java.util.function.Consumer<List<Parameter>> fault,
+    private static TrainingListener inject(long at, Trainer<LanguageModelTask>[] t, java.util.function.Consumer<List<Parameter>> fault,
                                            List<String> incidents) {
         return new TrainingListener() {
             boolean done;
@@ -41,7 +44,7 @@ class TrainerRecoveryTest {
             public void onStep(StepReport r) {
                 if (r.step() == at && !done) {
                     done = true;
-                    fault.accept(t[0].model().parameters());
+                    fault.accept(t[0].task().model().parameters());
                 }
             }
 
@@ -58,14 +61,14 @@ class TrainerRecoveryTest {
 
     @Test
     void poisonedWeightsAreRolledBackAndTheRunFinishes() throws IOException {
-        Trainer[] t = new Trainer[1];
+        Trainer<LanguageModelTask>[] t = new Trainer[1];
         List<String> seen = new ArrayList<>();
         Path run = tmp.resolve("run");
-        t[0] = Trainer.start(small().steps(30).build(), run, inject(15, t, TrainerRecoveryTest::poison, seen));
+        t[0] = LanguageModelTask.start(small().steps(30).build(), run, inject(15, t, TrainerRecoveryTest::poison, seen));
         Trainer.Result r = t[0].run();
         assertEquals(30, r.steps());
         assertTrue(Double.isFinite(r.trainLoss()));
-        assertEquals(null, NonFinite.firstInWeights(t[0].model().parameters()));
+        assertEquals(null, NonFinite.firstInWeights(t[0].task().model().parameters()));
         // Step 16's forward sees the NaN: skipped twice, then rolled back to the snapshot of step 10.
         assertEquals(3, seen.size(), seen.toString());
         assertTrue(seen.get(0).startsWith("16: the loss became non-finite"), seen.get(0));
@@ -91,8 +94,8 @@ class TrainerRecoveryTest {
 
     @Test
     void withRecoveryOffThePoisonedRunFails() throws IOException {
-        Trainer[] t = new Trainer[1];
-        t[0] = Trainer.start(small().steps(30).recovery("off").build(), tmp.resolve("off"),
+        Trainer<LanguageModelTask>[] t = new Trainer[1];
+        t[0] = LanguageModelTask.start(small().steps(30).recovery("off").build(), tmp.resolve("off"),
                 inject(15, t, TrainerRecoveryTest::poison, new ArrayList<>()));
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t[0]::run);
         assertTrue(e.getMessage().startsWith("training diverged at step 16: the loss became NaN"), e.getMessage());
@@ -100,10 +103,10 @@ class TrainerRecoveryTest {
 
     @Test
     void lossSpikeIsSkippedThenRolledBack() throws IOException {
-        Trainer[] t = new Trainer[1];
+        Trainer<LanguageModelTask>[] t = new Trainer[1];
         List<String> seen = new ArrayList<>();
         // Output weights x40 after step 20: the loss jumps far above its moving average without becoming NaN.
-        t[0] = Trainer.start(small().steps(30).build(), tmp.resolve("spike"), inject(20, t, ps -> {
+        t[0] = LanguageModelTask.start(small().steps(30).build(), tmp.resolve("spike"), inject(20, t, ps -> {
             float[] w = ps.get(ps.size() - 2).value();
             for (int i = 0; i < w.length; i++) {
                 w[i] *= 40;
@@ -122,8 +125,8 @@ class TrainerRecoveryTest {
         // Vanilla ReLU RNN, SGD with a huge rate and no clipping diverges; the guard halves the rate until it holds.
         TrainingConfig.Builder b = small().cell("rnn-relu").optimizer("sgd").lr(30f).clip("none").steps(40);
         assertThrows(TrainingDivergedException.class,
-                () -> Trainer.start(b.recovery("off").build(), tmp.resolve("a"), null).run());
-        Trainer t = Trainer.start(b.recovery("on").build(), tmp.resolve("b"), null);
+                () -> LanguageModelTask.start(b.recovery("off").build(), tmp.resolve("a"), null).run());
+        Trainer<LanguageModelTask> t = LanguageModelTask.start(b.recovery("on").build(), tmp.resolve("b"), null);
         Trainer.Result r = t.run();
         assertEquals(40, r.steps());
         assertTrue(Double.isFinite(r.trainLoss()));
@@ -133,12 +136,12 @@ class TrainerRecoveryTest {
     @Test
     void diagnosticsDoNotChangeTraining() throws IOException {
         TrainingConfig.Builder b = small().dropout(0.1f).steps(12);
-        Trainer with = Trainer.start(b.diagnoseEvery(1).build(), tmp.resolve("with"), null);
+        Trainer<LanguageModelTask> with = LanguageModelTask.start(b.diagnoseEvery(1).build(), tmp.resolve("with"), null);
         with.run();
-        Trainer without = Trainer.start(b.diagnoseEvery(0).build(), tmp.resolve("without"), null);
+        Trainer<LanguageModelTask> without = LanguageModelTask.start(b.diagnoseEvery(0).build(), tmp.resolve("without"), null);
         without.run();
-        for (int i = 0; i < with.model().parameters().size(); i++) {
-            assertArrayEquals(without.model().parameters().get(i).value(), with.model().parameters().get(i).value());
+        for (int i = 0; i < with.task().model().parameters().size(); i++) {
+            assertArrayEquals(without.task().model().parameters().get(i).value(), with.task().model().parameters().get(i).value());
         }
         JsonNode report = ModelFiles.readJson(tmp.resolve("with").resolve(StabilityReport.FILE));
         assertEquals(12, report.get("diagnostics").size());
@@ -147,18 +150,30 @@ class TrainerRecoveryTest {
     }
 
     @Test
+    void theClipperAfterARollbackMeasuresOnTheModelsKernels() throws IOException {
+        // The rollback rebuilds the clipper with a tighter threshold; it must keep the model's (vector) kernels,
+        // not fall back to the scalar reference for the rest of the run.
+        Trainer<LanguageModelTask>[] t = new Trainer[1];
+        t[0] = LanguageModelTask.start(small().steps(8).build(), tmp.resolve("kernels"),
+                inject(3, t, TrainerRecoveryTest::poison, new ArrayList<>()));
+        t[0].run();
+        assertEquals(1, t[0].stabilitySummary().get("rollbacks").asInt());
+        assertSame(t[0].task().kernels(), t[0].clipper().kernels());
+    }
+
+    @Test
     void resumeAfterARollbackContinuesExactly() throws IOException {
         // A rollback at step 4 changes the learning-rate scale, the quarantine and the spike average; all of it
         // is checkpointed, so stopping at 7 and resuming gives the straight run's weights bit for bit.
         TrainingConfig config = small().steps(14).evalEvery(5).build();
-        Trainer[] a = new Trainer[1];
-        a[0] = Trainer.start(config, tmp.resolve("straight"), inject(3, a, TrainerRecoveryTest::poison, new ArrayList<>()));
+        Trainer<LanguageModelTask>[] a = new Trainer[1];
+        a[0] = LanguageModelTask.start(config, tmp.resolve("straight"), inject(3, a, TrainerRecoveryTest::poison, new ArrayList<>()));
         a[0].run();
         assertEquals(1, a[0].stabilitySummary().get("rollbacks").asInt());
 
-        Trainer[] b = new Trainer[1];
+        Trainer<LanguageModelTask>[] b = new Trainer[1];
         TrainingListener fault = inject(3, b, TrainerRecoveryTest::poison, new ArrayList<>());
-        b[0] = Trainer.start(config, tmp.resolve("split"), new TrainingListener() {
+        b[0] = LanguageModelTask.start(config, tmp.resolve("split"), new TrainingListener() {
             @Override
             public void onStep(StepReport r) {
                 fault.onStep(r);
@@ -168,12 +183,12 @@ class TrainerRecoveryTest {
             }
         });
         assertTrue(b[0].run().stopped());
-        Trainer resumed = Trainer.resume(tmp.resolve("split"), c -> c, null, null);
+        Trainer<LanguageModelTask> resumed = LanguageModelTask.resume(tmp.resolve("split"), c -> c, null, null);
         assertEquals(14, resumed.run().steps());
         assertEquals(1, resumed.stabilitySummary().get("rollbacks").asInt(), "counters survive the resume");
-        for (int i = 0; i < a[0].model().parameters().size(); i++) {
-            assertArrayEquals(a[0].model().parameters().get(i).value(), resumed.model().parameters().get(i).value(),
-                    a[0].model().parameters().get(i).name());
+        for (int i = 0; i < a[0].task().model().parameters().size(); i++) {
+            assertArrayEquals(a[0].task().model().parameters().get(i).value(), resumed.task().model().parameters().get(i).value(),
+                    a[0].task().model().parameters().get(i).name());
         }
     }
 }

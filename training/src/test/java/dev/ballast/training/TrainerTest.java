@@ -1,5 +1,7 @@
 package dev.ballast.training;
 
+import dev.ballast.lm.LanguageModelTask;
+
 import dev.ballast.lm.TinyCorpus;
 import dev.ballast.lm.TrainingConfig;
 
@@ -12,7 +14,7 @@ import dev.ballast.engine.math.KernelProvider;
 import dev.ballast.lm.ModelFiles;
 import dev.ballast.lm.TrainedModel;
 import dev.ballast.engine.nn.Parameter;
-import dev.ballast.lm.RecurrentState;
+import dev.ballast.engine.nn.RecurrentState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,15 +60,15 @@ class TrainerTest {
                 .lr(optimizer.equals("sgd") ? 0.1f : 0.01f).momentum(optimizer.equals("sgd") ? 0.9 : 0.0)
                 .steps(12).build();
         Path straight = tmp.resolve("straight");
-        Trainer.start(config, straight, null).run();
+        LanguageModelTask.start(config, straight, null).run();
 
         Path split = tmp.resolve("split");
-        Trainer[] first = new Trainer[1];
-        first[0] = Trainer.start(config, split, stopAt(7, first));
+        Trainer<LanguageModelTask>[] first = new Trainer[1];
+        first[0] = LanguageModelTask.start(config, split, stopAt(7, first));
         Trainer.Result stopped = first[0].run();
         assertTrue(stopped.stopped());
         assertEquals(7, stopped.steps());
-        Trainer.Result r = Trainer.resume(split, c -> c, null, null).run();
+        Trainer.Result r = LanguageModelTask.resume(split, c -> c, null, null).run();
         assertEquals(12, r.steps());
         assertSameWeights(straight, split);
     }
@@ -76,10 +78,10 @@ class TrainerTest {
         // N steps straight equals K steps, then resume with --steps N.
         TrainingConfig.Builder base = small(tinyCorpus()).dropout(0.1f);
         Path straight = tmp.resolve("straight");
-        Trainer.start(base.steps(12).build(), straight, null).run();
+        LanguageModelTask.start(base.steps(12).build(), straight, null).run();
         Path split = tmp.resolve("split");
-        assertEquals(7, Trainer.start(base.steps(7).build(), split, null).run().steps());
-        assertEquals(12, Trainer.resume(split, c -> c.toBuilder().steps(12).build(), null, null).run().steps());
+        assertEquals(7, LanguageModelTask.start(base.steps(7).build(), split, null).run().steps());
+        assertEquals(12, LanguageModelTask.resume(split, c -> c.toBuilder().steps(12).build(), null, null).run().steps());
         assertSameWeights(straight, split);
     }
 
@@ -94,7 +96,7 @@ class TrainerTest {
     @Test
     void trainingLowersTheLossAndKeepsTheBestModel() throws IOException {
         Path run = tmp.resolve("run");
-        Trainer.Result r = Trainer.start(small(tinyCorpus()).hidden(32).steps(80).evalEvery(20).lr(0.02f).build(), run, null).run();
+        Trainer.Result r = LanguageModelTask.start(small(tinyCorpus()).hidden(32).steps(80).evalEvery(20).lr(0.02f).build(), run, null).run();
         TrainedModel best = load(CheckpointStore.resolveModel(run));
         double bestLoss = best.metrics().get("val_loss").asDouble();
         assertTrue(bestLoss <= r.validation().loss() + 1e-9, "best.json must point at the lowest validation loss");
@@ -106,7 +108,7 @@ class TrainerTest {
     @Test
     void savedModelGivesTheSameLogits() throws IOException {
         Path run = tmp.resolve("run");
-        Trainer trainer = Trainer.start(small(tinyCorpus()).steps(3).build(), run, null);
+        Trainer<LanguageModelTask> trainer = LanguageModelTask.start(small(tinyCorpus()).steps(3).build(), run, null);
         trainer.run();
         // Same kernels as training (threads 1), so the comparison can be exact.
         TrainedModel loaded = ModelFiles.load(CheckpointStore.resolveModel(run), KernelProvider.best(1));
@@ -114,8 +116,8 @@ class TrainerTest {
         int v = loaded.network().config().vocabSize();
         float[] expected = new float[x.length * v];
         float[] actual = new float[x.length * v];
-        trainer.model().logits(x, x.length, 1, new RecurrentState(trainer.model().config(), 1), expected);
-        loaded.network().logits(x, x.length, 1, new RecurrentState(loaded.network().config(), 1), actual);
+        trainer.task().model().logits(x, x.length, 1, trainer.task().model().config().newState(1), expected);
+        loaded.network().logits(x, x.length, 1, loaded.network().config().newState(1), actual);
         assertArrayEquals(expected, actual);
     }
 
@@ -124,7 +126,7 @@ class TrainerTest {
         // Vanilla ReLU RNN, huge learning rate, no clipping: the loss must blow up and be caught.
         TrainingConfig cfg = small(tinyCorpus()).cell("rnn-relu").optimizer("sgd").lr(1e4f).clip("none")
                 .steps(50).evalEvery(0).build();
-        Trainer trainer = Trainer.start(cfg, tmp.resolve("boom"), null);
+        Trainer<LanguageModelTask> trainer = LanguageModelTask.start(cfg, tmp.resolve("boom"), null);
         TrainingDivergedException e = org.junit.jupiter.api.Assertions.assertThrows(TrainingDivergedException.class, trainer::run);
         assertTrue(e.getMessage().startsWith("training diverged at step "), e.getMessage());
     }

@@ -1,5 +1,7 @@
 package dev.ballast.training;
 
+import dev.ballast.lm.LanguageModelTask;
+
 import dev.ballast.lm.TinyCorpus;
 import dev.ballast.lm.TrainingConfig;
 
@@ -32,7 +34,7 @@ class TrainerTrendRulesTest {
     private static class Recorder implements TrainingListener {
         final List<String> incidents = new ArrayList<>();
         final List<Double> lrs = new ArrayList<>();
-        final Trainer[] trainer = new Trainer[1];
+        final Trainer<LanguageModelTask>[] trainer = new Trainer[1];
         final java.util.function.BiConsumer<Long, List<Parameter>> fault;
 
         Recorder(java.util.function.BiConsumer<Long, List<Parameter>> fault) {
@@ -43,7 +45,7 @@ class TrainerTrendRulesTest {
         public void onStep(StepReport r) {
             lrs.add(r.lr());
             if (incidents.isEmpty()) {
-                fault.accept(r.step(), trainer[0].model().parameters());
+                fault.accept(r.step(), trainer[0].task().model().parameters());
             }
         }
 
@@ -67,7 +69,7 @@ class TrainerTrendRulesTest {
     @Test
     void healthyRunHasNoIncidents() throws IOException {
         Recorder rec = new Recorder((s, p) -> { });
-        rec.trainer[0] = Trainer.start(small().steps(80).evalEvery(10).build(), tmp.resolve("ok"), rec);
+        rec.trainer[0] = LanguageModelTask.start(small().steps(80).evalEvery(10).build(), tmp.resolve("ok"), rec);
         rec.trainer[0].run();
         assertEquals(List.of(), rec.incidents);
         assertEquals(0, rec.trainer[0].monitor().incidents().size());
@@ -83,7 +85,7 @@ class TrainerTrendRulesTest {
                 drift(ps, 0.15f);
             }
         });
-        rec.trainer[0] = Trainer.start(small().steps(80).build(), tmp.resolve("climb"), rec);
+        rec.trainer[0] = LanguageModelTask.start(small().steps(80).build(), tmp.resolve("climb"), rec);
         Trainer.Result r = rec.trainer[0].run();
         assertEquals(80, r.steps());
         assertEquals(1, rec.incidents.size(), rec.incidents.toString());
@@ -107,7 +109,7 @@ class TrainerTrendRulesTest {
         // Clip at 1e-4: every gradient norm is far above 5x the threshold. Adam normalises the clipped step, so the
         // loss still falls (no regression); after each full window of 10 steps the rate halves: steps 10, 20, 30.
         Recorder rec = new Recorder((s, p) -> { });
-        rec.trainer[0] = Trainer.start(small().steps(30).clipNorm(1e-4).clipAlarmWindow(10).build(),
+        rec.trainer[0] = LanguageModelTask.start(small().steps(30).clipNorm(1e-4).clipAlarmWindow(10).build(),
                 tmp.resolve("clip"), rec);
         rec.trainer[0].run();
         assertEquals(List.of(
@@ -136,12 +138,12 @@ class TrainerTrendRulesTest {
             @Override
             public void onIncident(long step, String message) {
                 super.onIncident(step, message);
-                float[] w = trainer[0].model().layers().get(0).wRecurrent().value();
+                float[] w = trainer[0].task().model().layers().get(0).wRecurrent().value();
                 sigmaAtIncident[0] = dev.ballast.engine.math.SpectralNorm.of(w, 0, 16, 16, 16, 50);
             }
         };
         TrainingConfig.Builder b = small().cell("rnn-tanh").init("orthogonal").initScale(4).clipNorm(0.01).steps(12);
-        rec.trainer[0] = Trainer.start(b.build(), tmp.resolve("expand"), rec);
+        rec.trainer[0] = LanguageModelTask.start(b.build(), tmp.resolve("expand"), rec);
         rec.trainer[0].run();
         assertEquals(1, rec.incidents.size(), rec.incidents.toString());
         assertTrue(rec.incidents.get(0).startsWith("5: the gradient exploded through a recurrent matrix"), rec.incidents.get(0));
@@ -157,11 +159,11 @@ class TrainerTrendRulesTest {
 
         // Off with --recurrent-bound 0, and never for an LSTM (its gates bound the state).
         Recorder off = new Recorder((s, p) -> { });
-        off.trainer[0] = Trainer.start(b.recurrentBound(0).build(), tmp.resolve("off"), off);
+        off.trainer[0] = LanguageModelTask.start(b.recurrentBound(0).build(), tmp.resolve("off"), off);
         off.trainer[0].run();
         assertEquals(List.of(), off.incidents);
         Recorder lstm = new Recorder((s, p) -> { });
-        lstm.trainer[0] = Trainer.start(small().init("orthogonal").initScale(4).clipNorm(0.01).steps(12).build(),
+        lstm.trainer[0] = LanguageModelTask.start(small().init("orthogonal").initScale(4).clipNorm(0.01).steps(12).build(),
                 tmp.resolve("lstm"), lstm);
         lstm.trainer[0].run();
         assertEquals(List.of(), lstm.incidents);
@@ -177,7 +179,7 @@ class TrainerTrendRulesTest {
                 drift(ps, 0.6f);
             }
         });
-        rec.trainer[0] = Trainer.start(small().steps(25).evalEvery(5).regressPatience(0).spikeFactor(100).build(),
+        rec.trainer[0] = LanguageModelTask.start(small().steps(25).evalEvery(5).regressPatience(0).spikeFactor(100).build(),
                 tmp.resolve("val"), rec);
         rec.trainer[0].run();
         assertEquals(1, rec.incidents.size(), rec.incidents.toString());
@@ -190,10 +192,10 @@ class TrainerTrendRulesTest {
     @Test
     void resumeContinuesTheStabilitySeries() throws IOException {
         TrainingConfig config = small().steps(24).evalEvery(8).build();
-        Trainer straight = Trainer.start(config, tmp.resolve("straight"), null);
+        Trainer<LanguageModelTask> straight = LanguageModelTask.start(config, tmp.resolve("straight"), null);
         straight.run();
-        Trainer[] split = new Trainer[1];
-        split[0] = Trainer.start(config, tmp.resolve("split"), new TrainingListener() {
+        Trainer<LanguageModelTask>[] split = new Trainer[1];
+        split[0] = LanguageModelTask.start(config, tmp.resolve("split"), new TrainingListener() {
             @Override
             public void onStep(StepReport r) {
                 if (r.step() == 12) {
@@ -202,7 +204,7 @@ class TrainerTrendRulesTest {
             }
         });
         assertTrue(split[0].run().stopped());
-        Trainer.resume(tmp.resolve("split"), c -> c, null, null).run();
+        LanguageModelTask.resume(tmp.resolve("split"), c -> c, null, null).run();
         JsonNode a = ModelFiles.readJson(tmp.resolve("straight").resolve(StabilityReport.FILE));
         JsonNode b = ModelFiles.readJson(tmp.resolve("split").resolve(StabilityReport.FILE));
         assertEquals(24, b.get("series").get("step").size(), "steps 1..24, not only 13..24");

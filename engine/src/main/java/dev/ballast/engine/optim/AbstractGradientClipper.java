@@ -29,6 +29,11 @@ public abstract class AbstractGradientClipper implements GradientClipper {
     }
 
     @Override
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    @Override
     public void setKernels(Kernels kernels) {
         this.kernels = java.util.Objects.requireNonNull(kernels, "kernels");
     }

@@ -36,6 +36,9 @@ public interface GradientClipper {
     default void setKernels(Kernels kernels) {
     }
 
+    /** The kernels the norms are measured on (the scalar reference unless {@link #setKernels} chose others). */
+    Kernels kernels();
+
     /** One line for logs and provenance, e.g. {@code global-norm(max=5.0)}. */
     String describe();
 }

@@ -6,7 +6,7 @@ import dev.ballast.lm.generate.SamplingOptions;
 import dev.ballast.engine.math.Kernels;
 import dev.ballast.lm.LanguageModel;
 import dev.ballast.engine.nn.Parameter;
-import dev.ballast.lm.RecurrentState;
+import dev.ballast.engine.nn.RecurrentState;
 import dev.ballast.engine.optim.Adam;
 import dev.ballast.engine.optim.GlobalNormClipper;
 import dev.ballast.engine.optim.OptimizerSettings;
@@ -66,7 +66,7 @@ public final class ThroughputBenchmark {
         int n = config.seq() * config.batch();
         int[] x = new int[n];
         int[] y = new int[n];
-        RecurrentState state = new RecurrentState(config.modelConfig(), config.batch());
+        RecurrentState state = config.modelConfig().newState(config.batch());
         double[] train = new double[repeats];
         double[] gen = new double[repeats];
         long allocated = 0;
@@ -117,7 +117,7 @@ public final class ThroughputBenchmark {
     static final long GEN_WARM_NANOS = 1_000_000_000L;
 
     private static double generationSpeed(LanguageModel model, BenchConfig config, boolean first, int tokens) {
-        RecurrentState state = new RecurrentState(config.modelConfig(), 1);
+        RecurrentState state = config.modelConfig().newState(1);
         Sampler sampler = new Sampler(SamplingOptions.DEFAULT, new Rng(2));
         float[] logits = new float[config.vocab()];
         int[] token = {0};

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The one generation loop, behind training-time samples ({@link TextGenerator}) and the inference
+ * The one generation loop, behind training-time samples ({@code TextGenerator}) and the inference
  * module's generator (Ballast's engine and ONNX Runtime alike): the prompt is fed once to set the
  * state, then each token is sampled, decoded and fed back, until {@code maxTokens} tokens or a stop
  * string. The unknown-symbol id is never sampled: it is a placeholder for what the vocabulary lacks,

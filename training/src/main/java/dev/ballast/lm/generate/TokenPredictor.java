@@ -3,7 +3,7 @@ package dev.ballast.lm.generate;
 /**
  * A language model reading one stream of tokens, as the {@link GenerationLoop} drives it: each call
  * continues from the state the previous call left, which the implementation holds. Implementations
- * are {@link LanguageModelPredictor} (Ballast's network; logits) and the inference module's sessions
+ * are {@code LanguageModelPredictor} (Ballast's network; logits) and the inference module's sessions
  * (Ballast's engine or ONNX Runtime; log-probabilities). Either kind of score samples the same, since
  * the two differ by a constant per row and the sampler's softmax removes it.
  */

@@ -1,5 +1,7 @@
 package dev.ballast.lm.stress;
 
+import dev.ballast.lm.LanguageModelTask;
+
 import dev.ballast.training.stability.StabilityMonitor;
 
 import dev.ballast.training.Trainer;
@@ -108,7 +110,7 @@ public final class StressSuite {
 
     private static Outcome once(TrainingConfig config, Case c, Path runDir) {
         double[] first = {Double.NaN};
-        Trainer trainer = Trainer.start(config, runDir, new dev.ballast.training.TrainingListener() {
+        Trainer<LanguageModelTask> trainer = LanguageModelTask.start(config, runDir, new dev.ballast.training.TrainingListener() {
             @Override
             public void onStep(StepReport r) {
                 if (Double.isNaN(first[0])) {
@@ -117,7 +119,7 @@ public final class StressSuite {
             }
         });
         if (c.recurrentScale() != 1) {
-            for (RecurrentLayer layer : trainer.model().layers()) {
+            for (RecurrentLayer layer : trainer.task().model().layers()) {
                 float[] w = layer.wRecurrent().value();
                 for (int i = 0; i < w.length; i++) {
                     w[i] *= (float) c.recurrentScale();

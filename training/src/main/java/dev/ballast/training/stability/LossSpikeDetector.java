@@ -56,6 +56,8 @@ public final class LossSpikeDetector {
     public void restore(double[] s) {
         ema = s[0];
         count = (long) s[1];
-        best = s.length > 2 ? s[2] : Double.POSITIVE_INFINITY;
+        // "No best yet" is +infinity, which JSON has no number for: a checkpoint written before the warm-up
+        // ended stores it as null and reads it back as NaN, and min(NaN, ema) would switch detection off.
+        best = s.length > 2 && !Double.isNaN(s[2]) ? s[2] : Double.POSITIVE_INFINITY;
     }
 }

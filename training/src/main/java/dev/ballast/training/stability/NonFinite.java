@@ -1,7 +1,7 @@
 package dev.ballast.training.stability;
 
 import dev.ballast.engine.nn.Parameter;
-import dev.ballast.lm.RecurrentState;
+import dev.ballast.engine.nn.RecurrentState;
 
 import java.util.List;
 

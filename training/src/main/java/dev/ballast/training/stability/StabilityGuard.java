@@ -1,10 +1,10 @@
 package dev.ballast.training.stability;
 
-import dev.ballast.corpora.TbpttBatcher;
+import dev.ballast.corpora.Batches;
 import dev.ballast.engine.Rng;
-import dev.ballast.lm.LanguageModel;
+import dev.ballast.engine.nn.RecurrentLayer;
 import dev.ballast.engine.nn.Parameter;
-import dev.ballast.lm.RecurrentState;
+import dev.ballast.engine.nn.RecurrentState;
 import dev.ballast.engine.optim.LearningRateSchedule;
 import dev.ballast.engine.optim.Optimizer;
 
@@ -37,10 +37,8 @@ public final class StabilityGuard {
     public record Rules(double spikeFactor, int maxRetries, double regressTolerance, int regressPatience,
                         double valTolerance, double clipAlarmFactor, int clipAlarmWindow, double recurrentBound) {
 
-        public static Rules of(dev.ballast.lm.TrainingConfig c) {
-            return new Rules(c.spikeFactor(), c.maxRetries(), c.regressTolerance(), c.regressPatience(),
-                    c.valTolerance(), c.clipAlarmFactor(), c.clipAlarmWindow(), c.recurrentBound());
-        }
+        /** The defaults of {@code ballast train} (its --help lists each). */
+        public static final Rules DEFAULTS = new Rules(3.0, 8, 0.1, 10, 0.01, 5.0, 50, 1.5);
     }
 
     private final boolean enabled;
@@ -58,10 +56,9 @@ public final class StabilityGuard {
     private final Optimizer optimizer;
     private final LearningRateSchedule schedule;
     private final Rng rng;
-    private final TbpttBatcher batcher;
+    private final Batches batcher;
     private final RecurrentState state;
     private final RecurrentState spare;
-    private final dev.ballast.lm.ModelConfig modelConfig;      // the carried state before this step's forward
     private final java.util.ArrayDeque<TrainingSnapshot> snapshots = new java.util.ArrayDeque<>(); // oldest first, at most 2
     private TrainingSnapshot snapshot; // the one the last rollback went to
     // The regression rule's rollback target. A snapshot's score is the mean training loss of the first
@@ -76,24 +73,23 @@ public final class StabilityGuard {
     private String lastLayer = "";
 
     public StabilityGuard(boolean enabled, Rules rules, StabilityMonitor monitor,
-                          LanguageModel model, Optimizer optimizer, LearningRateSchedule schedule, Rng rng,
-                          TbpttBatcher batcher, RecurrentState state) {
+                          List<Parameter> params, List<RecurrentLayer> layers, Optimizer optimizer,
+                          LearningRateSchedule schedule, Rng rng, Batches batcher, RecurrentState state) {
         this.enabled = enabled;
         this.spikes = new LossSpikeDetector(rules.spikeFactor());
         this.regression = new LossRegressionDetector(rules.regressTolerance(), rules.regressPatience());
         this.clipAlarm = new PersistentClipDetector(rules.clipAlarmFactor(), rules.clipAlarmWindow());
         this.valTolerance = rules.valTolerance();
-        this.recurrence = new ExpandingRecurrence(rules.clipAlarmFactor(), rules.recurrentBound(), model.layers());
+        this.recurrence = new ExpandingRecurrence(rules.clipAlarmFactor(), rules.recurrentBound(), layers);
         this.policy = new RecoveryPolicy(rules.maxRetries());
         this.monitor = monitor;
-        this.params = model.parameters();
+        this.params = params;
         this.optimizer = optimizer;
         this.schedule = schedule;
         this.rng = rng;
         this.batcher = batcher;
         this.state = state;
-        this.spare = new RecurrentState(model.config(), state.batch());
-        this.modelConfig = model.config();
+        this.spare = state.copy(); // the carried state before this step's forward
     }
 
     public boolean enabled() {
@@ -266,7 +262,7 @@ public final class StabilityGuard {
 
     private TrainingSnapshot take(long step, long tokensSeen) {
         return TrainingSnapshot.take(step, tokensSeen, params, optimizer, schedule, rng, batcher, state,
-                new RecurrentState(modelConfig, state.batch()), spikes, regression);
+                state.copy(), spikes, regression);
     }
 
     /**

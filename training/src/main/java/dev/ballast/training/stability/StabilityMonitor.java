@@ -5,20 +5,19 @@ import dev.ballast.engine.math.SpectralNorm;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.engine.Rng;
+import dev.ballast.engine.math.Kernels;
 import dev.ballast.engine.math.Norms;
 import dev.ballast.engine.nn.CellType;
-import dev.ballast.lm.LanguageModel;
 import dev.ballast.engine.nn.LstmLayer;
 import dev.ballast.engine.nn.Parameter;
 import dev.ballast.engine.nn.RecurrentLayer;
-import dev.ballast.lm.RecurrentState;
 import dev.ballast.engine.optim.ClipResult;
 import dev.ballast.engine.optim.LayerNormClipper;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Watches training. Per step (O(parameters), no allocation): loss, global gradient norm before and after
@@ -34,7 +33,8 @@ public final class StabilityMonitor {
     static final int POWER_ITERATIONS = 30;
 
     private final List<Parameter> params;
-    private final LanguageModel model;
+    private final List<RecurrentLayer> layers;
+    private final Kernels kernels;
     private final int diagnoseEvery;
     private final String[] layerNames;          // layers in first-seen order
     private final int[] layerOfParam;           // parameter index -> layer index
@@ -78,9 +78,15 @@ public final class StabilityMonitor {
                       double[] layerGradNorms, double[] layerUpdateRatios) {
     }
 
-    public StabilityMonitor(LanguageModel model, int diagnoseEvery) {
-        this.model = model;
-        this.params = model.parameters();
+    /**
+     * @param params the model's parameters in their fixed order
+     * @param layers its recurrent layers, bottom first
+     * @param kernels the kernels the model computes with (the norms are summed on them)
+     */
+    public StabilityMonitor(List<Parameter> params, List<RecurrentLayer> layers, Kernels kernels, int diagnoseEvery) {
+        this.params = params;
+        this.layers = layers;
+        this.kernels = kernels;
         this.diagnoseEvery = diagnoseEvery;
         Map<String, List<Parameter>> groups = LayerNormClipper.byLayer(params);
         this.layerNames = groups.keySet().toArray(new String[0]);
@@ -114,14 +120,14 @@ public final class StabilityMonitor {
     public double beforeClip() {
         if (pendingGates != null) {
             for (int l = 0; l < pendingGates.length; l++) {
-                pendingGates[l] = gateNorms(model.layers().get(l));
+                pendingGates[l] = gateNorms(layers.get(l));
             }
             pendingGates = null;
         }
         java.util.Arrays.fill(layerGradNorm, 0);
         double total = 0;
         for (int i = 0; i < params.size(); i++) {
-            double squares = model.kernels().sumOfSquares(params.get(i).grad());
+            double squares = kernels.sumOfSquares(params.get(i).grad());
             layerGradNorm[layerOfParam[i]] += squares;
             total += squares;
         }
@@ -198,12 +204,13 @@ public final class StabilityMonitor {
     }
 
     /**
-     * The periodic diagnosis, on the batch about to be trained. Runs its own forward and reach-back
-     * backward (one extra forward/backward every K steps) on a COPY of the carried state with a throw-away RNG and zeroes the gradients after, so
+     * The periodic diagnosis, on the batch about to be trained. {@code probe} runs the model's own forward
+     * and reach-back backward (one extra forward/backward every K steps) on a copy of the carried state with a
+     * throw-away RNG, calls the runnable it is given between the two (the gate activations are read there),
+     * zeroes the gradients after and returns the reach-back curves (null when the model has none), so
      * training is not disturbed (runs with and without diagnostics take the same steps).
      */
-    public void diagnose(long step, int[] x, int[] y, int seq, int batch, RecurrentState state) {
-        List<RecurrentLayer> layers = model.layers();
+    public void diagnose(long step, Function<Runnable, float[][]> probe) {
         int n = layers.size();
         double[] spectral = new double[n];
         double[][] gateSpectral = new double[n][];
@@ -221,20 +228,17 @@ public final class StabilityMonitor {
             }
             saturation[l] = Double.NaN;
         }
-        RecurrentState copy = new RecurrentState(model.config(), batch);
-        copy.copyFrom(state);
-        model.zeroGrad();
-        model.forward(x, y, seq, batch, copy, true, new Rng(step));
-        for (int l = 0; l < n; l++) {
-            if (layers.get(l) instanceof LstmLayer lstm) {
-                // 0.01: the gate is within 1% of shut or open; its sigmoid slope is < 0.01.
-                saturation[l] = lstm.forgetSaturation(0.01);
+        float[][] curves = probe.apply(() -> {
+            for (int l = 0; l < n; l++) {
+                if (layers.get(l) instanceof LstmLayer lstm) {
+                    // 0.01: the gate is within 1% of shut or open; its sigmoid slope is < 0.01.
+                    saturation[l] = lstm.forgetSaturation(0.01);
+                }
             }
-        }
-        float[][] curves = model.reachBack();
-        model.zeroGrad();
+        });
         pendingGates = gateGrads; // filled from the real step's gradients in beforeClip
-        diagnostics.add(new Diagnostic(step, spectral, gateSpectral, gateGrads, saturation, curves,
+        diagnostics.add(new Diagnostic(step, spectral, gateSpectral, gateGrads, saturation,
+                curves == null ? new float[0][] : curves,
                 layerWeightNorm.clone(), layerGradNorm.clone(), layerUpdateRatio.clone()));
     }
 
@@ -389,10 +393,14 @@ public final class StabilityMonitor {
     }
 
     boolean isLstm() {
-        return model.config().cell() == CellType.LSTM;
+        return !layers.isEmpty() && layers.get(0).cell() == CellType.LSTM;
     }
 
     long parameters() {
-        return model.parameterCount();
+        long n = 0;
+        for (Parameter p : params) {
+            n += p.size();
+        }
+        return n;
     }
 }

@@ -3,10 +3,9 @@ package dev.ballast.training.stability;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.corpora.TbpttBatcher;
-import dev.ballast.lm.TrainingConfig;
+import dev.ballast.corpora.Batches;
 import dev.ballast.engine.io.AtomicFiles;
-import dev.ballast.lm.ModelFiles;
+import dev.ballast.engine.io.Json;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -35,22 +34,22 @@ public final class StabilityReport {
     private StabilityReport() {
     }
 
-    public static void write(Path runDir, StabilityMonitor m, StabilityGuard guard, TbpttBatcher batcher,
-                             TrainingConfig config) {
-        List<Finding> findings = Findings.of(m, config.seq());
-        ObjectNode root = toJson(m, guard, batcher, config, findings);
-        AtomicFiles.writeString(runDir.resolve(FILE), ModelFiles.toJson(root));
+    /** @param clipMode the clipping mode in force, for the report */
+    public static void write(Path runDir, StabilityMonitor m, StabilityGuard guard, Batches batches, String clipMode) {
+        List<Finding> findings = Findings.of(m, batches.window());
+        ObjectNode root = toJson(m, guard, batches, clipMode, findings);
+        AtomicFiles.writeString(runDir.resolve(FILE), Json.text(root));
         ObjectNode q = JsonNodeFactory.instance.objectNode();
         q.put("format", "ballast-quarantine");
         q.put("version", 1);
         q.put("note", "token offsets into the training split; each range is one stream's window (inputs and targets)");
-        ArrayNode batches = q.putArray("batches"); // a trend (position -1) is no batch's fault: not quarantined
+        ArrayNode quarantined = q.putArray("batches"); // a trend (position -1) is no batch's fault: not quarantined
         root.get("incidents").forEach(i -> {
             if (i.get("data_position").asLong() >= 0) {
-                batches.add(i);
+                quarantined.add(i);
             }
         });
-        AtomicFiles.writeString(runDir.resolve(QUARANTINE), ModelFiles.toJson(q));
+        AtomicFiles.writeString(runDir.resolve(QUARANTINE), Json.text(q));
         Charts charts = charts(m);
         AtomicFiles.writeString(runDir.resolve("charts").resolve("loss.svg"), charts.loss);
         AtomicFiles.writeString(runDir.resolve("charts").resolve("grad_norm.svg"), charts.grad);
@@ -60,7 +59,7 @@ public final class StabilityReport {
         AtomicFiles.writeString(runDir.resolve(HTML), html(root, findings, charts));
     }
 
-    static ObjectNode toJson(StabilityMonitor m, StabilityGuard guard, TbpttBatcher batcher, TrainingConfig config,
+    static ObjectNode toJson(StabilityMonitor m, StabilityGuard guard, Batches batches, String clipMode,
                              List<Finding> findings) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode root = f.objectNode();
@@ -69,7 +68,7 @@ public final class StabilityReport {
         root.set("summary", m.summary(guard.rollbacks()).put("skipped_steps", guard.skips())
                 .put("updates", m.recordedSteps()).put("recovery", guard.enabled() ? "on" : "off"));
         ObjectNode clip = root.putObject("clip");
-        clip.put("mode", config.clip());
+        clip.put("mode", clipMode);
         clip.put("clipped_steps", m.clippedSteps());
         clip.put("clipped_fraction", m.clippedFraction());
         clip.put("scale", guard.clipScale());
@@ -100,10 +99,8 @@ public final class StabilityReport {
                 continue; // a trend over many steps: no one batch to point at
             }
             ArrayNode ranges = n.putArray("token_ranges");
-            int window = (int) (i.position() % batcher.windowsPerEpoch());
-            for (int b = 0; b < batcher.batch(); b++) {
-                long start = (long) b * batcher.streamLength() + (long) window * batcher.seq();
-                ranges.addArray().add(start).add(start + batcher.seq() + 1);
+            for (long[] r : batches.sourceRanges(i.position())) {
+                ranges.addArray().add(r[0]).add(r[1]);
             }
         }
         ArrayNode changes = root.putArray("lr_changes");
@@ -172,7 +169,7 @@ public final class StabilityReport {
         if (!java.nio.file.Files.exists(file)) {
             return;
         }
-        com.fasterxml.jackson.databind.JsonNode root = ModelFiles.readJson(file);
+        com.fasterxml.jackson.databind.JsonNode root = Json.read(file);
         if (!FORMAT.equals(root.path("format").asText()) || root.path("version").asInt() != 1) {
             throw new dev.ballast.engine.io.CheckpointException(file + " is not a Ballast stability report (format "
                     + FORMAT + " version 1)");
@@ -287,7 +284,7 @@ public final class StabilityReport {
         for (String svg : List.of(charts.loss, charts.grad, charts.clipped, charts.lr, charts.spectral)) {
             sb.append(svg);
         }
-        sb.append("<h2>Clipping</h2>\n<pre>").append(SvgChart.escape(ModelFiles.toJson(root.get("clip"))))
+        sb.append("<h2>Clipping</h2>\n<pre>").append(SvgChart.escape(Json.text(root.get("clip"))))
                 .append("</pre>\n</body></html>\n");
         return sb.toString();
     }

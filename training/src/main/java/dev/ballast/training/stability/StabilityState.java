@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.engine.io.AtomicFiles;
 import dev.ballast.engine.io.CheckpointException;
-import dev.ballast.lm.ModelFiles;
+import dev.ballast.engine.io.Json;
 import dev.ballast.engine.optim.AutoClipper;
 import dev.ballast.engine.optim.GradientClipper;
 
@@ -44,7 +44,7 @@ public final class StabilityState {
         if (clipper instanceof AutoClipper auto) {
             n.set("autoclip_history", StabilityMonitor.array(auto.history()));
         }
-        AtomicFiles.writeString(checkpointDir.resolve(FILE), ModelFiles.toJson(n));
+        AtomicFiles.writeString(checkpointDir.resolve(FILE), Json.text(n));
     }
 
     /** Restores what {@link #save} wrote; a checkpoint without the file (older runs) leaves the defaults. */
@@ -53,7 +53,7 @@ public final class StabilityState {
         if (!Files.exists(file)) {
             return;
         }
-        JsonNode n = ModelFiles.readJson(file);
+        JsonNode n = Json.read(file);
         if (!FORMAT.equals(n.path("format").asText()) || n.path("version").asInt() != 1) {
             throw new CheckpointException(file + " is not a Ballast stability state (format " + FORMAT + " version 1)");
         }
@@ -90,7 +90,7 @@ public final class StabilityState {
         }
     }
 
-    private static double[] doubles(JsonNode n, String key, Path file) {
+    static double[] doubles(JsonNode n, String key, Path file) {
         JsonNode a = n.path(key);
         if (a.isMissingNode()) {
             return new double[0];

@@ -1,9 +1,9 @@
 package dev.ballast.training.stability;
 
-import dev.ballast.corpora.TbpttBatcher;
+import dev.ballast.corpora.Batches;
 import dev.ballast.engine.Rng;
 import dev.ballast.engine.nn.Parameter;
-import dev.ballast.lm.RecurrentState;
+import dev.ballast.engine.nn.RecurrentState;
 import dev.ballast.engine.optim.LearningRateSchedule;
 import dev.ballast.engine.optim.Optimizer;
 
@@ -48,14 +48,14 @@ public final class TrainingSnapshot {
 
     /** Copies the live training state; {@code stateTemplate} is a spare state of the right shape to copy into. */
     public static TrainingSnapshot take(long step, long tokensSeen, List<Parameter> params, Optimizer optimizer,
-                                        LearningRateSchedule schedule, Rng rng, TbpttBatcher batcher,
+                                        LearningRateSchedule schedule, Rng rng, Batches batcher,
                                         RecurrentState state, RecurrentState stateTemplate, LossSpikeDetector spike) {
         return take(step, tokensSeen, params, optimizer, schedule, rng, batcher, state, stateTemplate, spike, null);
     }
 
     /** {@link #take} that also copies the {@link LossRegressionDetector}'s state (null: none). */
     public static TrainingSnapshot take(long step, long tokensSeen, List<Parameter> params, Optimizer optimizer,
-                                        LearningRateSchedule schedule, Rng rng, TbpttBatcher batcher,
+                                        LearningRateSchedule schedule, Rng rng, Batches batcher,
                                         RecurrentState state, RecurrentState stateTemplate, LossSpikeDetector spike,
                                         LossRegressionDetector regression) {
         float[][] w = new float[params.size()][];
@@ -70,13 +70,13 @@ public final class TrainingSnapshot {
 
     /** Puts every copied value back into the live objects. */
     public void restoreInto(List<Parameter> params, Optimizer optimizer, LearningRateSchedule schedule, Rng rng,
-                            TbpttBatcher batcher, RecurrentState live, LossSpikeDetector spikeDetector) {
+                            Batches batcher, RecurrentState live, LossSpikeDetector spikeDetector) {
         restoreInto(params, optimizer, schedule, rng, batcher, live, spikeDetector, null);
     }
 
     /** {@link #restoreInto} that also puts back the {@link LossRegressionDetector}'s state when one was copied. */
     public void restoreInto(List<Parameter> params, Optimizer optimizer, LearningRateSchedule schedule, Rng rng,
-                            TbpttBatcher batcher, RecurrentState live, LossSpikeDetector spikeDetector,
+                            Batches batcher, RecurrentState live, LossSpikeDetector spikeDetector,
                             LossRegressionDetector regressionDetector) {
         for (int i = 0; i < weights.length; i++) {
             System.arraycopy(weights[i], 0, params.get(i).value(), 0, weights[i].length);

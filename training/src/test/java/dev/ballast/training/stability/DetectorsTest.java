@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ballast.engine.nn.CellType;
 import dev.ballast.lm.ModelConfig;
 import dev.ballast.engine.nn.Parameter;
-import dev.ballast.lm.RecurrentState;
+import dev.ballast.engine.nn.RecurrentState;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +53,7 @@ class DetectorsTest {
         assertSame(b, NonFinite.firstInGradients(List.of(a, b)));
         a.value()[1] = Float.NaN;
         assertSame(a, NonFinite.firstInWeights(List.of(a, b)));
-        RecurrentState st = new RecurrentState(new ModelConfig(CellType.LSTM, 5, 3, 4, 2, 0f), 2);
+        RecurrentState st = new ModelConfig(CellType.LSTM, 5, 3, 4, 2, 0f).newState(2);
         assertEquals(-1, NonFinite.firstInState(st));
         st.c(1)[3] = Float.NaN;
         assertEquals(1, NonFinite.firstInState(st));

@@ -11,7 +11,7 @@ import dev.ballast.engine.nn.CellType;
 import dev.ballast.lm.LanguageModel;
 import dev.ballast.lm.ModelConfig;
 import dev.ballast.engine.nn.Parameter;
-import dev.ballast.lm.RecurrentState;
+import dev.ballast.engine.nn.RecurrentState;
 import dev.ballast.engine.optim.LearningRateSchedule;
 import dev.ballast.engine.optim.Optimizer;
 import dev.ballast.engine.optim.OptimizerSettings;
@@ -29,7 +29,7 @@ class TrainingSnapshotTest {
     private final LearningRateSchedule schedule = Schedules.parse("plateau:0.5:1", 0.01f, 100);
     private final Rng rng = new Rng(3);
     private final TbpttBatcher batcher;
-    private final RecurrentState state = new RecurrentState(cfg, 2);
+    private final RecurrentState state = cfg.newState(2);
     private final LossSpikeDetector spikes = new LossSpikeDetector(3);
     private final int[] x = new int[10];
     private final int[] y = new int[10];
@@ -72,7 +72,7 @@ class TrainingSnapshotTest {
         float[] c0 = state.c(0).clone();
         double[] spike = spikes.state();
         TrainingSnapshot snap = TrainingSnapshot.take(3, 30, model.parameters(), adam, schedule, rng, batcher, state,
-                new RecurrentState(cfg, 2), spikes);
+                cfg.newState(2), spikes);
 
         train(4);
         assertFalse(Arrays.equals(w[1], model.parameters().get(1).value()), "training moved the weights");
@@ -100,7 +100,7 @@ class TrainingSnapshotTest {
     void replayAfterRollbackRepeatsTheSameSteps() {
         train(2);
         TrainingSnapshot snap = TrainingSnapshot.take(2, 0, model.parameters(), adam, schedule, rng, batcher, state,
-                new RecurrentState(cfg, 2), spikes);
+                cfg.newState(2), spikes);
         train(3);
         float[][] first = weights();
         snap.restoreInto(model.parameters(), adam, schedule, rng, batcher, state, spikes);
@@ -128,7 +128,7 @@ class TrainingSnapshotTest {
             xs[i] = i % 7;
             ys[i] = (i + 1) % 7;
         }
-        rnn.forward(xs, ys, 6, 2, new RecurrentState(rc, 2), true, null);
+        rnn.forward(xs, ys, 6, 2, rc.newState(2), true, null);
         float[][] curves = rnn.reachBack();
         assertEquals(6, curves[0].length);
         int k = Findings.reach(curves[0]);

@@ -1,7 +1,9 @@
-package dev.ballast.lm.generate;
+package dev.ballast.lm;
+
+import dev.ballast.lm.generate.TokenPredictor;
 
 import dev.ballast.lm.LanguageModel;
-import dev.ballast.lm.RecurrentState;
+import dev.ballast.engine.nn.RecurrentState;
 import java.util.Arrays;
 
 /**
@@ -19,7 +21,7 @@ public final class LanguageModelPredictor implements TokenPredictor {
 
     public LanguageModelPredictor(LanguageModel model) {
         this.model = model;
-        this.state = new RecurrentState(model.config(), 1);
+        this.state = model.config().newState(1);
         this.step = new float[model.config().vocabSize()];
         this.cache = model.newInputCache();
     }

@@ -1,6 +1,4 @@
-package dev.ballast.lm;
-
-import dev.ballast.engine.nn.CellType;
+package dev.ballast.engine.nn;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,21 +10,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class RecurrentStateTest {
 
-    private static final ModelConfig LSTM = new ModelConfig(CellType.LSTM, 5, 4, 3, 2, 0f);
+    private static final int LAYERS = 2, HIDDEN = 3;
 
     @Test
     void startsAtZeroWithOneRowPerStream() {
-        RecurrentState s = new RecurrentState(LSTM, 4);
+        RecurrentState s = new RecurrentState(LAYERS, 4, HIDDEN, CellType.LSTM);
         assertEquals(4, s.batch());
         assertEquals(2, s.layers());
         assertArrayEquals(new float[12], s.h(1));
         assertNotNull(s.c(0));
-        assertNull(new RecurrentState(new ModelConfig(CellType.RNN_TANH, 5, 4, 3, 2, 0f), 4).c(1));
+        assertNull(new RecurrentState(2, 4, 3, CellType.RNN_TANH).c(1));
     }
 
     @Test
     void copyIsIndependentAndCopyFromRestores() {
-        RecurrentState s = new RecurrentState(LSTM, 2);
+        RecurrentState s = new RecurrentState(LAYERS, 2, HIDDEN, CellType.LSTM);
         s.h(1)[3] = 0.5f;
         s.c(0)[0] = -1f;
         RecurrentState saved = s.copy();
@@ -42,12 +40,12 @@ class RecurrentStateTest {
 
     @Test
     void copyFromRejectsAnotherShape() {
-        RecurrentState s = new RecurrentState(LSTM, 2);
-        assertThrows(IllegalArgumentException.class, () -> s.copyFrom(new RecurrentState(LSTM, 3)));
+        RecurrentState s = new RecurrentState(LAYERS, 2, HIDDEN, CellType.LSTM);
+        assertThrows(IllegalArgumentException.class, () -> s.copyFrom(new RecurrentState(LAYERS, 3, HIDDEN, CellType.LSTM)));
     }
 
     @Test
     void vanillaRnnCarriesNoCellState() {
-        assertNull(new RecurrentState(new ModelConfig(CellType.RNN_RELU, 3, 2, 6, 1, 0f), 2).c(0));
+        assertNull(new RecurrentState(1, 2, 6, CellType.RNN_RELU).c(0));
     }
 }

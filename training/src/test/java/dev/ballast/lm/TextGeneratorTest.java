@@ -1,4 +1,7 @@
-package dev.ballast.lm.generate;
+package dev.ballast.lm;
+
+import dev.ballast.lm.generate.SamplingOptions;
+import dev.ballast.lm.generate.Sampler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

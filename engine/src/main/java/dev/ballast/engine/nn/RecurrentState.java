@@ -1,11 +1,9 @@
-package dev.ballast.lm;
-
-import dev.ballast.engine.nn.CellType;
+package dev.ballast.engine.nn;
 
 import java.util.Arrays;
 
 /**
- * The state a {@link LanguageModel} carries from one window to the next for a batch of B streams:
+ * The state a recurrent model carries from one window to the next for a batch of B streams:
  * per layer the hidden state {@code h} (B, H) and, for an LSTM, the cell state {@code c} (B, H).
  * Row b belongs to stream b.
  */
@@ -15,19 +13,24 @@ public final class RecurrentState {
     private final float[][] h; // [layer] -> (B, H)
     private final float[][] c; // [layer] -> (B, H), null entries for an RNN
 
-    /** A zero state for {@code batch} streams of a model shaped by {@code cfg}. */
-    public RecurrentState(ModelConfig cfg, int batch) {
+    /** A zero state for {@code batch} streams of {@code layers} layers of {@code hidden} units of {@code cell}. */
+    public RecurrentState(int layers, int batch, int hidden, CellType cell) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, got " + batch);
         }
         this.batch = batch;
-        this.h = new float[cfg.layers()][batch * cfg.hidden()];
-        this.c = new float[cfg.layers()][];
-        if (cfg.cell() == CellType.LSTM) {
+        this.h = new float[layers][batch * hidden];
+        this.c = new float[layers][];
+        if (cell == CellType.LSTM) {
             for (int l = 0; l < c.length; l++) {
-                c[l] = new float[batch * cfg.hidden()];
+                c[l] = new float[batch * hidden];
             }
         }
+    }
+
+    /** No state at all: for models whose windows are independent (each starts from zeros). */
+    public static RecurrentState none(int batch) {
+        return new RecurrentState(0, batch, 0, CellType.RNN_TANH);
     }
 
     private RecurrentState(RecurrentState other) {
@@ -70,8 +73,8 @@ public final class RecurrentState {
 
     /** Overwrites this state with {@code other}'s, which must have the same shape. */
     public void copyFrom(RecurrentState other) {
-        if (other.batch != batch || other.h.length != h.length || other.h[0].length != h[0].length
-                || (other.c[0] == null) != (c[0] == null)) {
+        if (other.batch != batch || other.h.length != h.length
+                || h.length > 0 && (other.h[0].length != h[0].length || (other.c[0] == null) != (c[0] == null))) {
             throw new IllegalArgumentException("cannot copy a state of a different shape");
         }
         for (int l = 0; l < h.length; l++) {

@@ -1,4 +1,7 @@
-package dev.ballast.lm.generate;
+package dev.ballast.lm;
+
+import dev.ballast.lm.generate.Sampler;
+import dev.ballast.lm.generate.GenerationLoop;
 
 import dev.ballast.tokenizer.Tokenizer;
 import dev.ballast.lm.LanguageModel;
