@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.lm.ModelFiles;
+import dev.ballast.forecast.ForecastStress;
 import dev.ballast.lm.stress.StressSuite;
+import dev.ballast.training.StressRun;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -46,26 +48,35 @@ final class StressCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         List<StressSuite.Case> cases = new ArrayList<>(StressSuite.cases());
+        List<ForecastStress.Case> forecastCases = new ArrayList<>(ForecastStress.cases());
         if (only != null) {
+            List<String> names = new ArrayList<>(cases.stream().map(StressSuite.Case::name).toList());
+            names.addAll(forecastCases.stream().map(ForecastStress.Case::name).toList());
             for (String name : only) {
-                if (cases.stream().noneMatch(c -> c.name().equals(name))) {
+                if (!names.contains(name)) {
                     throw new dev.ballast.engine.ConfigException("--only: no stress case '" + name + "' (cases: "
-                            + String.join(", ", cases.stream().map(StressSuite.Case::name).toList()) + ")");
+                            + String.join(", ", names) + ")");
                 }
             }
             cases.removeIf(c -> !only.contains(c.name()));
+            forecastCases.removeIf(c -> !only.contains(c.name()));
         }
         if (!StressSuite.INITS.contains(init)) {
             throw new dev.ballast.engine.ConfigException("--init must be one of " + String.join(", ", StressSuite.INITS)
                     + ", got '" + init + "'");
         }
         Path work = keep != null ? keep : Files.createTempDirectory("ballast-stress");
-        List<StressSuite.Result> results = new ArrayList<>();
+        List<StressRun.Result> results = new ArrayList<>();
         try {
             for (StressSuite.Case c : cases) {
                 err.println("stress: " + c.name() + " (" + c.description() + ")");
                 err.flush();
                 results.add(StressSuite.run(c, work, seed, init));
+            }
+            for (ForecastStress.Case c : forecastCases) {
+                err.println("stress: " + c.name() + " (" + c.description() + ")");
+                err.flush();
+                results.add(ForecastStress.run(c, work, seed));
             }
         } finally {
             if (keep == null) {
@@ -78,8 +89,8 @@ final class StressCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "%-30s | %-8s %10s | %-8s %10s %9s %8s | %10s%n", "case", "off:div", "final loss",
                     "on:div", "final loss", "incidents", "clipped", "tuned loss");
-            for (StressSuite.Result r : results) {
-                out.printf(Locale.ROOT, "%-30s | %-8s %10s | %-8s %10s %9d %7.0f%% | %10s%n", r.stressCase().name(),
+            for (StressRun.Result r : results) {
+                out.printf(Locale.ROOT, "%-30s | %-8s %10s | %-8s %10s %9d %7.0f%% | %10s%n", r.name(),
                         r.unprotected().diverged() ? "yes" : "no", loss(r.unprotected().finalLoss()),
                         r.protectedRun().diverged() ? "yes" : "no", loss(r.protectedRun().finalLoss()),
                         r.protectedRun().incidents(), 100 * r.protectedRun().clippedFraction(),
@@ -94,13 +105,13 @@ final class StressCommand implements Callable<Integer> {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "-";
     }
 
-    static ObjectNode toJson(List<StressSuite.Result> results) {
+    static ObjectNode toJson(List<StressRun.Result> results) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         ArrayNode cases = root.putArray("cases");
-        for (StressSuite.Result r : results) {
+        for (StressRun.Result r : results) {
             ObjectNode c = cases.addObject();
-            c.put("name", r.stressCase().name());
-            c.put("description", r.stressCase().description());
+            c.put("name", r.name());
+            c.put("description", r.description());
             ObjectNode off = c.putObject("unprotected");
             off.put("diverged", r.unprotected().diverged());
             putLoss(off, r.unprotected().finalLoss());

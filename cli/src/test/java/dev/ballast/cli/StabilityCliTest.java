@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.lm.stress.StressSuite;
+import dev.ballast.training.StressRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,8 +96,8 @@ class StabilityCliTest {
     @Test
     void stressJsonHasTheDocumentedShape() {
         StressSuite.Case c = StressSuite.cases().get(0);
-        JsonNode n = StressCommand.toJson(List.of(new StressSuite.Result(c,
-                new StressSuite.Outcome(true, Double.NaN, 2, 0, 0), new StressSuite.Outcome(false, 2.5, 3, 0.25, 1), null)));
+        JsonNode n = StressCommand.toJson(List.of(new StressRun.Result(c.name(), c.description(),
+                new StressRun.Outcome(true, Double.NaN, 2, 0, 0), new StressRun.Outcome(false, 2.5, 3, 0.25, 1), null)));
         JsonNode first = n.get("cases").get(0);
         assertEquals(c.name(), first.get("name").asText());
         assertTrue(first.get("unprotected").get("diverged").asBoolean());

@@ -2,11 +2,12 @@ package dev.ballast.lm.stress;
 
 import dev.ballast.lm.LanguageModelTask;
 
-import dev.ballast.training.stability.StabilityMonitor;
 
 import dev.ballast.training.Trainer;
 import dev.ballast.lm.TrainingConfig;
-import dev.ballast.training.TrainingDivergedException;
+import dev.ballast.training.StressRun;
+import dev.ballast.training.StressRun.Outcome;
+import dev.ballast.training.StressRun.Result;
 import dev.ballast.engine.nn.RecurrentLayer;
 
 import java.io.IOException;
@@ -24,8 +25,7 @@ import java.util.function.UnaryOperator;
  * run (Adam 3e-3, clipped, ordinary initialisation) gives the loss the protected run should approach.
  * Models are small and runs short so the whole matrix takes a few minutes on two cores.
  *
- * <p>A run counts as diverged when it failed ({@link TrainingDivergedException}), or ended with a
- * non-finite loss or a validation loss no better than the first step's training loss.
+ * <p>A run is judged by {@link StressRun#judge}, with the final validation loss (nats per token).
  */
 public final class StressSuite {
 
@@ -40,16 +40,6 @@ public final class StressSuite {
                        UnaryOperator<TrainingConfig.Builder> setup) {
     }
 
-    /** What one run did. {@code finalLoss} is the final validation loss, NaN when the run failed. */
-    public record Outcome(boolean diverged, double finalLoss, int incidents, double clippedFraction, int rollbacks) {
-    }
-
-    /**
-     * @param reference the same model and data trained the well-tuned way (Adam 3e-3, global-norm clip 5),
-     *                  what a protected run should come close to
-     */
-    public record Result(Case stressCase, Outcome unprotected, Outcome protectedRun, Outcome reference) {
-    }
 
     public static List<Case> cases() {
         return List.of(
@@ -105,19 +95,12 @@ public final class StressSuite {
                 .clip("global-norm").clipNorm(5.0).recovery("on");
         Outcome ref = once(tuned.build(), new Case(c.name(), c.description(), c.corpus(), 1, c.setup()),
                 work.resolve(c.name() + "-reference"));
-        return new Result(c, off, on, ref);
+        return new Result(c.name(), c.description(), off, on, ref);
     }
 
     private static Outcome once(TrainingConfig config, Case c, Path runDir) {
-        double[] first = {Double.NaN};
-        Trainer<LanguageModelTask> trainer = LanguageModelTask.start(config, runDir, new dev.ballast.training.TrainingListener() {
-            @Override
-            public void onStep(StepReport r) {
-                if (Double.isNaN(first[0])) {
-                    first[0] = r.loss();
-                }
-            }
-        });
+        StressRun.FirstLoss first = new StressRun.FirstLoss();
+        Trainer<LanguageModelTask> trainer = LanguageModelTask.start(config, runDir, first);
         if (c.recurrentScale() != 1) {
             for (RecurrentLayer layer : trainer.task().model().layers()) {
                 float[] w = layer.wRecurrent().value();
@@ -126,17 +109,10 @@ public final class StressSuite {
                 }
             }
         }
-        StabilityMonitor m = trainer.monitor();
-        try {
+        return StressRun.judge(() -> trainer, first, () -> {
             Trainer.Result r = trainer.run();
-            double loss = r.validation() == null ? r.trainLoss() : r.validation().loss();
-            boolean diverged = !Double.isFinite(loss) || !(loss < first[0]);
-            return new Outcome(diverged, loss, m.incidents().size(), m.clippedFraction(),
-                    trainer.stabilitySummary().get("rollbacks").asInt());
-        } catch (TrainingDivergedException e) {
-            return new Outcome(true, Double.NaN, m.incidents().size(), m.clippedFraction(),
-                    trainer.stabilitySummary().get("rollbacks").asInt());
-        }
+            return r.validation() == null ? r.trainLoss() : r.validation().loss();
+        });
     }
 
     static Path corpus(String name, Path work) {
