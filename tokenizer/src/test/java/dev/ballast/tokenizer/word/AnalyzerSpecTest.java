@@ -26,6 +26,15 @@ class AnalyzerSpecTest {
     }
 
     @Test
+    void lmKeepsTheCorpusSpecialWordsWhole() {
+        // Penn Treebank writes rare words as <unk>; a literal <eos> is the end-of-line symbol.
+        assertEquals(List.of("the", "<unk>", "rose", "<eos>", "N", "<eos>"),
+                words("lm", "the <unk> rose <eos> N\n"));
+        assertEquals(List.of("a", "<unk>", "b", "<", "<eos>", ">", "<", "UNK", ">", "<", "unk", "<", "eos", "-", ">"),
+                words("lm", "a<unk>b <<eos>> <UNK> <unk <eos->"));
+    }
+
+    @Test
     void lmTokenizerMatchesItsRegularExpressionDefinition() {
         String regex = "tokenizer=pattern,pattern=[\\p{L}\\p{N}]+(?:['\u2019][\\p{L}\\p{N}]+)*\\|[^\\p{L}\\p{N}\\s],group=0";
         String text = "ROMEO: O'er the 'tis, king\u2019s (\"3rd\") -- don't! a'b' 12.5% caf\u00e9 \u00bfQu\u00e9? x'\n\tend\n";
