@@ -57,6 +57,13 @@ class WordTokenizerTest {
     }
 
     @Test
+    void textStartsAfterTheEndOfLineSymbol() {
+        WordTokenizer tok = WordTokenizer.fit(WS, "a\n", 1, 0);
+        assertEquals(1, tok.startId());
+        assertArrayEquals(new int[] {1}, tok.startOfText());
+    }
+
+    @Test
     void readerEncodingMatchesStringEncodingAcrossChunkBoundaries() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 30_000; i++) {
