@@ -42,6 +42,38 @@ class AnalyzerSpecTest {
     }
 
     @Test
+    void lmTokenizerMatchesThePatternItsModelsCarry() {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(LmRules.PATTERN);
+        java.util.Random r = new java.util.Random(7);
+        String[] pieces = {"<unk>", "<eos>", "<unk", "eos>", "don't", "o'er", "king\u2019s", "a'", "'b", "12.5", "x''y",
+            "cafe\u0301", "\u0301", "\u00a0", "\u2028", "\u3000", "\u001f", "\u0085", "\ufeff", "\ud83d\ude00", "\u0915\u093f",
+            "\u00bd", "\u2163", " ", "\t", "\r", "-"};
+        for (int line = 0; line < 2000; line++) {
+            StringBuilder sb = new StringBuilder();
+            int len = r.nextInt(12);
+            for (int i = 0; i < len; i++) {
+                if (r.nextBoolean()) {
+                    sb.append(pieces[r.nextInt(pieces.length)]);
+                } else { // any code point but a line break or a lone surrogate
+                    int cp;
+                    do {
+                        cp = r.nextInt(4) == 0 ? r.nextInt(Character.MAX_CODE_POINT + 1) : r.nextInt(0x3000);
+                    } while (cp == '\n' || (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE));
+                    sb.appendCodePoint(cp);
+                }
+            }
+            String text = sb.toString();
+            List<String> expected = new ArrayList<>();
+            java.util.regex.Matcher m = pattern.matcher(text);
+            while (m.find()) {
+                expected.add(m.group());
+            }
+            assertEquals(expected, words("lm", text), () -> "line " + text.codePoints()
+                    .mapToObj(c -> String.format("U+%04X", c)).toList());
+        }
+    }
+
+    @Test
     void lmTokenizerIsAvailableInCustomChains() {
         assertEquals(List.of("don't", ",", "stop", "<eos>"), words("tokenizer=ballastLm|filter=lowercase", "Don't, STOP\n"));
     }
