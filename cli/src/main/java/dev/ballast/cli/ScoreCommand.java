@@ -32,7 +32,7 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Compute threads, 0 = default (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--json", description = "Print one JSON object with the totals and every token's log-probability.")
+    @Option(names = "--json", description = "Print one JSON object with the totals, every token's log-probability, and the input and target token ids.")
     boolean json;
 
     @Override

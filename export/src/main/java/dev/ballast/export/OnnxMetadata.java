@@ -24,7 +24,8 @@ import java.util.Map;
  * <tr><td>{@value #FORMAT_VERSION}</td><td>{@code 1}</td></tr>
  * <tr><td>{@value #MODEL}</td><td>JSON: cell, vocab_size, embed, hidden, layers, dropout, parameters</td></tr>
  * <tr><td>{@value #VOCABULARY}</td><td>JSON array of the symbols, index = token id</td></tr>
- * <tr><td>{@value #TOKENIZER}</td><td>JSON tokenizer spec as in model.json (type, unknown_policy, symbols)</td></tr>
+ * <tr><td>{@value #TOKENIZER}</td><td>JSON: model.json's tokenizer block, copied whole (type, unknown_policy,
+ *     analyzer, rules, line_end_token, start, unknown_id, special_tokens, symbols; see {@link TokenizerCodec})</td></tr>
  * <tr><td>{@value #TRAINING}</td><td>JSON training configuration (absent for an untrained model)</td></tr>
  * <tr><td>{@value #PROVENANCE}</td><td>JSON: the model's provenance plus an {@code export} block (Ballast
  *     version, time, JDK, OS, opset, IR version)</td></tr>

@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Scores a text under an {@link InferenceModel}. The text is read as the start of a document: when the
- * vocabulary has a line break the first token is predicted after one (as generation starts), otherwise
- * the first token only sets the state and is not scored. Long texts are fed in windows with the state
+ * Scores a text under an {@link InferenceModel}. The text is read as the start of a line, as in training:
+ * the first token is predicted after the tokenizer's {@link Tokenizer#startId() start token} (a line
+ * break: {@code "\n"} for characters, {@code <eos>} for words), fed from the zero state, as generation
+ * without a prompt starts. When the vocabulary has no line break, the first token only sets the state
+ * and is not scored. Long texts are fed in windows with the state
  * carried, so memory stays bounded.
  */
 public final class Scorer {
@@ -23,13 +25,13 @@ public final class Scorer {
         Tokenizer tokenizer = model.tokenizer();
         int vocab = model.config().vocabSize();
         int[] ids = tokenizer.encode(text);
-        int newline = tokenizer.vocabulary().id("\n");
+        int startId = tokenizer.startId();
         int[] input; // input[i] predicts ids[i + first]
         int first;
-        if (newline >= 0) {
+        if (startId >= 0) {
             input = new int[ids.length];
             if (ids.length > 0) {
-                input[0] = newline;
+                input[0] = startId;
                 System.arraycopy(ids, 0, input, 1, ids.length - 1);
             }
             first = 0;

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.ballast.export.OnnxExporter;
 import dev.ballast.tokenizer.CharTokenizer;
 import dev.ballast.tokenizer.UnknownPolicy;
+import dev.ballast.tokenizer.word.AnalyzerSpec;
+import dev.ballast.tokenizer.word.WordTokenizer;
 import dev.ballast.engine.Rng;
 import dev.ballast.lm.generate.SamplingOptions;
 import dev.ballast.engine.io.CheckpointException;
@@ -72,6 +74,36 @@ class InferenceModelTest {
             }
             assertEquals(Math.exp(-sa.total() / sa.tokens()), sa.perplexity(), 1e-9);
             assertEquals(sa.meanLoss() / Math.log(2), sa.bitsPerToken(), 1e-12);
+        }
+    }
+
+    @Test
+    void wordModelScoresItsFirstTokenAfterTheEndOfLineToken() {
+        WordTokenizer tokenizer = WordTokenizer.fit(AnalyzerSpec.defaults(), "the market rose .\nthe market fell .\n", 1, 0);
+        LanguageModel net = new LanguageModel(new ModelConfig(CellType.LSTM, tokenizer.vocabulary().size(), 8, 12, 1, 0f),
+                KernelProvider.scalar());
+        net.initialize(new Rng(5));
+        TrainedModel model = new TrainedModel(net, tokenizer, null, null, JsonNodeFactory.instance.objectNode());
+        Path wordDir = tmp.resolve("word-model");
+        ModelFiles.save(model, wordDir);
+        Path wordOnnx = tmp.resolve("word-model.onnx");
+        OnnxExporter.write(OnnxExporter.export(model), wordOnnx);
+        int eos = tokenizer.vocabulary().id(WordTokenizer.END_OF_LINE);
+        int the = tokenizer.vocabulary().id("the");
+        int market = tokenizer.vocabulary().id("market");
+        for (Path p : List.of(wordDir, wordOnnx)) {
+            try (InferenceModel m = InferenceModel.open(p, 1)) {
+                Score two = Scorer.score(m, "the market");
+                assertEquals(2, two.tokens(), p.toString());
+                assertArrayEquals(new int[] {eos, the}, two.inputs());
+                assertArrayEquals(new int[] {the, market}, two.targets());
+                assertEquals(List.of("the", "market"), two.pieces());
+                float[] afterEos = m.newSession().feed(new int[] {eos});
+                assertEquals(afterEos[the], two.logProbs()[0], 1e-6);
+                Score one = Scorer.score(m, "the");
+                assertEquals(1, one.tokens());
+                assertEquals(two.logProbs()[0], one.logProbs()[0], 1e-6);
+            }
         }
     }
 

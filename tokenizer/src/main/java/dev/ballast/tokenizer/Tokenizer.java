@@ -56,11 +56,21 @@ public interface Tokenizer {
     }
 
     /**
-     * The ids a generator starts from when there is no prompt: the end-of-line symbol, so the text
-     * begins like a new line of the corpus, or id 0 when the vocabulary has none.
+     * The token a text is read after, as in training, where every line follows the previous line's
+     * line break: the line-break symbol ({@code "\n"} for characters, {@code <eos>} for words), or -1
+     * when the vocabulary has none. Scoring predicts a text's first token after it; generation without
+     * a prompt starts from it.
+     */
+    default int startId() {
+        return vocabulary().id("\n");
+    }
+
+    /**
+     * The ids a generator starts from when there is no prompt: {@link #startId()}, so the text begins
+     * like a new line of the corpus, or id 0 when the vocabulary has no line break.
      */
     default int[] startOfText() {
-        int newline = vocabulary().id("\n");
-        return new int[] {newline >= 0 ? newline : 0};
+        int start = startId();
+        return new int[] {start >= 0 ? start : 0};
     }
 }

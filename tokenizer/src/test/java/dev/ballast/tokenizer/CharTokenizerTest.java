@@ -15,6 +15,16 @@ class CharTokenizerTest {
     private static final String CLEF = "\uD834\uDD1E";
 
     @Test
+    void textStartsAfterTheLineBreakWhenTheVocabularyHasOne() {
+        CharTokenizer withBreak = CharTokenizer.fit("ab\n", UnknownPolicy.REPLACE); // <unk> \n a b
+        assertEquals(1, withBreak.startId());
+        assertArrayEquals(new int[] {1}, withBreak.startOfText());
+        CharTokenizer without = CharTokenizer.fit("ab", UnknownPolicy.ERROR);
+        assertEquals(-1, without.startId());
+        assertArrayEquals(new int[] {0}, without.startOfText());
+    }
+
+    @Test
     void vocabularyIsDistinctCodePointsSortedByValue() {
         CharTokenizer tok = CharTokenizer.fit("banana!", UnknownPolicy.ERROR);
         assertEquals(List.of("!", "a", "b", "n"), tok.vocabulary().symbols());

@@ -54,7 +54,8 @@ import org.apache.lucene.analysis.tr.TurkishAnalyzer;
  *
  * <h2>Presets</h2>
  * {@code lm} (the default for language modelling, {@link LmTokenizer}: words and single
- * punctuation characters as tokens, case kept, no stemming, no stop words), {@code standard}, {@code whitespace},
+ * punctuation characters as tokens, {@code <unk>} and {@code <eos>} kept whole, case kept, no stemming, no
+ * stop words), {@code standard}, {@code whitespace},
  * {@code classic}, {@code simple}, {@code stop}, {@code keyword}, {@code english}, and Lucene's
  * language analyzers ({@code french}, {@code german}, {@code spanish}, ...; see {@link #presetNames()}).
  * The search-oriented presets lowercase, drop punctuation and (for languages) stem and remove stop

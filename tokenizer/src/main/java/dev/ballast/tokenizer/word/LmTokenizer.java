@@ -9,13 +9,17 @@ import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
  * The Lucene tokenizer of the {@code lm} preset: a word is a run of letters, digits and combining
  * marks, with inner apostrophes ({@code don't}, {@code o'er}, {@code king’s}); every other
  * non-space character is a token of its own, so punctuation survives for the language model.
- * Nothing is lowercased or stemmed.
+ * {@value WordTokenizer#UNKNOWN} and {@value WordTokenizer#END_OF_LINE} written in the text (Penn
+ * Treebank writes rare words as {@code <unk>}) stay whole, one token each. Nothing is lowercased or
+ * stemmed.
  *
  * <p>Hand-written rather than a regular expression ({@code PatternTokenizer}) because it is about
  * ten times faster, and tokenization speed matters on large corpora. Available in custom chains as
  * {@code tokenizer=ballastLm}.
  */
 public final class LmTokenizer extends Tokenizer {
+
+    private static final String[] SPECIALS = {WordTokenizer.UNKNOWN, WordTokenizer.END_OF_LINE};
 
     private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
     private final OffsetAttribute offsets = addAttribute(OffsetAttribute.class);
@@ -51,7 +55,10 @@ public final class LmTokenizer extends Tokenizer {
         int start = pos;
         int cp = Character.codePointAt(text, pos);
         pos += Character.charCount(cp);
-        if (isWordChar(cp)) {
+        int special = cp == '<' ? specialAt(start) : 0;
+        if (special > 0) {
+            pos = start + special;
+        } else if (isWordChar(cp)) {
             while (pos < n) {
                 int c = Character.codePointAt(text, pos);
                 if (isWordChar(c) || isMark(c)) {
@@ -73,6 +80,17 @@ public final class LmTokenizer extends Tokenizer {
         super.end();
         int end = correctOffset(text.length());
         offsets.setOffset(end, end);
+    }
+
+    /** The length of the special word ({@code <unk>} or {@code <eos>}) written at {@code at}, or 0. */
+    private int specialAt(int at) {
+        for (String s : SPECIALS) {
+            int n = s.length();
+            if (at + n <= text.length() && s.contentEquals(text.subSequence(at, at + n))) {
+                return n;
+            }
+        }
+        return 0;
     }
 
     static boolean isWordChar(int cp) {

@@ -170,10 +170,10 @@ public final class WordTokenizer implements Tokenizer {
         return id -> words.next(vocabulary().symbol(id));
     }
 
-    /** Generation without a prompt starts after an end of line. */
+    /** A text is read after an end of line ({@value #END_OF_LINE}, id 1): the word vocabulary has no {@code "\n"}. */
     @Override
-    public int[] startOfText() {
-        return new int[] {endOfLineId()};
+    public int startId() {
+        return endOfLineId();
     }
 
     @Override

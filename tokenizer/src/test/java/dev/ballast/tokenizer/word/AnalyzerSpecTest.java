@@ -26,10 +26,51 @@ class AnalyzerSpecTest {
     }
 
     @Test
+    void lmKeepsTheCorpusSpecialWordsWhole() {
+        // Penn Treebank writes rare words as <unk>; a literal <eos> is the end-of-line symbol.
+        assertEquals(List.of("the", "<unk>", "rose", "<eos>", "N", "<eos>"),
+                words("lm", "the <unk> rose <eos> N\n"));
+        assertEquals(List.of("a", "<unk>", "b", "<", "<eos>", ">", "<", "UNK", ">", "<", "unk", "<", "eos", "-", ">"),
+                words("lm", "a<unk>b <<eos>> <UNK> <unk <eos->"));
+    }
+
+    @Test
     void lmTokenizerMatchesItsRegularExpressionDefinition() {
         String regex = "tokenizer=pattern,pattern=[\\p{L}\\p{N}]+(?:['\u2019][\\p{L}\\p{N}]+)*\\|[^\\p{L}\\p{N}\\s],group=0";
         String text = "ROMEO: O'er the 'tis, king\u2019s (\"3rd\") -- don't! a'b' 12.5% caf\u00e9 \u00bfQu\u00e9? x'\n\tend\n";
         assertEquals(words(regex, text), words("lm", text));
+    }
+
+    @Test
+    void lmTokenizerMatchesThePatternItsModelsCarry() {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(LmRules.PATTERN);
+        java.util.Random r = new java.util.Random(7);
+        String[] pieces = {"<unk>", "<eos>", "<unk", "eos>", "don't", "o'er", "king\u2019s", "a'", "'b", "12.5", "x''y",
+            "cafe\u0301", "\u0301", "\u00a0", "\u2028", "\u3000", "\u001f", "\u0085", "\ufeff", "\ud83d\ude00", "\u0915\u093f",
+            "\u00bd", "\u2163", " ", "\t", "\r", "-"};
+        for (int line = 0; line < 2000; line++) {
+            StringBuilder sb = new StringBuilder();
+            int len = r.nextInt(12);
+            for (int i = 0; i < len; i++) {
+                if (r.nextBoolean()) {
+                    sb.append(pieces[r.nextInt(pieces.length)]);
+                } else { // any code point but a line break or a lone surrogate
+                    int cp;
+                    do {
+                        cp = r.nextInt(4) == 0 ? r.nextInt(Character.MAX_CODE_POINT + 1) : r.nextInt(0x3000);
+                    } while (cp == '\n' || (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE));
+                    sb.appendCodePoint(cp);
+                }
+            }
+            String text = sb.toString();
+            List<String> expected = new ArrayList<>();
+            java.util.regex.Matcher m = pattern.matcher(text);
+            while (m.find()) {
+                expected.add(m.group());
+            }
+            assertEquals(expected, words("lm", text), () -> "line " + text.codePoints()
+                    .mapToObj(c -> String.format("U+%04X", c)).toList());
+        }
     }
 
     @Test

@@ -50,6 +50,20 @@ class WordTokenizerTest {
     }
 
     @Test
+    void lmPresetReadsLiteralUnkAndEosAsTheSpecialSymbols() {
+        WordTokenizer tok = WordTokenizer.fit(AnalyzerSpec.defaults(), "x <unk> y\n", 1, 0);
+        assertEquals(List.of("<unk>", "<eos>", "x", "y"), tok.vocabulary().symbols());
+        assertArrayEquals(new int[] {2, 0, 3, 1, 1}, tok.encode("x <unk> y <eos>\n"));
+    }
+
+    @Test
+    void textStartsAfterTheEndOfLineSymbol() {
+        WordTokenizer tok = WordTokenizer.fit(WS, "a\n", 1, 0);
+        assertEquals(1, tok.startId());
+        assertArrayEquals(new int[] {1}, tok.startOfText());
+    }
+
+    @Test
     void readerEncodingMatchesStringEncodingAcrossChunkBoundaries() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 30_000; i++) {
