@@ -87,10 +87,10 @@ final class StressCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(ModelFiles.toJson(toJson(results)).strip());
         } else {
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "%-30s | %-8s %10s | %-8s %10s %9s %8s | %10s%n", "case", "off:div", "final loss",
+            out.printf(Locale.ROOT, "%-32s | %-8s %10s | %-8s %10s %9s %8s | %10s%n", "case", "off:div", "final loss",
                     "on:div", "final loss", "incidents", "clipped", "tuned loss");
             for (StressRun.Result r : results) {
-                out.printf(Locale.ROOT, "%-30s | %-8s %10s | %-8s %10s %9d %7.0f%% | %10s%n", r.name(),
+                out.printf(Locale.ROOT, "%-32s | %-8s %10s | %-8s %10s %9d %7.0f%% | %10s%n", r.name(),
                         r.unprotected().diverged() ? "yes" : "no", loss(r.unprotected().finalLoss()),
                         r.protectedRun().diverged() ? "yes" : "no", loss(r.protectedRun().finalLoss()),
                         r.protectedRun().incidents(), 100 * r.protectedRun().clippedFraction(),

@@ -27,7 +27,7 @@ public final class ForecastStress {
 
     public static List<Case> cases() {
         return List.of(
-                new Case("forecast-lstm-sgd-high-lr", "LSTM forecaster, SGD lr 5 with momentum 0.9",
+                new Case("forecast-lstm-sgd-high-lr", "LSTM forecaster, SGD lr 5",
                         b -> b.optimizer("sgd").lr(5)),
                 new Case("forecast-rnn-tanh-long-lookback", "tanh RNN forecaster, 96-step look-back, SGD lr 1",
                         b -> b.cell(CellType.RNN_TANH).lookback(96).optimizer("sgd").lr(1)));

@@ -184,68 +184,21 @@ public final class Trainer<T extends TrainingTask> {
         guard.snapshot(step, tokensSeen);
         while (step < totalSteps && !stopRequested) {
             long t0 = System.nanoTime();
-            if (batches.epochStartsNext()) {
-                state.zero(); // a new pass over the data starts from a fresh state, as the reference does
-            }
             int epoch = batches.epoch();
-            long position = batches.position();
-            if (guard.skipNext()) {
-                task.nextBatch(); // quarantined by an incident before a rollback: the replay leaves it out
-                continue;
+            Taken taken = takeStep();
+            if (taken == null) {
+                continue; // skipped, quarantined or rolled back: no step was taken
             }
-            task.nextBatch();
-            if (monitor.diagnoseDue(step)) {
-                long at = step;
-                monitor.diagnose(step, afterForward -> task.reachBack(at, afterForward));
-            }
-            guard.beforeForward();
-            task.zeroGrad();
-            float loss = task.forward(true, dropoutRng);
-            Incident.Kind problem = guard.checkForward(loss);
-            ClipResult clip = null;
-            double penalty = 0;
-            if (problem == null) {
-                task.backward();
-                if (regularizer.active()) {
-                    penalty = regularizer.addGradients(params);
-                }
-                double norm = monitor.beforeClip();
-                clip = clipper.clip(params, norm);
-                problem = guard.checkGradients(loss, clip.normBefore());
-            }
-            double lr = schedule.rate(step) * guard.lrScale();
-            if (problem == null) {
-                monitor.beforeUpdate();
-                optimizer.step(params, (float) lr);
-                if (maxNorm != null) {
-                    maxNorm.apply(params);
-                }
-                Parameter broken = monitor.afterUpdate(step + 1, loss, clip, StabilityMonitor.thresholdOf(clipper), lr,
-                        penalty);
-                if (broken != null) {
-                    problem = guard.weightsBroke(broken);
-                }
-            }
-            if (problem != null) {
-                recover(problem, loss, clip, position);
-                continue;
-            }
-            step++;
-            tokensSeen += perBatch;
-            guard.healthy(step, tokensSeen, loss);
             tokensThisRun += perBatch;
             trainNanos += System.nanoTime() - t0;
-            lastLoss = loss;
-            listener.onStep(new TrainingListener.StepReport(step, totalSteps, loss, clip.normBefore(), clip.clipped(),
-                    lr, tokensThisRun / (trainNanos * 1e-9), epoch));
+            lastLoss = taken.loss;
+            listener.onStep(new TrainingListener.StepReport(step, totalSteps, taken.loss, taken.clip.normBefore(),
+                    taken.clip.clipped(), taken.lr, tokensThisRun / (trainNanos * 1e-9), epoch));
             if (settings.evalEvery() > 0 && step % settings.evalEvery() == 0 && step < totalSteps) {
                 lastEval = validateAndSave();
                 evaluatedAt = step;
             }
-            Incident.Kind trend = guard.checkTrend(clip.normBefore(), StabilityMonitor.thresholdOf(clipper));
-            if (trend != null) {
-                recoverTrend(trend, trend == Incident.Kind.LOSS_REGRESSION ? guard.regressionAverage() : clip.normBefore());
-            }
+            checkTrend(taken.clip);
         }
         if (stopRequested && step < totalSteps) {
             saveCheckpoint(null, false);
@@ -256,6 +209,92 @@ public final class Trainer<T extends TrainingTask> {
         double seconds = (System.nanoTime() - started) * 1e-9;
         double tps = trainNanos == 0 ? 0 : tokensThisRun / (trainNanos * 1e-9);
         return new Result(step, lastLoss, lastEval, tps, seconds, store.runDir(), stopRequested && step < totalSteps);
+    }
+
+    /**
+     * Trains {@code n} more steps exactly as {@link #run} does, without validating, checkpointing or
+     * reporting: what {@code ballast bench} times.
+     */
+    public void steps(long n) {
+        if (step == 0) {
+            guard.snapshot(step, tokensSeen); // as run() does before its first step
+        }
+        long target = step + n;
+        while (step < target) {
+            Taken taken = takeStep();
+            if (taken != null) {
+                checkTrend(taken.clip);
+            }
+        }
+    }
+
+    /** A step that went through: its loss, clipping and learning rate. */
+    private record Taken(float loss, ClipResult clip, double lr) {
+    }
+
+    /**
+     * The order of things in one step: batch, forward, loss, backward, regularize, clip, update, and the
+     * guard's checks between them. Returns null when no step was taken (a quarantined batch skipped on
+     * replay, or an incident recovered from by skipping or rolling back).
+     */
+    private Taken takeStep() {
+        if (batches.epochStartsNext()) {
+            state.zero(); // a new pass over the data starts from a fresh state, as the reference does
+        }
+        long position = batches.position();
+        if (guard.skipNext()) {
+            task.nextBatch(); // quarantined by an incident before a rollback: the replay leaves it out
+            return null;
+        }
+        task.nextBatch();
+        if (monitor.diagnoseDue(step)) {
+            long at = step;
+            monitor.diagnose(step, afterForward -> task.reachBack(at, afterForward));
+        }
+        guard.beforeForward();
+        task.zeroGrad();
+        float loss = task.forward(true, dropoutRng);
+        Incident.Kind problem = guard.checkForward(loss);
+        ClipResult clip = null;
+        double penalty = 0;
+        if (problem == null) {
+            task.backward();
+            if (regularizer.active()) {
+                penalty = regularizer.addGradients(params);
+            }
+            double norm = monitor.beforeClip();
+            clip = clipper.clip(params, norm);
+            problem = guard.checkGradients(loss, clip.normBefore());
+        }
+        double lr = schedule.rate(step) * guard.lrScale();
+        if (problem == null) {
+            monitor.beforeUpdate();
+            optimizer.step(params, (float) lr);
+            if (maxNorm != null) {
+                maxNorm.apply(params);
+            }
+            Parameter broken = monitor.afterUpdate(step + 1, loss, clip, StabilityMonitor.thresholdOf(clipper), lr,
+                    penalty);
+            if (broken != null) {
+                problem = guard.weightsBroke(broken);
+            }
+        }
+        if (problem != null) {
+            recover(problem, loss, clip, position);
+            return null;
+        }
+        step++;
+        tokensSeen += batches.predictionsPerBatch();
+        guard.healthy(step, tokensSeen, loss);
+        return new Taken(loss, clip, lr);
+    }
+
+    /** After a healthy step (and its validation): a slow trend the guard acts on. */
+    private void checkTrend(ClipResult clip) {
+        Incident.Kind trend = guard.checkTrend(clip.normBefore(), StabilityMonitor.thresholdOf(clipper));
+        if (trend != null) {
+            recoverTrend(trend, trend == Incident.Kind.LOSS_REGRESSION ? guard.regressionAverage() : clip.normBefore());
+        }
     }
 
     private long parameterCount() {

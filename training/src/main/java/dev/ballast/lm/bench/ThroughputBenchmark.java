@@ -5,17 +5,25 @@ import dev.ballast.lm.generate.Sampler;
 import dev.ballast.lm.generate.SamplingOptions;
 import dev.ballast.engine.math.Kernels;
 import dev.ballast.lm.LanguageModel;
-import dev.ballast.engine.nn.Parameter;
 import dev.ballast.engine.nn.RecurrentState;
-import dev.ballast.engine.optim.Adam;
-import dev.ballast.engine.optim.GlobalNormClipper;
+import dev.ballast.engine.optim.Clippers;
 import dev.ballast.engine.optim.OptimizerSettings;
+import dev.ballast.engine.optim.Regularizer;
+import dev.ballast.training.Trainer;
+import dev.ballast.training.TrainerSettings;
+import dev.ballast.training.checkpoint.CheckpointStore;
+import dev.ballast.training.stability.StabilityGuard;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Times what the PyTorch reference times: a training step is forward + backward + global-norm
- * clip 5 + Adam (lr 2e-3); generation is single-stream
+ * clip 5 + Adam (lr 2e-3), taken by the same {@link Trainer} that {@code ballast train} runs (with its
+ * stability monitor and guard); generation is single-stream
  * sampling, one token at a time, timed over {@link #GEN_TOKENS} tokens. The reference warms
  * generation up with 20 tokens, which is all an interpreter-free engine needs; the JVM runs the
  * generation path interpreted and then half-compiled for its first few thousand tokens (about 3x
@@ -56,33 +64,16 @@ public final class ThroughputBenchmark {
      */
     public static Result run(BenchConfig config, Kernels kernels, int threads, int steps, int repeats, double peakGflops) {
         LanguageModel model = new LanguageModel(config.modelConfig(), kernels);
-        Rng rng = new Rng(1);
-        model.initialize(rng);
-        List<Parameter> params = model.parameters();
-        Adam adam = new Adam(OptimizerSettings.defaults());
-        adam.setKernels(kernels);
-        GlobalNormClipper clip = new GlobalNormClipper(5.0);
-        clip.setKernels(kernels);
+        model.initialize(new Rng(1));
         int n = config.seq() * config.batch();
-        int[] x = new int[n];
-        int[] y = new int[n];
-        RecurrentState state = config.modelConfig().newState(config.batch());
         double[] train = new double[repeats];
         double[] gen = new double[repeats];
         long allocated = 0;
         long gcCount = 0;
         long gcMillis = 0;
-        Runnable step = () -> {
-            for (int i = 0; i < n; i++) {
-                x[i] = rng.nextInt(config.vocab());
-                y[i] = rng.nextInt(config.vocab());
-            }
-            model.zeroGrad();
-            model.forward(x, y, config.seq(), config.batch(), state, true, rng);
-            model.backward();
-            clip.clip(params);
-            adam.step(params, 2e-3f);
-        };
+        Path scratch = scratchDirectory();
+        Trainer<BenchTask> trainer = new Trainer<>(settings(), new BenchTask(config, model), scratch, null);
+        Runnable step = () -> trainer.steps(1);
         for (int r = 0; r < repeats; r++) {
             int warm = r == 0 ? 5 : 1;
             long warmEnd = System.nanoTime() + (r == 0 ? TRAIN_WARM_NANOS : 0);
@@ -101,10 +92,39 @@ public final class ThroughputBenchmark {
             gcMillis += u.gcMillis();
             gen[r] = generationSpeed(model, config, r == 0, GEN_TOKENS);
         }
+        deleteQuietly(scratch);
         double trainMedian = median(train);
         MemoryMeter.Usage memory = new MemoryMeter.Usage(allocated, gcCount, gcMillis, Runtime.getRuntime().maxMemory());
         return new Result(config, kernels.name(), threads, trainMedian, median(gen),
                 trainMedian * config.trainFlopsPerToken() * 1e-9, peakGflops, memory, steps * repeats);
+    }
+
+    /**
+     * What the reference trains with (Adam 2e-3, global-norm clip 5, constant rate) and what {@code train}
+     * adds by default: the stability monitor and guard, recovery on; the periodic diagnosis is off, as the
+     * reference has none.
+     */
+    static TrainerSettings settings() {
+        return new TrainerSettings(Long.MAX_VALUE, 1, "adam", 2e-3f, OptimizerSettings.defaults(), "constant",
+                "global-norm", 5.0, 1.0, Clippers.DEFAULT_PERCENTILE, Clippers.DEFAULT_RATIO,
+                new Regularizer(0, 0, false), 0, true, StabilityGuard.Rules.DEFAULTS, 0, 0);
+    }
+
+    /** The trainer needs a run directory; the benchmark writes nothing into it. */
+    private static Path scratchDirectory() {
+        try {
+            return Files.createTempDirectory("ballast-bench-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a scratch directory", e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            CheckpointStore.deleteRecursively(dir);
+        } catch (IOException e) {
+            // a leftover empty temporary directory is harmless
+        }
     }
 
     /** Training warm-up of the first repeat: at least this long, besides at least 5 steps. */
