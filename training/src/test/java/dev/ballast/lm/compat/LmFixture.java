@@ -28,15 +28,15 @@ import java.nio.file.Path;
  * units over the characters of {@link #TEXT}, seeded weights with non-zero biases, and the probe whose
  * logits each fixture records ({@code expected.json} next to the model directory's files).
  */
-final class LmFixture {
+public final class LmFixture {
 
-    static final String TEXT = "hello world, hello fixtures.\n";
-    static final String PROBE = "hello fix";
+    public static final String TEXT = "hello world, hello fixtures.\n";
+    public static final String PROBE = "hello fix";
 
     private LmFixture() {
     }
 
-    static TrainedModel create() {
+    public static TrainedModel create() {
         Tokenizer tokenizer = CharTokenizer.fit(TEXT, UnknownPolicy.REPLACE);
         ModelConfig cfg = new ModelConfig(CellType.LSTM, tokenizer.vocabulary().size(), 3, 4, 1, 0f);
         LanguageModel net = new LanguageModel(cfg, KernelProvider.scalar());
@@ -59,14 +59,14 @@ final class LmFixture {
     }
 
     /** The raw logits (steps, V) of {@link #PROBE} from a zero state, batch 1. */
-    static float[] logits(TrainedModel m) {
+    public static float[] logits(TrainedModel m) {
         int[] x = m.tokenizer().encode(PROBE);
         float[] out = new float[x.length * m.network().config().vocabSize()];
         m.network().logits(x, x.length, 1, new RecurrentState(m.network().config(), 1), out);
         return out;
     }
 
-    static String expectedJson(TrainedModel m) throws IOException {
+    public static String expectedJson(TrainedModel m) throws IOException {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("probe", PROBE);
         ArrayNode a = n.putArray("logits");
@@ -76,7 +76,7 @@ final class LmFixture {
         return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n";
     }
 
-    static float[] expectedLogits(Path fixture) throws IOException {
+    public static float[] expectedLogits(Path fixture) throws IOException {
         JsonNode n = Json.MAPPER.readTree(Files.readString(fixture.resolve("expected.json")));
         float[] f = new float[n.get("logits").size()];
         for (int i = 0; i < f.length; i++) {
@@ -86,7 +86,7 @@ final class LmFixture {
     }
 
     /** A test resource directory as a path (the resources are plain files under target/test-classes). */
-    static Path resource(String name) {
+    public static Path resource(String name) {
         try {
             return Path.of(LmFixture.class.getResource("/" + name).toURI());
         } catch (URISyntaxException | NullPointerException e) {
