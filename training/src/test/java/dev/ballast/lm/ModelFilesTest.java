@@ -73,37 +73,43 @@ class ModelFilesTest {
         assertTrue(m.startsWith(weights + " is damaged or belongs to another model: its SHA-256 is "), m);
     }
 
+    /** Saves the fixture model in tmp/m and returns its model.json, read. */
+    private ObjectNode savedDocument() {
+        ModelFiles.save(LmFixture.create(), tmp.resolve("m"));
+        return (ObjectNode) ModelFiles.readJson(tmp.resolve("m").resolve(ModelFiles.MODEL_JSON));
+    }
+
+    private Path rewrite(ObjectNode doc) throws IOException {
+        Files.writeString(tmp.resolve("m").resolve(ModelFiles.MODEL_JSON), ModelFiles.toJson(doc));
+        return tmp.resolve("m");
+    }
+
     @Test
     void aShapeMismatchNamesTheTensor() throws IOException {
-        Path dir = tmp.resolve("m");
-        ModelFiles.save(LmFixture.create(), dir);
-        Path json = dir.resolve(ModelFiles.MODEL_JSON);
-        ObjectNode doc = (ObjectNode) ModelFiles.readJson(json);
+        ObjectNode doc = savedDocument();
         ((ObjectNode) doc.get("model")).put("hidden", 5);
-        Files.writeString(json, ModelFiles.toJson(doc));
+        Path dir = rewrite(doc);
         assertEquals(dir.resolve(ModelFiles.WEIGHTS) + ": tensor 'layers.0.w_input' has shape [3, 16] but the model needs [3, 20]",
                 loadError(dir));
     }
 
     @Test
     void malformedFieldsAreNamed() throws IOException {
-        Path dir = tmp.resolve("m");
-        ModelFiles.save(LmFixture.create(), dir);
-        Path json = dir.resolve(ModelFiles.MODEL_JSON);
-        ObjectNode doc = (ObjectNode) ModelFiles.readJson(json);
+        ObjectNode doc = savedDocument();
         ((ObjectNode) doc.get("model")).put("cell", "gru");
-        Files.writeString(json, ModelFiles.toJson(doc));
+        Path dir = rewrite(doc);
+        Path json = dir.resolve(ModelFiles.MODEL_JSON);
         String m = loadError(dir);
         assertTrue(m.startsWith(json + ": model.cell: ") && m.contains("cell must be one of lstm"), m);
 
         ((ObjectNode) doc.get("model")).put("cell", "lstm").remove("vocab_size");
-        Files.writeString(json, ModelFiles.toJson(doc));
+        rewrite(doc);
         m = loadError(dir);
         assertTrue(m.startsWith(json + ": model") && m.contains("vocab_size"), m);
 
         ((ObjectNode) doc.get("model")).put("vocab_size", 18);
         doc.put("version", 2);
-        Files.writeString(json, ModelFiles.toJson(doc));
+        rewrite(doc);
         assertEquals(json + " has format version 2; this Ballast reads ballast-model versions 1 to 1", loadError(dir));
     }
 
