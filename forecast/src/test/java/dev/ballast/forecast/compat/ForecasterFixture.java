@@ -27,15 +27,15 @@ import java.util.Map;
  * hidden units, one covariate, seasonal phase features and a first difference, with seeded weights, and
  * the forecasts each fixture records ({@code expected.json} next to the forecaster directory's files).
  */
-final class ForecasterFixture {
+public final class ForecasterFixture {
 
-    static final int[] ORIGINS = {20, 30};
-    static final int STEPS = 5;
+    public static final int[] ORIGINS = {20, 30};
+    public static final int STEPS = 5;
 
     private ForecasterFixture() {
     }
 
-    static Forecaster create() {
+    public static Forecaster create() {
         ForecastConfig c = ForecastConfig.builder().horizon(3).season(4).lookback(6).hidden(4).layers(1)
                 .cell(CellType.LSTM).strategy(Strategy.RECURSIVE).difference(1).steps(50).seed(11).build();
         SeriesEncoding e = new SeriesEncoding("none", 1, new Scaler("standard", 0.2, 1.5),
@@ -54,18 +54,18 @@ final class ForecasterFixture {
         return f;
     }
 
-    static PredictionIntervals intervals() {
+    public static PredictionIntervals intervals() {
         return PredictionIntervals.of(new double[] {0.5, 0.8, 1.1});
     }
 
-    static Map<String, Double> metrics() {
+    public static Map<String, Double> metrics() {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("mase", 0.9);
         m.put("rmse", 1.25);
         return m;
     }
 
-    static double[] series() {
+    public static double[] series() {
         Rng rng = new Rng(3);
         double[] y = new double[40];
         for (int t = 0; t < y.length; t++) {
@@ -74,7 +74,7 @@ final class ForecasterFixture {
         return y;
     }
 
-    static double[][] covariates() {
+    public static double[][] covariates() {
         double[] temp = new double[40];
         for (int t = 0; t < temp.length; t++) {
             temp[t] = Math.cos(t / 3.0);
@@ -82,11 +82,11 @@ final class ForecasterFixture {
         return new double[][] {temp};
     }
 
-    static double[][] forecasts(Forecaster f) {
+    public static double[][] forecasts(Forecaster f) {
         return f.forecast(series(), covariates(), ORIGINS, STEPS);
     }
 
-    static String expectedJson(Forecaster f) throws IOException {
+    public static String expectedJson(Forecaster f) throws IOException {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         ArrayNode rows = n.putArray("forecasts");
         for (double[] row : forecasts(f)) {
@@ -98,7 +98,7 @@ final class ForecasterFixture {
         return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n";
     }
 
-    static double[][] expectedForecasts(Path fixture) throws IOException {
+    public static double[][] expectedForecasts(Path fixture) throws IOException {
         JsonNode rows = Json.MAPPER.readTree(Files.readString(fixture.resolve("expected.json"))).get("forecasts");
         double[][] out = new double[rows.size()][];
         for (int i = 0; i < out.length; i++) {
@@ -110,7 +110,7 @@ final class ForecasterFixture {
         return out;
     }
 
-    static Path resource(String name) {
+    public static Path resource(String name) {
         try {
             return Path.of(ForecasterFixture.class.getResource("/" + name).toURI());
         } catch (URISyntaxException | NullPointerException e) {
