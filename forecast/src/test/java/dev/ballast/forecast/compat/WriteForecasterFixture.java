@@ -21,8 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  *
  * writes {@code forecast/src/test/resources/fixtures/<name>/} ({@code forecaster.json},
  * {@code forecaster.safetensors} and {@code expected.json}, the recorded forecasts). It never overwrites: a
- * fixture records the format of the release that wrote it ({@code forecaster-v1}, with {@code format_version},
- * was written at the commit that added this class), so a later format goes under a new name.
+ * fixture records the format of the code that wrote it, so a later format goes under a new name:
+ * <ul>
+ *   <li>{@code forecaster-v1}: written at commit c3682b6 (the one that added this class): format version 1,
+ *       spelled {@code format_version}, no weights block, {@code provenance.source};</li>
+ *   <li>{@code forecaster-v2}: the shared model-file header, the weights' SHA-256 recorded.</li>
+ * </ul>
  */
 class WriteForecasterFixture {
 

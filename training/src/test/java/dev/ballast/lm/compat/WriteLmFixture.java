@@ -21,8 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  *
  * writes {@code training/src/test/resources/fixtures/<name>/} ({@code model.json}, {@code weights.safetensors}
  * and {@code expected.json}, the probe's logits). It never overwrites: a fixture records the format of the
- * release that wrote it ({@code lm-v1} was written at the commit that added this class, before model.json
- * had a weights block), so a later format goes under a new name.
+ * code that wrote it, so a later format goes under a new name:
+ * <ul>
+ *   <li>{@code lm-v1}: written at commit c3682b6 (the one that added this class), before model.json had
+ *       {@code kind} and a {@code weights} block;</li>
+ *   <li>{@code lm-v1-weights-sha256}: with the shared model-file header, the weights' SHA-256 recorded.</li>
+ * </ul>
  */
 class WriteLmFixture {
 
