@@ -1,5 +1,9 @@
 package dev.ballast.forecast;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 import dev.ballast.engine.nn.CellType;
 import dev.ballast.engine.optim.Clippers;
 import dev.ballast.engine.optim.Optimizers;
@@ -11,7 +15,8 @@ import java.util.Locale;
 /**
  * Everything that decides a forecast, as one immutable object validated in one place
  * ({@link Builder#build()}); every message names the CLI flag. The CLI maps its flags onto the builder
- * and adds nothing.
+ * and adds nothing. It is saved in {@code forecaster.json} as snake_case JSON, read back through the builder
+ * (so a saved config is validated like a typed one).
  *
  * <p>Defaults aim at "a few minutes at most on two cores": a one-layer LSTM of 32 units, a lookback of
  * three seasons (at least 24, at most 48 steps), Adam at 3e-3 with global-norm clipping at 1 (Pascanu et al.
@@ -51,6 +56,8 @@ import java.util.Locale;
  * @param recovery       the stability guard skips and rolls back bad steps instead of failing (--recovery)
  * @param diagnoseEvery  steps between spectral-norm and gate diagnoses; 0 = off
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonDeserialize(builder = ForecastConfig.Builder.class)
 public record ForecastConfig(int lookback, int horizon, int season, int validation, CellType cell, int hidden,
                              int layers, int steps, int batch, double lr, String optimizer, String clip,
                              double clipNorm, double l2, String loss, String scale, String transform,
@@ -107,6 +114,8 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
     }
 
     /** Mutable builder; {@link #build()} validates every field and resolves the automatic lookback. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPOJOBuilder(withPrefix = "")
     public static final class Builder {
         private int lookback = 0;
         private int horizon = 12;

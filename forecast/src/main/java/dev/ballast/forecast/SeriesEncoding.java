@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.util.Arrays;
 
 /**
@@ -15,6 +17,9 @@ import java.util.Arrays;
  * pair tells the network where in the season it is, which a lookback shorter than the season (daily data
  * with m = 365) cannot.
  *
+ * <p>Saved in {@code forecaster.json} as {@code encoding}: {@code transform}, {@code difference} (the lag),
+ * {@code scaler}, {@code covariate_scalers}, {@code season}, {@code phase_features}.
+ *
  * @param transform          {@code none} or {@code log}
  * @param lag                the difference lag, 0 for none
  * @param scaler             the target scaler (on d)
@@ -22,8 +27,14 @@ import java.util.Arrays;
  * @param season             m; the phase features are used when {@code phase} is set
  * @param phase              whether rows carry the seasonal phase
  */
-public record SeriesEncoding(String transform, int lag, Scaler scaler, Scaler[] covariateScalers, int season,
-                             boolean phase) {
+public record SeriesEncoding(@JsonProperty(required = true) String transform, @JsonProperty("difference") int lag,
+                             @JsonProperty(required = true) Scaler scaler,
+                             @JsonProperty("covariate_scalers") Scaler[] covariateScalers, int season,
+                             @JsonProperty("phase_features") boolean phase) {
+
+    public SeriesEncoding {
+        covariateScalers = covariateScalers == null ? new Scaler[0] : covariateScalers;
+    }
 
     /** Fits the scalers on the part of the series before {@code trainEnd}. */
     public static SeriesEncoding fit(double[] y, double[][] covariates, int trainEnd, ForecastConfig c, String source) {

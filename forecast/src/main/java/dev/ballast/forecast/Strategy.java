@@ -1,8 +1,11 @@
 package dev.ballast.forecast;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Locale;
 
-/** How a forecaster reaches H steps ahead. */
+/** How a forecaster reaches H steps ahead; JSON holds the id. */
 public enum Strategy {
     /** One step ahead, trained at every step of the window, rolled forward on its own predictions. */
     RECURSIVE("recursive"),
@@ -15,10 +18,12 @@ public enum Strategy {
         this.id = id;
     }
 
+    @JsonValue
     public String id() {
         return id;
     }
 
+    @JsonCreator
     public static Strategy parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         for (Strategy s : values()) {

@@ -73,7 +73,7 @@ class ForecastEndToEndTest {
     void loadingSomethingElseNamesTheFormat(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve(ForecasterFiles.METADATA), "{\"format\": \"ballast-model\", \"format_version\": 1}");
         String m = assertThrows(ForecastException.class, () -> ForecasterFiles.load(dir)).getMessage();
-        assertTrue(m.endsWith("is not a ballast-forecaster version 1 file (format 'ballast-model', version 1)"), m);
+        assertTrue(m.endsWith("is not a ballast-forecaster file (its format is 'ballast-model')"), m);
     }
 
     @Test

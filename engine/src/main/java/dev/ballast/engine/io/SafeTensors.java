@@ -96,13 +96,15 @@ public final class SafeTensors {
             SafeTensorsHeader header = SafeTensorsHeader.parse(file, headerBytes.array(), fileSize - dataStart);
 
             Map<String, TensorData> tensors = new LinkedHashMap<>();
+            Map<String, String> dtypes = new LinkedHashMap<>();
             ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             for (SafeTensorsHeader.Entry entry : header.entries()) {
                 float[] data = new float[entry.size()];
                 readTensor(file, channel, dataStart + entry.begin(), entry.dtype(), data, chunk);
                 tensors.put(entry.name(), new TensorData(entry.shape(), data));
+                dtypes.put(entry.name(), entry.dtype().name());
             }
-            return new SafeTensorsFile(tensors, new LinkedHashMap<>(header.metadata()));
+            return new SafeTensorsFile(tensors, new LinkedHashMap<>(header.metadata()), dtypes);
         } catch (NoSuchFileException e) {
             throw new CheckpointException(file + " does not exist", e);
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package dev.ballast.engine.nn;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -8,7 +10,7 @@ import java.util.stream.Collectors;
 /**
  * The recurrent cell of a recurrent model: an LSTM or a vanilla (Elman) RNN with a tanh or ReLU
  * activation. The id ({@code lstm}, {@code rnn-tanh}, {@code rnn-relu}) is what configs, flags and
- * checkpoints spell.
+ * checkpoints spell, and what JSON holds.
  */
 public enum CellType {
     /** Long short-term memory, four gates (i, f, g, o) per hidden unit. */
@@ -27,6 +29,7 @@ public enum CellType {
     }
 
     /** The lowercase name used in configs and checkpoints, e.g. {@code rnn-tanh}. */
+    @JsonValue
     public String id() {
         return id;
     }
@@ -42,6 +45,7 @@ public enum CellType {
      *
      * @throws IllegalArgumentException naming the choices when {@code text} is not one of them
      */
+    @JsonCreator
     public static CellType parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("rnn")) {

@@ -65,6 +65,8 @@ class SafeTensorsTest {
         assertEquals("héllo \"quoted\"", read.metadata().get("note"));
         assertEquals(SafeTensors.FORMAT, read.metadata().get("format"));
         assertEquals(SafeTensors.FORMAT_VERSION, read.metadata().get("format_version"));
+        assertEquals(new ArrayList<>(tensors.keySet()), new ArrayList<>(read.dtypes().keySet()));
+        assertTrue(read.dtypes().values().stream().allMatch("F32"::equals));
     }
 
     @Test
@@ -98,6 +100,7 @@ class SafeTensorsTest {
         assertArrayEquals(new float[] {0.5f}, read.tensors().get("double").data());
         assertArrayEquals(new int[] {2, 1}, read.tensors().get("pair").shape());
         assertArrayEquals(new float[] {1f, -2f}, read.tensors().get("pair").data());
+        assertEquals(List.of("F32", "F16", "BF16", "F64", "F64"), new ArrayList<>(read.dtypes().values()));
         assertArrayEquals(new int[] {1, 2}, read.tensors().get("single").shape());
         assertArrayEquals(new float[] {1f, -2f}, read.tensors().get("single").data());
         assertEquals(Map.of("source", "hand"), read.metadata());
