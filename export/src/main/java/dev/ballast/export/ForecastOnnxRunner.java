@@ -138,15 +138,15 @@ public final class ForecastOnnxRunner implements Forecaster.Network, AutoCloseab
         try {
             inputs.put(ForecastOnnxExporter.X, OnnxTensor.createTensor(env, FloatBuffer.wrap(x, 0, steps * batch * shape.features()),
                     new long[] {steps, batch, shape.features()}));
-            inputs.put(OnnxExporter.H0, OnnxTensor.createTensor(env, FloatBuffer.wrap(h, 0, stateSize), stateShape));
+            inputs.put(RecurrentGraph.H0, OnnxTensor.createTensor(env, FloatBuffer.wrap(h, 0, stateSize), stateShape));
             if (lstm) {
-                inputs.put(OnnxExporter.C0, OnnxTensor.createTensor(env, FloatBuffer.wrap(c, 0, stateSize), stateShape));
+                inputs.put(RecurrentGraph.C0, OnnxTensor.createTensor(env, FloatBuffer.wrap(c, 0, stateSize), stateShape));
             }
             try (OrtSession.Result result = session.run(inputs)) {
                 OnnxRunner.copy(result, ForecastOnnxExporter.Y, y, steps * batch * shape.outputs());
-                OnnxRunner.copy(result, OnnxExporter.HN, h, stateSize);
+                OnnxRunner.copy(result, RecurrentGraph.HN, h, stateSize);
                 if (lstm) {
-                    OnnxRunner.copy(result, OnnxExporter.CN, c, stateSize);
+                    OnnxRunner.copy(result, RecurrentGraph.CN, c, stateSize);
                 }
             }
         } catch (OrtException e) {

@@ -127,15 +127,15 @@ public final class OnnxRunner implements AutoCloseable {
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
             inputs.put(OnnxExporter.TOKENS, OnnxTensor.createTensor(env, LongBuffer.wrap(tokens, 0, steps * batch), new long[] {steps, batch}));
-            inputs.put(OnnxExporter.H0, OnnxTensor.createTensor(env, FloatBuffer.wrap(h, 0, stateSize), stateShape));
+            inputs.put(RecurrentGraph.H0, OnnxTensor.createTensor(env, FloatBuffer.wrap(h, 0, stateSize), stateShape));
             if (lstm) {
-                inputs.put(OnnxExporter.C0, OnnxTensor.createTensor(env, FloatBuffer.wrap(c, 0, stateSize), stateShape));
+                inputs.put(RecurrentGraph.C0, OnnxTensor.createTensor(env, FloatBuffer.wrap(c, 0, stateSize), stateShape));
             }
             try (OrtSession.Result result = session.run(inputs)) {
                 copy(result, OnnxExporter.LOG_PROBS, logProbs, steps * batch * vocab);
-                copy(result, OnnxExporter.HN, h, stateSize);
+                copy(result, RecurrentGraph.HN, h, stateSize);
                 if (lstm) {
-                    copy(result, OnnxExporter.CN, c, stateSize);
+                    copy(result, RecurrentGraph.CN, c, stateSize);
                 }
             }
         } catch (OrtException e) {

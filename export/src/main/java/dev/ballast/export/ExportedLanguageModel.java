@@ -1,0 +1,138 @@
+package dev.ballast.export;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.engine.nn.Parameter;
+import dev.ballast.engine.nn.RecurrentLayer;
+import dev.ballast.lm.LanguageModel;
+import dev.ballast.lm.ModelConfig;
+import dev.ballast.lm.ModelFiles;
+import dev.ballast.lm.TrainedModel;
+import org.tribuo.util.onnx.ONNXContext;
+import org.tribuo.util.onnx.ONNXInitializer;
+import org.tribuo.util.onnx.ONNXNode;
+import org.tribuo.util.onnx.ONNXOperators;
+import org.tribuo.util.onnx.ONNXPlaceholder;
+import org.tribuo.util.onnx.ONNXRef;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trained language model as {@link RecurrentGraph} exports it: token ids in, looked up in the embedding
+ * ({@code Gather}); log-probabilities out ({@code LogSoftmax} over the head's logits); the vocabulary,
+ * tokenizer and configuration in the metadata (see {@link OnnxMetadata}).
+ * <pre>
+ *   tokens    int64 (S, B)  ->  Gather(embedding (V, E), tokens)                 (S, B, E)
+ *   log_probs = LogSoftmax(MatMul(top, W_out (H, V)) + b_out, axis 2)           (S, B, V)
+ * </pre>
+ */
+final class ExportedLanguageModel implements ExportedModel {
+
+    private final TrainedModel model;
+    private final LanguageModel net;
+    private final ModelConfig cfg;
+    private final ObjectNode modelJson;
+
+    ExportedLanguageModel(TrainedModel model) {
+        this.model = model;
+        this.net = model.network();
+        this.cfg = net.config();
+        this.modelJson = ModelFiles.describe(model);
+    }
+
+    @Override
+    public Description description() {
+        String cell = cfg.cell().id();
+        return new Description("ballast_" + cell.replace('-', '_') + "_lm",
+                "Ballast " + cell + " language model: token ids (sequence, batch) and initial states (layers, batch, "
+                        + "hidden) in; log-probabilities (sequence, batch, vocabulary) and final states out.",
+                "Recurrent language model exported by Ballast; see the ballast.* metadata.",
+                OnnxMetadata.FORMAT_NAME, OnnxMetadata.VERSION);
+    }
+
+    @Override
+    public RecurrentStack.Spec stack() {
+        List<RecurrentStack.Layer> layers = net.layers().stream().map(ExportedLanguageModel::layer).toList();
+        return new RecurrentStack.Spec(cfg.cell(), cfg.hidden(), layers, cfg.residual());
+    }
+
+    private static RecurrentStack.Layer layer(RecurrentLayer layer) {
+        return new RecurrentStack.Layer(layer.inputSize(), layer.wInput().value(), layer.wRecurrent().value(),
+                layer.bias().value());
+    }
+
+    @Override
+    public GraphTensor firstInput() {
+        return GraphTensor.int64(OnnxExporter.TOKENS, null, GraphTensor.Dim.SEQUENCE, GraphTensor.Dim.BATCH);
+    }
+
+    @Override
+    public GraphTensor firstOutput() {
+        return GraphTensor.float32(OnnxExporter.LOG_PROBS, null, GraphTensor.Dim.SEQUENCE, GraphTensor.Dim.BATCH,
+                GraphTensor.Dim.fixed("vocabulary", cfg.vocabSize()));
+    }
+
+    @Override
+    public String initialStateNote() {
+        return null;
+    }
+
+    @Override
+    public String layout() {
+        return "time-major; state rows are streams; pass hn/cn back as h0/c0 to continue";
+    }
+
+    @Override
+    public ONNXRef<?> inputPart(ONNXContext ctx, ONNXPlaceholder tokens) {
+        float[] emb = parameter("embedding.weight").value();
+        ONNXInitializer embedding = ctx.floatTensor("embedding_weight", List.of(cfg.vocabSize(), cfg.embed()),
+                b -> b.put(emb));
+        return ctx.operation(ONNXOperators.GATHER, List.of(embedding, tokens), "embedded", Map.of("axis", 0));
+    }
+
+    @Override
+    public Head head(ONNXContext ctx) {
+        int h = cfg.hidden();
+        int v = cfg.vocabSize();
+        float[] w = outputWeight(h, v);
+        float[] b = parameter("output.bias").value();
+        return new Head(ctx.floatTensor("output_weight", List.of(h, v), buf -> buf.put(w)),
+                ctx.floatTensor("output_bias", List.of(v), buf -> buf.put(b)), "logits");
+    }
+
+    /** The output projection (H, V): its own weight, or the transposed embedding when they are tied. */
+    private float[] outputWeight(int h, int v) {
+        if (!cfg.tieWeights()) {
+            return parameter("output.weight").value();
+        }
+        float[] emb = parameter("embedding.weight").value(); // (V, E = H)
+        float[] w = new float[h * v];
+        for (int t = 0; t < v; t++) {
+            for (int j = 0; j < h; j++) {
+                w[j * v + t] = emb[t * h + j];
+            }
+        }
+        return w;
+    }
+
+    @Override
+    public ONNXRef<?> outputPart(ONNXContext ctx, ONNXNode logits) {
+        return ctx.operation(OnnxOps.LOG_SOFTMAX, List.of(logits), "log_probs_raw", Map.of("axis", 2));
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+        return OnnxMetadata.describe(modelJson);
+    }
+
+    @Override
+    public ObjectNode provenance() {
+        return modelJson.path("provenance") instanceof ObjectNode p ? p : JsonNodeFactory.instance.objectNode();
+    }
+
+    private Parameter parameter(String name) {
+        return net.parameters().stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the model has no parameter " + name));
+    }
+}
