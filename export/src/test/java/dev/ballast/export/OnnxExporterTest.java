@@ -33,9 +33,9 @@ class OnnxExporterTest {
         TrainedModel model = TinyModels.create(CellType.parse(cell), layers, 7L + layers);
         Path file = tmp.resolve("m.onnx");
         OnnxExporter.write(OnnxExporter.export(model), file);
-        OnnxVerifier.VerificationReport report = OnnxVerifier.verify(model, file);
+        VerificationReport report = OnnxVerifier.verify(model, file);
         assertTrue(report.passed(), "max |diff| " + report.maxAbsDiff());
-        assertEquals(OnnxVerifier.BATCHES.length, report.cases().size());
+        assertEquals(SideBySide.BATCHES.length, report.cases().size());
     }
 
     @Test
@@ -100,7 +100,7 @@ class OnnxExporterTest {
         TrainedModel model = TinyModels.create(CellType.LSTM, 2, 11L, true);
         Path file = tmp.resolve("tied.onnx");
         OnnxExporter.write(OnnxExporter.export(model), file);
-        OnnxVerifier.VerificationReport report = OnnxVerifier.verify(model, file);
+        VerificationReport report = OnnxVerifier.verify(model, file);
         assertTrue(report.passed(), "max difference " + report.maxAbsDiff());
     }
 
@@ -114,7 +114,7 @@ class OnnxExporterTest {
                 .filter(n -> n.getOpType().equals("Add") && n.getOutput(0).contains("residual")).count(),
                 "one Add per layer from layer 1 up");
         OnnxExporter.write(proto, file);
-        OnnxVerifier.VerificationReport report = OnnxVerifier.verify(model, file);
+        VerificationReport report = OnnxVerifier.verify(model, file);
         assertTrue(report.passed(), "max |diff| " + report.maxAbsDiff());
         // Without the Add nodes the file would be the plain model's: make sure the skip really matters here.
         TrainedModel plain = TinyModels.create(CellType.parse(cell), layers, 21L + layers, false, false);
