@@ -25,6 +25,7 @@ import java.util.Map;
  * <pre>
  *   tokens    int64 (S, B)  ->  Gather(embedding (V, E), tokens)                 (S, B, E)
  *   log_probs = LogSoftmax(MatMul(top, W_out (H, V)) + b_out, axis 2)           (S, B, V)
+ *   W_out     = its own initializer, or Transpose(embedding) with tied weights (one copy in the file)
  * </pre>
  */
 final class ExportedLanguageModel implements ExportedModel {
@@ -33,6 +34,8 @@ final class ExportedLanguageModel implements ExportedModel {
     private final LanguageModel net;
     private final ModelConfig cfg;
     private final ObjectNode modelJson;
+    /** The embedding table, set by the input part; a tied head reads it again. */
+    private ONNXInitializer embedding;
 
     ExportedLanguageModel(TrainedModel model) {
         this.model = model;
@@ -86,34 +89,24 @@ final class ExportedLanguageModel implements ExportedModel {
     @Override
     public ONNXRef<?> inputPart(ONNXContext ctx, ONNXPlaceholder tokens) {
         float[] emb = parameter("embedding.weight").value();
-        ONNXInitializer embedding = ctx.floatTensor("embedding_weight", List.of(cfg.vocabSize(), cfg.embed()),
-                b -> b.put(emb));
+        embedding = ctx.floatTensor("embedding_weight", List.of(cfg.vocabSize(), cfg.embed()), b -> b.put(emb));
         return ctx.operation(ONNXOperators.GATHER, List.of(embedding, tokens), "embedded", Map.of("axis", 0));
     }
 
+    /** The output projection (H, V) is its own weight, or the embedding (V, E = H) transposed when they are tied. */
     @Override
     public Head head(ONNXContext ctx) {
         int h = cfg.hidden();
         int v = cfg.vocabSize();
-        float[] w = outputWeight(h, v);
         float[] b = parameter("output.bias").value();
-        return new Head(ctx.floatTensor("output_weight", List.of(h, v), buf -> buf.put(w)),
-                ctx.floatTensor("output_bias", List.of(v), buf -> buf.put(b)), "logits");
-    }
-
-    /** The output projection (H, V): its own weight, or the transposed embedding when they are tied. */
-    private float[] outputWeight(int h, int v) {
-        if (!cfg.tieWeights()) {
-            return parameter("output.weight").value();
+        ONNXRef<?> weight;
+        if (cfg.tieWeights()) {
+            weight = ctx.operation(OnnxOps.TRANSPOSE, List.of(embedding), "output_weight", Map.of("perm", new int[] {1, 0}));
+        } else {
+            float[] w = parameter("output.weight").value();
+            weight = ctx.floatTensor("output_weight", List.of(h, v), buf -> buf.put(w));
         }
-        float[] emb = parameter("embedding.weight").value(); // (V, E = H)
-        float[] w = new float[h * v];
-        for (int t = 0; t < v; t++) {
-            for (int j = 0; j < h; j++) {
-                w[j * v + t] = emb[t * h + j];
-            }
-        }
-        return w;
+        return new Head(weight, ctx.floatTensor("output_bias", List.of(v), buf -> buf.put(b)), "logits");
     }
 
     @Override

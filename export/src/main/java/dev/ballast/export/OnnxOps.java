@@ -44,6 +44,9 @@ public enum OnnxOps implements ONNXOperator {
     SQUEEZE("Squeeze", 2, 0, 1, false),
     /** data, starts, ends, axes (int64) → the slice. */
     SLICE("Slice", 4, 0, 1, false),
+    /** data → data with its axes permuted by {@code perm} (int[]). */
+    TRANSPOSE("Transpose", 1, 0, 1, false,
+            attr("perm", OnnxMl.AttributeProto.AttributeType.INTS, false)),
     /** input → log(softmax(input)) along {@code axis}. */
     LOG_SOFTMAX("LogSoftmax", 1, 0, 1, false,
             attr("axis", OnnxMl.AttributeProto.AttributeType.INT, true));

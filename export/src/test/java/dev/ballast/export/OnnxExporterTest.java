@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,23 @@ class OnnxExporterTest {
         OnnxExporter.write(OnnxExporter.export(model), file);
         VerificationReport report = OnnxVerifier.verify(model, file);
         assertTrue(report.passed(), "max difference " + report.maxAbsDiff());
+    }
+
+    @Test
+    void tiedModelStoresTheEmbeddingOnceAndTransposesItForTheOutputProjection() {
+        TrainedModel model = TinyModels.create(CellType.LSTM, 2, 11L, true);
+        int v = model.network().config().vocabSize();
+        int h = model.network().config().hidden();
+        OnnxMl.GraphProto graph = OnnxExporter.export(model).getGraph();
+        List<OnnxMl.TensorProto> tables = graph.getInitializerList().stream()
+                .filter(t -> t.getDimsList().equals(List.of((long) v, (long) h)) || t.getDimsList().equals(List.of((long) h, (long) v)))
+                .toList();
+        assertEquals(1, tables.size(), "one (V, H) table, not the embedding and a transposed copy");
+        OnnxMl.NodeProto transpose = graph.getNodeList().stream().filter(n -> n.getOpType().equals("Transpose"))
+                .findFirst().orElseThrow(() -> new AssertionError("no Transpose node"));
+        assertEquals(tables.get(0).getName(), transpose.getInput(0));
+        assertTrue(graph.getNodeList().stream().anyMatch(n -> n.getOpType().equals("MatMul")
+                && n.getInput(1).equals(transpose.getOutput(0))), "the head multiplies by the transposed embedding");
     }
 
     @ParameterizedTest(name = "{0} with {1} layers")
