@@ -2,6 +2,7 @@ package dev.ballast.export;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.engine.nn.CellType;
 import dev.ballast.engine.nn.Parameter;
 import dev.ballast.engine.nn.RecurrentLayer;
 import dev.ballast.lm.LanguageModel;
@@ -83,7 +84,8 @@ final class ExportedLanguageModel implements ExportedModel {
 
     @Override
     public String layout() {
-        return "time-major; state rows are streams; pass hn/cn back as h0/c0 to continue";
+        String states = cfg.cell() == CellType.LSTM ? "hn/cn back as h0/c0" : "hn back as h0"; // an RNN has no cell state
+        return "time-major; state rows are streams; pass " + states + " to continue";
     }
 
     @Override

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
 import dev.ballast.engine.io.CheckpointException;
+import dev.ballast.lm.ModelFiles;
 import dev.ballast.lm.TrainedModel;
 import dev.ballast.engine.nn.CellType;
 import java.io.IOException;
@@ -85,6 +86,24 @@ class OnnxExporterTest {
         assertEquals(model.network().config(), back.config());
         assertEquals(model.tokenizer().vocabulary().symbols(), back.tokenizer().vocabulary().symbols());
         assertTrue(meta.get(OnnxMetadata.PROVENANCE).contains("\"opset\":17"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"rnn-tanh", "rnn-relu"})
+    void rnnSignatureSpeaksOfNoCellState(String cell) throws IOException {
+        Map<String, String> meta = OnnxExporter.export(TinyModels.create(CellType.parse(cell), 2, 5L)).getMetadataPropsList()
+                .stream().collect(Collectors.toMap(OnnxMl.StringStringEntryProto::getKey, OnnxMl.StringStringEntryProto::getValue));
+        String signature = meta.get(OnnxMetadata.SIGNATURE);
+        assertFalse(signature.contains("cn") || signature.contains("c0"), signature);
+        assertTrue(ModelFiles.JSON.readTree(signature)
+                .path("layout").asText().contains("pass hn back as h0"), signature);
+    }
+
+    @Test
+    void lstmSignatureSaysToPassBothStatesBack() {
+        Map<String, String> meta = OnnxExporter.export(TinyModels.create(CellType.LSTM, 1, 5L)).getMetadataPropsList()
+                .stream().collect(Collectors.toMap(OnnxMl.StringStringEntryProto::getKey, OnnxMl.StringStringEntryProto::getValue));
+        assertTrue(meta.get(OnnxMetadata.SIGNATURE).contains("pass hn/cn back as h0/c0"), meta.get(OnnxMetadata.SIGNATURE));
     }
 
     @ParameterizedTest(name = "tied {0}, residual {1}")
