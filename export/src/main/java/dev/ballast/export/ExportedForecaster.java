@@ -106,7 +106,7 @@ final class ExportedForecaster implements ExportedModel {
     @Override
     public Map<String, String> metadata() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put(ForecastOnnxExporter.FORECASTER, document.toString());
+        m.put(ForecastOnnxExporter.FORECASTER, documentWithoutPaths().toString());
         m.put(ForecastOnnxExporter.CONFIG, document.path("config").toString());
         m.put(ForecastOnnxExporter.ENCODING, encoding().toString());
         ObjectNode model = JsonNodeFactory.instance.objectNode();
@@ -121,6 +121,16 @@ final class ExportedForecaster implements ExportedModel {
         m.put(OnnxMetadata.MODEL, model.toString());
         m.put(OnnxMetadata.METRICS, document.path("metrics").isObject() ? document.get("metrics").toString() : "{}");
         return m;
+    }
+
+    /** The forecaster.json document with its provenance as {@link ExportProvenance} names sources. */
+    private JsonNode documentWithoutPaths() {
+        if (!(document instanceof ObjectNode root) || !(root.get("provenance") instanceof ObjectNode saved)) {
+            return document;
+        }
+        ObjectNode copy = root.deepCopy();
+        copy.set("provenance", ExportProvenance.withFileNames(saved));
+        return copy;
     }
 
     /** Everything a caller needs to build the input rows and read the predictions. */

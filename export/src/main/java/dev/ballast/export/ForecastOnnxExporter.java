@@ -36,14 +36,15 @@ import java.nio.file.Path;
  * <tr><td>{@code ballast.format}</td><td>{@value #FORMAT_NAME}</td></tr>
  * <tr><td>{@code ballast.format_version}</td><td>{@code 1}</td></tr>
  * <tr><td>{@value #FORECASTER}</td><td>JSON: the whole {@code forecaster.json} document the model was saved
- *     with (format ballast-forecaster 1: config, encoding, covariates, intervals, metrics, provenance);
- *     this is what Ballast reads back</td></tr>
+ *     with (format ballast-forecaster 1: config, encoding, covariates, intervals, metrics, provenance, its
+ *     source named by file name only); this is what Ballast reads back</td></tr>
  * <tr><td>{@value #CONFIG}</td><td>JSON: the forecaster config (lookback, horizon, season, cell, strategy, ...)</td></tr>
  * <tr><td>{@value #ENCODING}</td><td>JSON: transform, difference lag, target scaler {kind, shift, scale},
  *     covariate scalers, season, phase_features, covariate names, min_history, and the row layout</td></tr>
  * <tr><td>{@code ballast.model}</td><td>JSON network shape: cell, features, hidden, layers, outputs, every_step</td></tr>
  * <tr><td>{@code ballast.metrics}</td><td>JSON metrics the model was saved with</td></tr>
- * <tr><td>{@code ballast.provenance}</td><td>JSON: the training provenance plus an {@code export} block</td></tr>
+ * <tr><td>{@code ballast.provenance}</td><td>JSON: the training provenance plus an {@code export} block
+ *     (see {@link ExportProvenance})</td></tr>
  * <tr><td>{@code ballast.signature}</td><td>JSON: names, types and shapes of the inputs and outputs</td></tr>
  * </table>
  *

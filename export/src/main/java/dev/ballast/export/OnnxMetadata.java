@@ -25,8 +25,8 @@ import java.util.Map;
  * <tr><td>{@value #VOCABULARY}</td><td>JSON array of the symbols, index = token id</td></tr>
  * <tr><td>{@value #TOKENIZER}</td><td>JSON tokenizer spec as in model.json (type, unknown_policy, symbols)</td></tr>
  * <tr><td>{@value #TRAINING}</td><td>JSON training configuration (absent for an untrained model)</td></tr>
- * <tr><td>{@value #PROVENANCE}</td><td>JSON: the model's provenance plus an {@code export} block (Ballast
- *     version, time, JDK, OS, opset, IR version)</td></tr>
+ * <tr><td>{@value #PROVENANCE}</td><td>JSON: the model's provenance, the corpus named by file name, plus an
+ *     {@code export} block (Ballast version, JDK, OS, opset, IR version; no time, see {@link ExportProvenance})</td></tr>
  * <tr><td>{@value #METRICS}</td><td>JSON metrics of the checkpoint (step, val_loss, ...)</td></tr>
  * <tr><td>{@value #STABILITY}</td><td>JSON stability summary (model.json's metrics.stability), when the model has one</td></tr>
  * <tr><td>{@value #SIGNATURE}</td><td>JSON: the names, types and shapes of the graph inputs and outputs</td></tr>
