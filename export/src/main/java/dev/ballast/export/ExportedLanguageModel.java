@@ -31,7 +31,6 @@ import java.util.Map;
  */
 final class ExportedLanguageModel implements ExportedModel {
 
-    private final TrainedModel model;
     private final LanguageModel net;
     private final ModelConfig cfg;
     private final ObjectNode modelJson;
@@ -39,7 +38,6 @@ final class ExportedLanguageModel implements ExportedModel {
     private ONNXInitializer embedding;
 
     ExportedLanguageModel(TrainedModel model) {
-        this.model = model;
         this.net = model.network();
         this.cfg = net.config();
         this.modelJson = ModelFiles.describe(model);

@@ -47,25 +47,42 @@ final class RecurrentGraph {
     static OnnxMl.ModelProto export(ExportedModel model) {
         RecurrentStack.Spec spec = model.stack();
         boolean lstm = spec.cell() == CellType.LSTM;
-        GraphTensor firstInput = model.firstInput();
-        GraphTensor firstOutput = model.firstOutput();
-        List<GraphTensor> inputs = new ArrayList<>(List.of(firstInput));
-        List<GraphTensor> outputs = new ArrayList<>(List.of(firstOutput));
-        inputs.add(state(H0, spec, model.initialStateNote()));
-        outputs.add(state(HN, spec, null));
+        List<GraphTensor> inputs = new ArrayList<>(List.of(model.firstInput(), state(H0, spec, model.initialStateNote())));
+        List<GraphTensor> outputs = new ArrayList<>(List.of(model.firstOutput(), state(HN, spec, null)));
         if (lstm) {
             inputs.add(state(C0, spec, model.initialStateNote()));
             outputs.add(state(CN, spec, null));
         }
+        OnnxMl.GraphProto.Builder graph = nodes(model, spec, lstm).toBuilder();
+        graph.clearInput();
+        inputs.forEach(t -> graph.addInput(t.valueInfo()));
+        graph.clearOutput();
+        outputs.forEach(t -> graph.addOutput(t.valueInfo()));
+        graph.setDocString(model.description().graphDoc());
 
+        OnnxMl.ModelProto.Builder proto = OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(OnnxExporter.IR_VERSION)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxOps.OPSET))
+                .setProducerName("ballast")
+                .setProducerVersion(Provenance.currentVersion())
+                .setDomain("dev.ballast")
+                .setModelVersion(model.description().formatVersion())
+                .setDocString(model.description().modelDoc())
+                .setGraph(graph);
+        metadata(model, inputs, outputs).forEach((k, v) ->
+                proto.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        return proto.build();
+    }
+
+    /** The nodes and initializers, from the first input to the outputs. */
+    private static OnnxMl.GraphProto nodes(ExportedModel model, RecurrentStack.Spec spec, boolean lstm) {
         ONNXContext ctx = new ONNXContext();
-        ExportedModel.Description description = model.description();
-        ctx.setName(description.graphName());
-        // Tribuo only declares float (batch, n) placeholders; the real types and shapes are set below.
-        ONNXPlaceholder in = ctx.floatInput(firstInput.name(), 1);
+        ctx.setName(model.description().graphName());
+        // Tribuo only declares float (batch, n) placeholders; export() declares the real types and shapes.
+        ONNXPlaceholder in = ctx.floatInput(model.firstInput().name(), 1);
         ONNXPlaceholder h0 = ctx.floatInput(H0, spec.hidden());
         ONNXPlaceholder c0 = lstm ? ctx.floatInput(C0, spec.hidden()) : null;
-        ONNXPlaceholder out = ctx.floatOutput(firstOutput.name(), 1);
+        ONNXPlaceholder out = ctx.floatOutput(model.firstOutput().name(), 1);
         ONNXPlaceholder hn = ctx.floatOutput(HN, spec.hidden());
         ONNXPlaceholder cn = lstm ? ctx.floatOutput(CN, spec.hidden()) : null;
 
@@ -79,26 +96,7 @@ final class RecurrentGraph {
         if (lstm) {
             ctx.assignTo(ctx.operation(ONNXOperators.CONCAT, stack.finalC(), "cn_raw", Map.of("axis", 0)), cn);
         }
-
-        OnnxMl.GraphProto.Builder graph = ctx.buildGraph().toBuilder();
-        graph.clearInput();
-        inputs.forEach(t -> graph.addInput(t.valueInfo()));
-        graph.clearOutput();
-        outputs.forEach(t -> graph.addOutput(t.valueInfo()));
-        graph.setDocString(description.graphDoc());
-
-        OnnxMl.ModelProto.Builder proto = OnnxMl.ModelProto.newBuilder()
-                .setIrVersion(OnnxExporter.IR_VERSION)
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxOps.OPSET))
-                .setProducerName("ballast")
-                .setProducerVersion(Provenance.currentVersion())
-                .setDomain("dev.ballast")
-                .setModelVersion(description.formatVersion())
-                .setDocString(description.modelDoc())
-                .setGraph(graph);
-        metadata(model, inputs, outputs).forEach((k, v) ->
-                proto.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
-        return proto.build();
+        return ctx.buildGraph();
     }
 
     /** A state tensor (L, B, H). */
