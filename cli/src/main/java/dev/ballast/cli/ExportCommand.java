@@ -7,6 +7,7 @@ import dev.ballast.export.ForecastOnnxExporter;
 import dev.ballast.export.ForecastOnnxVerifier;
 import dev.ballast.export.OnnxExporter;
 import dev.ballast.export.OnnxVerifier;
+import dev.ballast.export.VerificationReport;
 import dev.ballast.forecast.ForecastException;
 import dev.ballast.forecast.Forecaster;
 import dev.ballast.forecast.ForecasterFiles;
@@ -74,7 +75,7 @@ final class ExportCommand implements Callable<Integer> {
         n.put("opset", dev.ballast.export.OnnxOps.OPSET);
         n.put("ir_version", OnnxExporter.IR_VERSION);
         n.put("kind", forecaster ? "forecaster" : "language-model");
-        OnnxVerifier.VerificationReport report = !verify ? null
+        VerificationReport report = !verify ? null
                 : forecaster ? ForecastOnnxVerifier.verify(f, out) : OnnxVerifier.verify(model, out);
         String compared = forecaster ? "scaled prediction" : "log-prob";
         PrintWriter w = spec.commandLine().getOut();
@@ -84,7 +85,7 @@ final class ExportCommand implements Callable<Integer> {
             v.put("tolerance", report.tolerance());
             v.put("passed", report.passed());
             ArrayNode cases = v.putArray("cases");
-            for (OnnxVerifier.Case c : report.cases()) {
+            for (VerificationReport.Case c : report.cases()) {
                 ObjectNode cn = cases.addObject();
                 cn.put("batch", c.batch());
                 ArrayNode lengths = cn.putArray("lengths");

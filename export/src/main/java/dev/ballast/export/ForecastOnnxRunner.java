@@ -1,20 +1,16 @@
 package dev.ballast.export;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ballast.engine.io.CheckpointException;
 import dev.ballast.forecast.Forecaster;
 import dev.ballast.forecast.ForecasterFiles;
 import dev.ballast.forecast.NetworkShape;
 import dev.ballast.forecast.PredictionIntervals;
-import dev.ballast.engine.io.CheckpointException;
 import dev.ballast.lm.ModelFiles;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -32,21 +28,16 @@ import java.util.Map;
  */
 public final class ForecastOnnxRunner implements Forecaster.Network, AutoCloseable {
 
-    private final OrtEnvironment env;
-    private final OrtSession session;
-    private final Forecaster forecaster;
-    private final PredictionIntervals intervals;
-    private final Map<String, String> metadata;
-    private final String source;
+    /** What a forecaster file's metadata says. */
+    private record Contents(Forecaster forecaster, PredictionIntervals intervals, Map<String, String> metadata) {
+    }
 
-    private ForecastOnnxRunner(OrtEnvironment env, OrtSession session, Forecaster forecaster,
-                               PredictionIntervals intervals, Map<String, String> metadata, String source) {
-        this.env = env;
+    private final RecurrentSession session;
+    private final Contents contents;
+
+    private ForecastOnnxRunner(RecurrentSession session, Contents contents) {
         this.session = session;
-        this.forecaster = forecaster;
-        this.intervals = intervals;
-        this.metadata = metadata;
-        this.source = source;
+        this.contents = contents;
     }
 
     /**
@@ -55,49 +46,33 @@ public final class ForecastOnnxRunner implements Forecaster.Network, AutoCloseab
      */
     public static ForecastOnnxRunner open(Path file, int threads) {
         String source = file.toString();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession session = OnnxRunner.createSession(env, OnnxRunner.readBytes(file), source, threads);
-        try {
-            Map<String, String> metadata = Map.copyOf(session.getMetadata().getCustomMetadata());
-            String format = metadata.get(OnnxMetadata.FORMAT);
-            if (!ForecastOnnxExporter.FORMAT_NAME.equals(format)) {
-                throw new CheckpointException(source + " is not a forecaster exported by Ballast (metadata "
-                        + OnnxMetadata.FORMAT + " is " + (format == null ? "missing" : "'" + format + "'") + ")");
-            }
-            if (!Integer.toString(ForecastOnnxExporter.VERSION).equals(metadata.get(OnnxMetadata.FORMAT_VERSION))) {
-                throw new CheckpointException(source + " has " + OnnxMetadata.FORMAT_VERSION + " "
-                        + metadata.get(OnnxMetadata.FORMAT_VERSION) + "; this Ballast reads version " + ForecastOnnxExporter.VERSION);
-            }
-            String text = metadata.get(ForecastOnnxExporter.FORECASTER);
-            if (text == null) {
-                throw new CheckpointException(source + " has no metadata " + ForecastOnnxExporter.FORECASTER);
-            }
-            JsonNode document = ModelFiles.JSON.readTree(text);
-            String where = source + " metadata " + ForecastOnnxExporter.FORECASTER;
-            Forecaster shell = ForecasterFiles.fromJson(document, where);
-            return new ForecastOnnxRunner(env, session, shell, ForecasterFiles.intervals(document, where), metadata, source);
-        } catch (OrtException | RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            try {
-                session.close();
-            } catch (OrtException ignored) {
-                // the metadata error is the one worth reporting
-            }
-            if (e instanceof CheckpointException ce) {
-                throw ce;
-            }
-            throw new CheckpointException(source + ": cannot read the forecaster metadata: " + OnnxRunner.firstLine(e.getMessage()));
+        return RecurrentSession.open(RecurrentSession.readBytes(file), source, threads,
+                metadata -> read(metadata, source), ForecastOnnxRunner::new);
+    }
+
+    private static Contents read(Map<String, String> metadata, String source) {
+        OnnxMetadata.requireFormat(metadata, source, ForecastOnnxExporter.FORMAT_NAME, ForecastOnnxExporter.VERSION,
+                "is not a forecaster exported by Ballast");
+        String text = metadata.get(ForecastOnnxExporter.FORECASTER);
+        if (text == null) {
+            throw new CheckpointException(source + " has no metadata " + ForecastOnnxExporter.FORECASTER);
         }
+        String where = source + " metadata " + ForecastOnnxExporter.FORECASTER;
+        JsonNode document;
+        try {
+            document = ModelFiles.JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new CheckpointException(where + " is not valid JSON");
+        }
+        return new Contents(ForecasterFiles.fromJson(document, where), ForecasterFiles.intervals(document, where),
+                Map.copyOf(metadata));
     }
 
     /** Whether {@code file} is an ONNX model whose metadata says it is a Ballast forecaster. */
     public static boolean isForecaster(Path file) {
         try {
-            OrtSession session = OnnxRunner.createSession(OrtEnvironment.getEnvironment(), OnnxRunner.readBytes(file),
-                    file.toString(), 1);
-            try (session) {
-                return ForecastOnnxExporter.FORMAT_NAME.equals(session.getMetadata().getCustomMetadata().get(OnnxMetadata.FORMAT));
-            }
-        } catch (CheckpointException | OrtException e) {
+            return ForecastOnnxExporter.FORMAT_NAME.equals(RecurrentSession.metadata(file).get(OnnxMetadata.FORMAT));
+        } catch (CheckpointException e) {
             return false;
         }
     }
@@ -107,60 +82,35 @@ public final class ForecastOnnxRunner implements Forecaster.Network, AutoCloseab
      * is NOT the exported one (its weights are unset): forecast with this runner as the network.
      */
     public Forecaster forecaster() {
-        return forecaster;
+        return contents.forecaster();
     }
 
     /** The prediction intervals saved with the model, or null. */
     public PredictionIntervals intervals() {
-        return intervals;
+        return contents.intervals();
     }
 
     public Map<String, String> metadata() {
-        return metadata;
+        return contents.metadata();
     }
 
     public String source() {
-        return source;
+        return session.source();
     }
 
     // x: (T, B, F); h, c: (L, B, H), c null for an RNN; y: (T, B, O)
     /** Runs the graph once; {@code h}/{@code c} are the initial states and receive the final ones. */
     public void run(float[] x, int steps, int batch, float[] h, float[] c, float[] y) {
-        NetworkShape shape = forecaster.network().shape();
-        boolean lstm = shape.cell().gates() == 4;
-        int stateSize = shape.layers() * batch * shape.hidden();
-        if (steps < 1 || batch < 1 || x.length < steps * batch * shape.features() || h.length < stateSize
-                || (lstm && (c == null || c.length < stateSize)) || y.length < steps * batch * shape.outputs()) {
-            throw new IllegalArgumentException("buffers do not fit steps " + steps + ", batch " + batch);
-        }
-        long[] stateShape = {shape.layers(), batch, shape.hidden()};
-        Map<String, OnnxTensor> inputs = new HashMap<>();
-        try {
-            inputs.put(ForecastOnnxExporter.X, OnnxTensor.createTensor(env, FloatBuffer.wrap(x, 0, steps * batch * shape.features()),
-                    new long[] {steps, batch, shape.features()}));
-            inputs.put(OnnxExporter.H0, OnnxTensor.createTensor(env, FloatBuffer.wrap(h, 0, stateSize), stateShape));
-            if (lstm) {
-                inputs.put(OnnxExporter.C0, OnnxTensor.createTensor(env, FloatBuffer.wrap(c, 0, stateSize), stateShape));
-            }
-            try (OrtSession.Result result = session.run(inputs)) {
-                OnnxRunner.copy(result, ForecastOnnxExporter.Y, y, steps * batch * shape.outputs());
-                OnnxRunner.copy(result, OnnxExporter.HN, h, stateSize);
-                if (lstm) {
-                    OnnxRunner.copy(result, OnnxExporter.CN, c, stateSize);
-                }
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException(source + ": ONNX Runtime failed: " + OnnxRunner.firstLine(e.getMessage()), e);
-        } finally {
-            inputs.values().forEach(OnnxTensor::close);
-        }
+        NetworkShape shape = contents.forecaster().network().shape();
+        session.run(new RecurrentSession.Input(ForecastOnnxExporter.X, FloatBuffer.wrap(x), steps, batch, shape.features()),
+                h, c, new RecurrentSession.Output(ForecastOnnxExporter.Y, y, shape.outputs()));
     }
 
     // x: (T, B, F) -> (T*B, O) when every step is read, else (B, O) from the last step
     /** One batch of windows from a zero state, in {@code ForecastNetwork}'s output layout. */
     @Override
     public float[] forward(float[] x, int steps, int batch) {
-        NetworkShape shape = forecaster.network().shape();
+        NetworkShape shape = contents.forecaster().network().shape();
         int stateSize = shape.layers() * batch * shape.hidden();
         int o = shape.outputs();
         float[] y = new float[steps * batch * o];
@@ -175,10 +125,6 @@ public final class ForecastOnnxRunner implements Forecaster.Network, AutoCloseab
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException("closing the ONNX Runtime session failed: " + OnnxRunner.firstLine(e.getMessage()), e);
-        }
+        session.close();
     }
 }

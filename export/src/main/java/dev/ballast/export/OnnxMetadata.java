@@ -1,8 +1,6 @@
 package dev.ballast.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.tokenizer.Tokenizer;
 import dev.ballast.engine.io.CheckpointException;
@@ -15,8 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The {@code metadata_props} of an exported model: everything needed to use the file without the model
- * directory it came from. Every value is a string; the structured ones are JSON.
+ * The {@code metadata_props} of an exported language model: everything needed to use the file without the
+ * model directory it came from. Every value is a string; the structured ones are JSON. Forecasters share
+ * the format, version, model, metrics, provenance and signature keys (see {@link ForecastOnnxExporter}).
  *
  * <table>
  * <caption>Keys</caption>
@@ -27,8 +26,8 @@ import java.util.Map;
  * <tr><td>{@value #TOKENIZER}</td><td>JSON: model.json's tokenizer block, copied whole (type, unknown_policy,
  *     analyzer, rules, line_end_token, start, unknown_id, special_tokens, symbols; see {@link TokenizerCodec})</td></tr>
  * <tr><td>{@value #TRAINING}</td><td>JSON training configuration (absent for an untrained model)</td></tr>
- * <tr><td>{@value #PROVENANCE}</td><td>JSON: the model's provenance plus an {@code export} block (Ballast
- *     version, time, JDK, OS, opset, IR version)</td></tr>
+ * <tr><td>{@value #PROVENANCE}</td><td>JSON: the model's provenance, the corpus named by file name, plus an
+ *     {@code export} block (Ballast version, JDK, OS, opset, IR version; no time, see {@link ExportProvenance})</td></tr>
  * <tr><td>{@value #METRICS}</td><td>JSON metrics of the checkpoint (step, val_loss, ...)</td></tr>
  * <tr><td>{@value #STABILITY}</td><td>JSON stability summary (model.json's metrics.stability), when the model has one</td></tr>
  * <tr><td>{@value #SIGNATURE}</td><td>JSON: the names, types and shapes of the graph inputs and outputs</td></tr>
@@ -57,11 +56,13 @@ public final class OnnxMetadata {
     private OnnxMetadata() {
     }
 
-    /** Builds the metadata from a model.json document (see {@link ModelFiles#describe}) and an export block. */
-    static Map<String, String> fromModelJson(ObjectNode modelJson, ObjectNode export, ObjectNode signature) {
+    /**
+     * A language model's own entries, from its model.json document (see {@link ModelFiles#describe}):
+     * model, vocabulary, tokenizer, training, metrics and stability. {@link RecurrentGraph} adds format,
+     * version, provenance and signature.
+     */
+    static Map<String, String> describe(ObjectNode modelJson) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put(FORMAT, FORMAT_NAME);
-        m.put(FORMAT_VERSION, Integer.toString(VERSION));
         m.put(MODEL, compact(modelJson.get("model")));
         JsonNode tokenizer = modelJson.get("tokenizer");
         m.put(VOCABULARY, compact(tokenizer.get("symbols")));
@@ -69,17 +70,12 @@ public final class OnnxMetadata {
         if (modelJson.has("training")) {
             m.put(TRAINING, compact(modelJson.get("training")));
         }
-        ObjectNode provenance = modelJson.has("provenance") && modelJson.get("provenance").isObject()
-                ? ((ObjectNode) modelJson.get("provenance")).deepCopy() : JsonNodeFactory.instance.objectNode();
-        provenance.set("export", export);
-        m.put(PROVENANCE, compact(provenance));
         m.put(METRICS, compact(modelJson.path("metrics")));
         // The trainer keeps the stability summary with the checkpoint's metrics.
         JsonNode stability = modelJson.path("metrics").path("stability");
         if (stability.isObject()) {
             m.put(STABILITY, compact(stability));
         }
-        m.put(SIGNATURE, compact(signature));
         return m;
     }
 
@@ -90,14 +86,7 @@ public final class OnnxMetadata {
      * @throws CheckpointException (one line) when a key is missing or malformed
      */
     public static Contents read(Map<String, String> metadata, String source) {
-        if (!FORMAT_NAME.equals(metadata.get(FORMAT))) {
-            throw new CheckpointException(source + " is an ONNX model but not one exported by Ballast (metadata "
-                    + FORMAT + " is " + (metadata.get(FORMAT) == null ? "missing" : "'" + metadata.get(FORMAT) + "'") + ")");
-        }
-        String version = metadata.get(FORMAT_VERSION);
-        if (!Integer.toString(VERSION).equals(version)) {
-            throw new CheckpointException(source + " has " + FORMAT_VERSION + " " + version + "; this Ballast reads version " + VERSION);
-        }
+        requireFormat(metadata, source, FORMAT_NAME, VERSION, "is an ONNX model but not one exported by Ballast");
         JsonNode arch = parse(metadata, MODEL, source);
         ModelConfig config;
         try {
@@ -114,6 +103,26 @@ public final class OnnxMetadata {
                     + " symbols but the model's vocab_size is " + config.vocabSize());
         }
         return new Contents(config, tokenizer, Map.copyOf(metadata));
+    }
+
+    /**
+     * Checks that a file's metadata says {@code format}, version {@code version}.
+     *
+     * @param otherFormat what the error says of a file in another format, after its name: "is not a forecaster
+     *                    exported by Ballast"
+     * @throws CheckpointException (one line naming {@code source}) otherwise
+     */
+    static void requireFormat(Map<String, String> metadata, String source, String format, int version, String otherFormat) {
+        String found = metadata.get(FORMAT);
+        if (!format.equals(found)) {
+            throw new CheckpointException(source + " " + otherFormat + " (metadata " + FORMAT + " is "
+                    + (found == null ? "missing" : "'" + found + "'") + ")");
+        }
+        String foundVersion = metadata.get(FORMAT_VERSION);
+        if (!Integer.toString(version).equals(foundVersion)) {
+            throw new CheckpointException(source + " has " + FORMAT_VERSION + " " + foundVersion
+                    + "; this Ballast reads version " + version);
+        }
     }
 
     private static JsonNode parse(Map<String, String> metadata, String key, String source) {
@@ -134,13 +143,5 @@ public final class OnnxMetadata {
 
     static String compact(JsonNode n) {
         return n == null ? "null" : n.toString();
-    }
-
-    static ArrayNode array(String... values) {
-        ArrayNode a = JsonNodeFactory.instance.arrayNode();
-        for (String v : values) {
-            a.add(v);
-        }
-        return a;
     }
 }

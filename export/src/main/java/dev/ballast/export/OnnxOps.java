@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The ONNX operators the exporter needs that Tribuo's {@code ONNXOperators} does not define, declared
@@ -20,6 +21,10 @@ import java.util.Set;
  * zero-fills every step past a sequence's length, which would break state carried across calls. Their
  * {@code build} therefore takes the inputs without that slot and writes the empty name ONNX uses for an
  * omitted optional input in its place.
+ *
+ * <p>Attributes are written in name order whatever map they come in: Tribuo writes them in the map's
+ * iteration order, and {@code Map.of} iterates in an order that changes from one JVM run to the next, which
+ * would make two exports of the same model differ.
  */
 public enum OnnxOps implements ONNXOperator {
     /** X, W, R, B, [sequence_lens = ""], initial_h, initial_c → Y, Y_h, Y_c. */
@@ -39,6 +44,9 @@ public enum OnnxOps implements ONNXOperator {
     SQUEEZE("Squeeze", 2, 0, 1, false),
     /** data, starts, ends, axes (int64) → the slice. */
     SLICE("Slice", 4, 0, 1, false),
+    /** data → data with its axes permuted by {@code perm} (int[]). */
+    TRANSPOSE("Transpose", 1, 0, 1, false,
+            attr("perm", OnnxMl.AttributeProto.AttributeType.INTS, false)),
     /** input → log(softmax(input)) along {@code axis}. */
     LOG_SOFTMAX("LogSoftmax", 1, 0, 1, false,
             attr("axis", OnnxMl.AttributeProto.AttributeType.INT, true));
@@ -76,15 +84,16 @@ public enum OnnxOps implements ONNXOperator {
 
     @Override
     public OnnxMl.NodeProto build(ONNXContext context, String[] inputs, String[] outputs, Map<String, Object> attributeValues) {
+        Map<String, Object> inNameOrder = new TreeMap<>(attributeValues);
         if (!omitsSequenceLens || inputs.length <= 4) {
-            return ONNXOperator.super.build(context, inputs, outputs, attributeValues);
+            return ONNXOperator.super.build(context, inputs, outputs, inNameOrder);
         }
         // inputs 0-3 are X, W, R, B; slot 4 (sequence_lens) is left empty, the initial states follow.
         String[] withGap = new String[inputs.length + 1];
         System.arraycopy(inputs, 0, withGap, 0, 4);
         withGap[4] = "";
         System.arraycopy(inputs, 4, withGap, 5, inputs.length - 4);
-        return ONNXOperator.super.build(context, withGap, outputs, attributeValues);
+        return ONNXOperator.super.build(context, withGap, outputs, inNameOrder);
     }
 
     @Override

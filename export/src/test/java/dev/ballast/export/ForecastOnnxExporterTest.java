@@ -35,7 +35,7 @@ class ForecastOnnxExporterTest {
         Forecaster f = TinyForecasters.random(CellType.parse(cell), layers, Strategy.parse(strategy), 3L + layers);
         Path file = tmp.resolve("f.onnx");
         OnnxExporter.write(ForecastOnnxExporter.export(f, ForecasterFiles.describe(f, Map.of(), "random", null)), file);
-        OnnxVerifier.VerificationReport report = ForecastOnnxVerifier.verify(f, file);
+        VerificationReport report = ForecastOnnxVerifier.verify(f, file);
         assertTrue(report.passed(), "max |diff| " + report.maxAbsDiff());
         assertEquals(3, report.cases().size());
     }

@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
 import dev.ballast.engine.io.CheckpointException;
+import dev.ballast.lm.ModelFiles;
 import dev.ballast.lm.TrainedModel;
 import dev.ballast.engine.nn.CellType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -33,9 +35,9 @@ class OnnxExporterTest {
         TrainedModel model = TinyModels.create(CellType.parse(cell), layers, 7L + layers);
         Path file = tmp.resolve("m.onnx");
         OnnxExporter.write(OnnxExporter.export(model), file);
-        OnnxVerifier.VerificationReport report = OnnxVerifier.verify(model, file);
+        VerificationReport report = OnnxVerifier.verify(model, file);
         assertTrue(report.passed(), "max |diff| " + report.maxAbsDiff());
-        assertEquals(OnnxVerifier.BATCHES.length, report.cases().size());
+        assertEquals(SideBySide.BATCHES.length, report.cases().size());
     }
 
     @Test
@@ -86,6 +88,24 @@ class OnnxExporterTest {
         assertTrue(meta.get(OnnxMetadata.PROVENANCE).contains("\"opset\":17"));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"rnn-tanh", "rnn-relu"})
+    void rnnSignatureSpeaksOfNoCellState(String cell) throws IOException {
+        Map<String, String> meta = OnnxExporter.export(TinyModels.create(CellType.parse(cell), 2, 5L)).getMetadataPropsList()
+                .stream().collect(Collectors.toMap(OnnxMl.StringStringEntryProto::getKey, OnnxMl.StringStringEntryProto::getValue));
+        String signature = meta.get(OnnxMetadata.SIGNATURE);
+        assertFalse(signature.contains("cn") || signature.contains("c0"), signature);
+        assertTrue(ModelFiles.JSON.readTree(signature)
+                .path("layout").asText().contains("pass hn back as h0"), signature);
+    }
+
+    @Test
+    void lstmSignatureSaysToPassBothStatesBack() {
+        Map<String, String> meta = OnnxExporter.export(TinyModels.create(CellType.LSTM, 1, 5L)).getMetadataPropsList()
+                .stream().collect(Collectors.toMap(OnnxMl.StringStringEntryProto::getKey, OnnxMl.StringStringEntryProto::getValue));
+        assertTrue(meta.get(OnnxMetadata.SIGNATURE).contains("pass hn/cn back as h0/c0"), meta.get(OnnxMetadata.SIGNATURE));
+    }
+
     @ParameterizedTest(name = "tied {0}, residual {1}")
     @CsvSource({"true, false", "false, true", "true, true"})
     void metadataConfigKeepsTiedWeightsAndResidualConnections(boolean tied, boolean residual) {
@@ -100,8 +120,25 @@ class OnnxExporterTest {
         TrainedModel model = TinyModels.create(CellType.LSTM, 2, 11L, true);
         Path file = tmp.resolve("tied.onnx");
         OnnxExporter.write(OnnxExporter.export(model), file);
-        OnnxVerifier.VerificationReport report = OnnxVerifier.verify(model, file);
+        VerificationReport report = OnnxVerifier.verify(model, file);
         assertTrue(report.passed(), "max difference " + report.maxAbsDiff());
+    }
+
+    @Test
+    void tiedModelStoresTheEmbeddingOnceAndTransposesItForTheOutputProjection() {
+        TrainedModel model = TinyModels.create(CellType.LSTM, 2, 11L, true);
+        int v = model.network().config().vocabSize();
+        int h = model.network().config().hidden();
+        OnnxMl.GraphProto graph = OnnxExporter.export(model).getGraph();
+        List<OnnxMl.TensorProto> tables = graph.getInitializerList().stream()
+                .filter(t -> t.getDimsList().equals(List.of((long) v, (long) h)) || t.getDimsList().equals(List.of((long) h, (long) v)))
+                .toList();
+        assertEquals(1, tables.size(), "one (V, H) table, not the embedding and a transposed copy");
+        OnnxMl.NodeProto transpose = graph.getNodeList().stream().filter(n -> n.getOpType().equals("Transpose"))
+                .findFirst().orElseThrow(() -> new AssertionError("no Transpose node"));
+        assertEquals(tables.get(0).getName(), transpose.getInput(0));
+        assertTrue(graph.getNodeList().stream().anyMatch(n -> n.getOpType().equals("MatMul")
+                && n.getInput(1).equals(transpose.getOutput(0))), "the head multiplies by the transposed embedding");
     }
 
     @ParameterizedTest(name = "{0} with {1} layers")
@@ -114,7 +151,7 @@ class OnnxExporterTest {
                 .filter(n -> n.getOpType().equals("Add") && n.getOutput(0).contains("residual")).count(),
                 "one Add per layer from layer 1 up");
         OnnxExporter.write(proto, file);
-        OnnxVerifier.VerificationReport report = OnnxVerifier.verify(model, file);
+        VerificationReport report = OnnxVerifier.verify(model, file);
         assertTrue(report.passed(), "max |diff| " + report.maxAbsDiff());
         // Without the Add nodes the file would be the plain model's: make sure the skip really matters here.
         TrainedModel plain = TinyModels.create(CellType.parse(cell), layers, 21L + layers, false, false);
