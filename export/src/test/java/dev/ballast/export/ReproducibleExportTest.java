@@ -70,7 +70,7 @@ class ReproducibleExportTest {
         OnnxMl.ModelProto proto = ForecastOnnxExporter.export(f,
                 ForecasterFiles.describe(f, Map.of(), "/home/someone/series/airline.csv", null));
         JsonNode provenance = provenance(proto);
-        assertEquals("airline.csv", provenance.path("source").asText());
+        assertEquals("airline.csv", provenance.path("corpus").asText());
         assertPlatformWithoutTimeOrPath(provenance);
         String document = metadata(proto).get(ForecastOnnxExporter.FORECASTER);
         assertFalse(document.contains("/home/someone"), "the forecaster.json copy names no local path either: " + document);
@@ -81,7 +81,7 @@ class ReproducibleExportTest {
         Forecaster f = TinyForecasters.random(CellType.LSTM, 1, Strategy.RECURSIVE, 4L);
         String described = "default series (synthetic monthly demand)";
         JsonNode provenance = provenance(ForecastOnnxExporter.export(f, ForecasterFiles.describe(f, Map.of(), described, null)));
-        assertEquals(described, provenance.path("source").asText());
+        assertEquals(described, provenance.path("corpus").asText());
     }
 
     private void assertSameBytesTwice(Supplier<OnnxMl.ModelProto> export) throws Exception {
