@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.engine.nn.CellType;
-import dev.ballast.lm.ModelConfig;
 import dev.ballast.engine.nn.Parameter;
 import dev.ballast.engine.nn.RecurrentState;
 import java.util.List;
@@ -53,7 +52,7 @@ class DetectorsTest {
         assertSame(b, NonFinite.firstInGradients(List.of(a, b)));
         a.value()[1] = Float.NaN;
         assertSame(a, NonFinite.firstInWeights(List.of(a, b)));
-        RecurrentState st = new ModelConfig(CellType.LSTM, 5, 3, 4, 2, 0f).newState(2);
+        RecurrentState st = new RecurrentState(2, 2, 4, CellType.LSTM);
         assertEquals(-1, NonFinite.firstInState(st));
         st.c(1)[3] = Float.NaN;
         assertEquals(1, NonFinite.firstInState(st));
