@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         description = {"Serve a model over HTTP with JSON: POST /v1/generate, POST /v1/score, GET /v1/model, GET /health;",
                 "for a forecaster (directory with forecaster.json, or its exported .onnx) POST /v1/forecast instead.",
                 "--model is a run or checkpoint directory (Ballast's engine) or an exported .onnx file (ONNX Runtime).",
-                "Binds to loopback unless --host says otherwise. Stop with Ctrl-C."},
+                "Binds to loopback unless --host says otherwise. Slow or idle clients hold a connection, not a thread.",
+                "Stop with Ctrl-C."},
         footer = {"", "Examples:", "  ballast serve --model shakespeare.onnx --port 8080",
                 "  curl -s localhost:8080/v1/generate -d '{\"prompt\": \"ROMEO:\", \"max_tokens\": 100, \"seed\": 1}'",
                 "  curl -s localhost:8080/v1/score -d '{\"text\": \"To be, or not to be\"}'",
@@ -41,8 +42,16 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Compute threads per model call, 0 = default (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--server-threads", paramLabel = "N", defaultValue = "4", description = "Requests handled at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server-threads", paramLabel = "N", defaultValue = "4", description = "Requests that run the model at once; more wait (default: ${DEFAULT-VALUE}).")
     int serverThreads;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + ServerLimits.DEFAULT_MAX_CONNECTIONS,
+            description = "Open connections at most; more clients wait to be accepted (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "" + ServerLimits.DEFAULT_IDLE_TIMEOUT_SECONDS,
+            description = "Close a connection that sends or reads nothing for this long: the deadline for each part of a request's headers and body (default: ${DEFAULT-VALUE}).")
+    int idleTimeout;
 
     @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "65536", description = "Largest request body (default: ${DEFAULT-VALUE}).")
     int maxBody;
@@ -61,7 +70,7 @@ final class ServeCommand implements Callable<Integer> {
         if (threads < 0) {
             throw new ConfigException("--threads must be at least 0, got " + threads);
         }
-        ServerLimits limits = new ServerLimits(maxBody, maxInputTokens, maxNewTokens, serverThreads);
+        ServerLimits limits = new ServerLimits(maxBody, maxInputTokens, maxNewTokens, serverThreads, maxConnections, idleTimeout);
         if (ForecastModel.isForecaster(model)) {
             try (ForecastModel m = ForecastModel.open(model, threads)) {
                 serveUntilStopped(() -> InferenceServer.start(m, host, port, limits),
