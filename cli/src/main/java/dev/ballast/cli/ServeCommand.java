@@ -1,11 +1,16 @@
 package dev.ballast.cli;
 
+import dev.ballast.inference.ApiKey;
 import dev.ballast.inference.ForecastModel;
 import dev.ballast.inference.InferenceModel;
 import dev.ballast.inference.InferenceServer;
 import dev.ballast.inference.ServerLimits;
 import dev.ballast.trainer.ConfigException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -18,13 +23,16 @@ import picocli.CommandLine.Option;
         description = {"Serve a model over HTTP with JSON: POST /v1/generate, POST /v1/score, GET /v1/model, GET /health;",
                 "for a forecaster (directory with forecaster.json, or its exported .onnx) POST /v1/forecast instead.",
                 "--model is a run or checkpoint directory (Ballast's engine) or an exported .onnx file (ONNX Runtime).",
-                "Binds to loopback unless --host says otherwise. Slow or idle clients hold a connection, not a thread.",
-                "Stop with Ctrl-C."},
+                "Binds to loopback unless --host says otherwise.",
+                "With --api-key-file (or --api-key, or BALLAST_API_KEY) every endpoint but GET /health needs",
+                "'Authorization: Bearer KEY'. Slow or idle clients hold a connection, not a thread. Stop with Ctrl-C."},
         footer = {"", "Examples:", "  ballast serve --model shakespeare.onnx --port 8080",
                 "  curl -s localhost:8080/v1/generate -d '{\"prompt\": \"ROMEO:\", \"max_tokens\": 100, \"seed\": 1}'",
                 "  curl -s localhost:8080/v1/score -d '{\"text\": \"To be, or not to be\"}'",
                 "  ballast serve --model runs/forecast    (a forecaster: POST /v1/forecast)",
-                "  curl -s localhost:8080/v1/forecast -d '{\"history\": [112, 118, 132, ...], \"horizon\": 12}'"})
+                "  curl -s localhost:8080/v1/forecast -d '{\"history\": [112, 118, 132, ...], \"horizon\": 12}'",
+                "  ballast serve --model shakespeare.onnx --host 0.0.0.0 --api-key-file serve.key",
+                "  curl -s -H \"Authorization: Bearer $(cat serve.key)\" host:8080/v1/score -d '{\"text\": \"To be\"}'"})
 final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -53,6 +61,13 @@ final class ServeCommand implements Callable<Integer> {
             description = "Close a connection that sends or reads nothing for this long: the deadline for each part of a request's headers and body (default: ${DEFAULT-VALUE}).")
     int idleTimeout;
 
+    @Option(names = "--api-key", paramLabel = "KEY",
+            description = "Require 'Authorization: Bearer KEY' on every endpoint but GET /health. Other users of this machine can see it in the process list: prefer --api-key-file or BALLAST_API_KEY.")
+    String apiKey;
+
+    @Option(names = "--api-key-file", paramLabel = "FILE", description = "Like --api-key, with the key read from FILE (surrounding whitespace ignored).")
+    Path apiKeyFile;
+
     @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "65536", description = "Largest request body (default: ${DEFAULT-VALUE}).")
     int maxBody;
 
@@ -71,18 +86,54 @@ final class ServeCommand implements Callable<Integer> {
             throw new ConfigException("--threads must be at least 0, got " + threads);
         }
         ServerLimits limits = new ServerLimits(maxBody, maxInputTokens, maxNewTokens, serverThreads, maxConnections, idleTimeout);
+        // The key is checked before the model is loaded.
+        ApiKey key = apiKey(apiKey, apiKeyFile, System.getenv("BALLAST_API_KEY"));
         if (ForecastModel.isForecaster(model)) {
             try (ForecastModel m = ForecastModel.open(model, threads)) {
-                serveUntilStopped(() -> InferenceServer.start(m, host, port, limits),
+                serveUntilStopped(() -> InferenceServer.start(m, host, port, limits, key),
                         "forecaster " + m.source() + " (" + m.backend() + ")");
             }
         } else {
             try (InferenceModel m = InferenceModel.open(model, threads)) {
-                serveUntilStopped(() -> InferenceServer.start(m, host, port, limits),
+                serveUntilStopped(() -> InferenceServer.start(m, host, port, limits, key),
                         m.info().source() + " (" + m.info().backend() + ")");
             }
         }
         return 0;
+    }
+
+    /** The key from --api-key, --api-key-file or BALLAST_API_KEY (in that order; the two flags exclude each other), or null. */
+    static ApiKey apiKey(String flag, Path file, String env) {
+        if (flag != null && file != null) {
+            throw new ConfigException("give --api-key or --api-key-file, not both");
+        }
+        if (flag != null) {
+            return ApiKey.of(flag, "--api-key");
+        }
+        if (file != null) {
+            String origin = "--api-key-file " + file;
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                throw new ConfigException(origin + ": no such file");
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new ConfigException(origin + ": not a text file (the key must be printable ASCII)");
+            } catch (IOException e) {
+                throw new ConfigException(origin + ": cannot read it" + (Files.isDirectory(file) ? " (it is a directory)" : ""));
+            }
+            if (text.isBlank()) {
+                throw new ConfigException(origin + ": the file is empty; put the key in it");
+            }
+            return ApiKey.of(text.strip(), origin);
+        }
+        if (env != null) {
+            if (env.isBlank()) {
+                throw new ConfigException("BALLAST_API_KEY is set but empty; unset it or give it the key");
+            }
+            return ApiKey.of(env.strip(), "BALLAST_API_KEY");
+        }
+        return null;
     }
 
     /** How a server is started; binding may fail. */

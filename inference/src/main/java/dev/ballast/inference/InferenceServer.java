@@ -56,7 +56,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * kind's endpoints answer 404 with a JSON error saying which kind is served.
  * Every request is validated against {@link ServerLimits}; a bad one gets a 4xx with
  * {@code {"error": "one line", "status": n}} and the server carries on — so does a request that is not HTTP
- * at all ({@link JsonErrorHandler}).
+ * at all ({@link JsonErrorHandler}). With an {@link ApiKey}, everything but {@code GET /health} needs
+ * {@code Authorization: Bearer KEY} (401 otherwise).
  *
  * <p>Threads: Jetty parses requests on its selector and reads bodies asynchronously, so a client that sends
  * its headers or body slowly, or nothing at all, holds a connection but no thread. Only a fully read request
@@ -78,6 +79,7 @@ public final class InferenceServer implements AutoCloseable {
     private final InferenceModel model;        // null when serving a forecaster
     private final ForecastModel forecaster;    // null when serving a language model
     private final ServerLimits limits;
+    private final ApiKey apiKey;               // null when no key is required
     private final Server server;
     private final ServerConnector connector;
     private final NetworkConnectionLimit connectionLimit;
@@ -85,10 +87,12 @@ public final class InferenceServer implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicInteger seedCounter = new AtomicInteger();
 
-    private InferenceServer(InferenceModel model, ForecastModel forecaster, String host, int port, ServerLimits limits) {
+    private InferenceServer(InferenceModel model, ForecastModel forecaster, String host, int port, ServerLimits limits,
+                            ApiKey apiKey) {
         this.model = model;
         this.forecaster = forecaster;
         this.limits = limits;
+        this.apiKey = apiKey;
 
         QueuedThreadPool http = new QueuedThreadPool(HTTP_THREADS, 2);
         http.setName("ballast-http");
@@ -98,6 +102,9 @@ public final class InferenceServer implements AutoCloseable {
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
         config.setRequestHeaderSize(MAX_HEADER_BYTES);
+        // Jetty reuses header fields it has seen on a connection and by default matches them ignoring case,
+        // so "Bearer KEY" could stand in for "Bearer key"; values must be taken exactly as sent.
+        config.setHeaderCacheCaseSensitive(true);
         connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
         connector.setHost(host);
         connector.setPort(port);
@@ -120,14 +127,26 @@ public final class InferenceServer implements AutoCloseable {
                 });
     }
 
-    /** Binds {@code host:port} (port 0 = any free port) and starts serving. */
+    /** Binds {@code host:port} (port 0 = any free port) and starts serving, with no key required. */
     public static InferenceServer start(InferenceModel model, String host, int port, ServerLimits limits) throws IOException {
-        return start(new InferenceServer(model, null, host, port, limits));
+        return start(model, host, port, limits, null);
+    }
+
+    /** Binds {@code host:port} and serves a language model; with a non-null key, requests need it (see the class comment). */
+    public static InferenceServer start(InferenceModel model, String host, int port, ServerLimits limits, ApiKey apiKey)
+            throws IOException {
+        return start(new InferenceServer(model, null, host, port, limits, apiKey));
     }
 
     /** Binds {@code host:port} (port 0 = any free port) and serves {@code POST /v1/forecast} for a forecaster. */
     public static InferenceServer start(ForecastModel forecaster, String host, int port, ServerLimits limits) throws IOException {
-        return start(new InferenceServer(null, forecaster, host, port, limits));
+        return start(forecaster, host, port, limits, null);
+    }
+
+    /** Binds {@code host:port} and serves a forecaster; with a non-null key, requests need it. */
+    public static InferenceServer start(ForecastModel forecaster, String host, int port, ServerLimits limits, ApiKey apiKey)
+            throws IOException {
+        return start(new InferenceServer(null, forecaster, host, port, limits, apiKey));
     }
 
     private static InferenceServer start(InferenceServer s) throws IOException {
@@ -216,6 +235,9 @@ public final class InferenceServer implements AutoCloseable {
     private void route(Exchange ex) {
         String path = ex.path();
         String method = ex.request().getMethod();
+        if (apiKey != null && !(path.equals("/health") && method.equals("GET"))) {
+            authorize(ex);
+        }
         switch (path) {
             case "/health" -> {
                 requireMethod(method, "GET");
@@ -254,6 +276,16 @@ public final class InferenceServer implements AutoCloseable {
             }
             default -> throw new RequestException(404, "no endpoint " + truncate(path) + " (endpoints: GET /health, GET /v1/model, "
                     + (model != null ? "POST /v1/generate, POST /v1/score)" : "POST /v1/forecast)"));
+        }
+    }
+
+    private void authorize(Exchange ex) {
+        ApiKey.Check check = apiKey.check(ex.request().getHeaders().get(HttpHeader.AUTHORIZATION));
+        if (check != ApiKey.Check.ACCEPTED) {
+            ex.response().getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+            throw new RequestException(401, check == ApiKey.Check.MISSING
+                    ? "this server needs an API key: send the header 'Authorization: Bearer KEY'"
+                    : "wrong API key");
         }
     }
 
