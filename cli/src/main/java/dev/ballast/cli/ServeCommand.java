@@ -4,10 +4,13 @@ import dev.ballast.inference.ApiKey;
 import dev.ballast.inference.ForecastModel;
 import dev.ballast.inference.InferenceModel;
 import dev.ballast.inference.InferenceServer;
+import dev.ballast.inference.ListenAddress;
 import dev.ballast.inference.ServerLimits;
 import dev.ballast.trainer.ConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,7 +26,7 @@ import picocli.CommandLine.Option;
         description = {"Serve a model over HTTP with JSON: POST /v1/generate, POST /v1/score, GET /v1/model, GET /health;",
                 "for a forecaster (directory with forecaster.json, or its exported .onnx) POST /v1/forecast instead.",
                 "--model is a run or checkpoint directory (Ballast's engine) or an exported .onnx file (ONNX Runtime).",
-                "Binds to loopback unless --host says otherwise.",
+                "Binds to loopback unless --host says otherwise (then it warns: everything on that network can reach it).",
                 "With --api-key-file (or --api-key, or BALLAST_API_KEY) every endpoint but GET /health needs",
                 "'Authorization: Bearer KEY'. Slow or idle clients hold a connection, not a thread. Stop with Ctrl-C."},
         footer = {"", "Examples:", "  ballast serve --model shakespeare.onnx --port 8080",
@@ -86,16 +89,18 @@ final class ServeCommand implements Callable<Integer> {
             throw new ConfigException("--threads must be at least 0, got " + threads);
         }
         ServerLimits limits = new ServerLimits(maxBody, maxInputTokens, maxNewTokens, serverThreads, maxConnections, idleTimeout);
-        // The key is checked before the model is loaded.
+        // Everything about where and how to listen is checked before the model is loaded.
+        InetAddress address = ListenAddress.resolve(host);
         ApiKey key = apiKey(apiKey, apiKeyFile, System.getenv("BALLAST_API_KEY"));
+        String bind = address.getHostAddress();
         if (ForecastModel.isForecaster(model)) {
             try (ForecastModel m = ForecastModel.open(model, threads)) {
-                serveUntilStopped(() -> InferenceServer.start(m, host, port, limits, key),
+                serveUntilStopped(() -> InferenceServer.start(m, bind, port, limits, key), address, key != null,
                         "forecaster " + m.source() + " (" + m.backend() + ")");
             }
         } else {
             try (InferenceModel m = InferenceModel.open(model, threads)) {
-                serveUntilStopped(() -> InferenceServer.start(m, host, port, limits, key),
+                serveUntilStopped(() -> InferenceServer.start(m, bind, port, limits, key), address, key != null,
                         m.info().source() + " (" + m.info().backend() + ")");
             }
         }
@@ -142,21 +147,27 @@ final class ServeCommand implements Callable<Integer> {
         InferenceServer start() throws java.io.IOException;
     }
 
-    /** Starts the server, says where it listens, and blocks until the JVM shuts down (Ctrl-C). */
-    private void serveUntilStopped(ServerStart start, String what) throws Exception {
+    /** Starts the server, says where it listens (warning when beyond loopback), and blocks until the JVM shuts down (Ctrl-C). */
+    private void serveUntilStopped(ServerStart start, InetAddress address, boolean keyRequired, String what) throws Exception {
         InferenceServer server;
         try {
             server = start.start();
         } catch (java.net.BindException e) {
             throw new ConfigException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
         }
+        ListenAddress.exposureWarning(address, keyRequired).ifPresent(warning -> {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("ballast serve: " + warning);
+            err.flush();
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop(2);
             stopped.countDown();
         }, "ballast-serve-stop"));
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("serving %s on http://%s:%d%n", what, server.address().getHostString(), server.port());
+        String shown = address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        out.printf("serving %s on http://%s:%d%n", what, shown, server.port());
         out.flush();
         stopped.await();
     }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ballast serve}'s checks of which key to require, all made before the model is loaded (so these runs
- * never open one): each bad value is one line on stderr and exit 2.
+ * {@code ballast serve}'s checks of where to listen and which key to require, all made before the model is
+ * loaded (so these runs never open one): each bad value is one line on stderr and exit 2.
  */
 class ServeCommandTest {
 
@@ -45,6 +45,14 @@ class ServeCommandTest {
         assertFalse(err.contains("Exception"), "no exception class names: " + err);
         assertFalse(err.contains("internal error"), err);
         assertEquals("", o.out());
+    }
+
+    @Test
+    void aHostThatIsNoAddressIsExit2NamingHost() {
+        assertOneLineBadInput(serve("--host", "999.1.1.1"), "--host 999.1.1.1", "neither an IP address nor a host name");
+        assertOneLineBadInput(serve("--host", "no-such-host.invalid"), "--host no-such-host.invalid");
+        assertOneLineBadInput(serve("--host", "127.0.0.1:8080"), "--host 127.0.0.1:8080");
+        assertOneLineBadInput(serve("--host", ""), "--host");
     }
 
     @Test
