@@ -1,28 +1,45 @@
 package dev.ballast.inference;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.ballast.tokenizer.UnknownSymbolException;
+import dev.ballast.engine.ConfigException;
 import dev.ballast.lm.generate.SamplingOptions;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * HTTP/JSON front of an {@link InferenceModel} (JDK's {@code com.sun.net.httpserver}).
+ * HTTP/JSON front of an {@link InferenceModel} (Jetty 12, core handler API).
  *
  * <pre>
  *   GET  /health        {"status": "ok", "requests": n}
@@ -38,116 +55,215 @@ import java.util.concurrent.atomic.AtomicLong;
  * A server runs either a language model (generate, score) or a {@link ForecastModel} (forecast); the other
  * kind's endpoints answer 404 with a JSON error saying which kind is served.
  * Every request is validated against {@link ServerLimits}; a bad one gets a 4xx with
- * {@code {"error": "one line"}} and the server carries on. Requests run on a fixed pool of threads and
- * share the model, which is thread-safe.
+ * {@code {"error": "one line", "status": n}} and the server carries on — so does a request that is not HTTP
+ * at all ({@link JsonErrorHandler}). With an {@link ApiKey}, everything but {@code GET /health} needs
+ * {@code Authorization: Bearer KEY} (401 otherwise).
+ *
+ * <p>Threads: Jetty parses requests on its selector and reads bodies asynchronously, so a client that sends
+ * its headers or body slowly, or nothing at all, holds a connection but no thread. Only a fully read request
+ * is handed to the model pool of {@link ServerLimits#threads()} threads, which share the model (thread-safe);
+ * further requests wait for a model thread. Connections are capped at {@link ServerLimits#maxConnections()} (further clients
+ * wait in the accept queue) and closed after {@link ServerLimits#idleTimeoutSeconds()} without traffic.
  */
 public final class InferenceServer implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> GENERATE_FIELDS = Set.of("prompt", "max_tokens", "temperature", "top_k", "top_p",
             "seed", "stop", "stream");
     private static final Set<String> SCORE_FIELDS = Set.of("text", "per_token");
     private static final int MAX_STOP_STRINGS = 8;
     private static final int MAX_STOP_LENGTH = 64;
+    /** Jetty's own threads: one acceptor, one selector, and workers for parsing and writing; never the model. */
+    private static final int HTTP_THREADS = 12;
+    private static final int MAX_HEADER_BYTES = 8 * 1024;
 
     private final InferenceModel model;        // null when serving a forecaster
     private final ForecastModel forecaster;    // null when serving a language model
     private final ServerLimits limits;
-    private final HttpServer server;
-    private final ExecutorService pool;
+    private final ApiKey apiKey;               // null when no key is required
+    private final Server server;
+    private final ServerConnector connector;
+    private final NetworkConnectionLimit connectionLimit;
+    private final ThreadPoolExecutor modelPool;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicInteger seedCounter = new AtomicInteger();
 
-    private InferenceServer(InferenceModel model, ForecastModel forecaster, ServerLimits limits, HttpServer server,
-                            ExecutorService pool) {
+    private InferenceServer(InferenceModel model, ForecastModel forecaster, String host, int port, ServerLimits limits,
+                            ApiKey apiKey) {
         this.model = model;
         this.forecaster = forecaster;
         this.limits = limits;
-        this.server = server;
-        this.pool = pool;
+        this.apiKey = apiKey;
+
+        QueuedThreadPool http = new QueuedThreadPool(HTTP_THREADS, 2);
+        http.setName("ballast-http");
+        http.setDaemon(true);
+        server = new Server(http);
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        config.setSendXPoweredBy(false);
+        config.setRequestHeaderSize(MAX_HEADER_BYTES);
+        // Jetty reuses header fields it has seen on a connection and by default matches them ignoring case,
+        // so "Bearer KEY" could stand in for "Bearer key"; values must be taken exactly as sent.
+        config.setHeaderCacheCaseSensitive(true);
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(limits.idleTimeoutSeconds()));
+        connector.setAcceptQueueSize(128);
+        server.addConnector(connector);
+        connectionLimit = new NetworkConnectionLimit(limits.maxConnections(), connector);
+        server.addBean(connectionLimit);
+        server.setErrorHandler(new JsonErrorHandler(limits));
+        server.setHandler(new GracefulHandler(new Front()));
+
+        // Requests beyond the model threads wait, as they always have. A connection has at most one request in
+        // flight, so a queue with room for one per connection never refuses one while the server runs; the 503
+        // below is for requests that arrive as it stops.
+        modelPool = new ThreadPoolExecutor(limits.threads(), limits.threads(), 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(limits.maxConnections()), r -> {
+                    Thread t = new Thread(r, "ballast-serve");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
-    /** Binds {@code host:port} (port 0 = any free port) and starts serving. */
+    /** Binds {@code host:port} (port 0 = any free port) and starts serving, with no key required. */
     public static InferenceServer start(InferenceModel model, String host, int port, ServerLimits limits) throws IOException {
-        return start(model, null, host, port, limits);
+        return start(model, host, port, limits, null);
+    }
+
+    /** Binds {@code host:port} and serves a language model; with a non-null key, requests need it (see the class comment). */
+    public static InferenceServer start(InferenceModel model, String host, int port, ServerLimits limits, ApiKey apiKey)
+            throws IOException {
+        return start(new InferenceServer(model, null, host, port, limits, apiKey));
     }
 
     /** Binds {@code host:port} (port 0 = any free port) and serves {@code POST /v1/forecast} for a forecaster. */
     public static InferenceServer start(ForecastModel forecaster, String host, int port, ServerLimits limits) throws IOException {
-        return start(null, forecaster, host, port, limits);
+        return start(forecaster, host, port, limits, null);
     }
 
-    private static InferenceServer start(InferenceModel model, ForecastModel forecaster, String host, int port,
-                                         ServerLimits limits) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        ExecutorService pool = Executors.newFixedThreadPool(limits.threads(), r -> {
-            Thread t = new Thread(r, "ballast-serve");
-            t.setDaemon(true);
-            return t;
-        });
-        InferenceServer s = new InferenceServer(model, forecaster, limits, server, pool);
-        server.createContext("/", s::handle);
-        server.setExecutor(pool);
-        server.start();
-        return s;
+    /** Binds {@code host:port} and serves a forecaster; with a non-null key, requests need it. */
+    public static InferenceServer start(ForecastModel forecaster, String host, int port, ServerLimits limits, ApiKey apiKey)
+            throws IOException {
+        return start(new InferenceServer(null, forecaster, host, port, limits, apiKey));
     }
 
-    public int port() {
-        return server.getAddress().getPort();
-    }
-
-    public InetSocketAddress address() {
-        return server.getAddress();
-    }
-
-    private void handle(HttpExchange ex) {
-        requests.incrementAndGet();
-        try (ex) {
-            try {
-                route(ex);
-            } catch (RequestException e) {
-                sendError(ex, e.status(), e.getMessage());
-            } catch (UnknownSymbolException | dev.ballast.engine.ConfigException e) {
-                sendError(ex, 400, e.getMessage());
-            } catch (java.io.UncheckedIOException e) {
-                // a streaming client went away mid-answer; nothing to answer
-            } catch (RuntimeException | Error e) {
-                // Never let one request take the server down; the detail stays in the server log.
-                System.err.println("ballast serve: internal error on " + ex.getRequestURI().getPath() + ": " + e);
-                sendError(ex, 500, "internal error");
+    private static InferenceServer start(InferenceServer s) throws IOException {
+        try {
+            s.server.start();
+            return s;
+        } catch (Exception e) {
+            s.stop(0);
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof BindException) {
+                    throw new BindException(c.getMessage()); // e.g. "Address already in use"
+                }
             }
-        } catch (IOException e) {
-            // the client went away; nothing to answer
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("the HTTP server did not start: " + e.getMessage(), e);
         }
     }
 
-    private void route(HttpExchange ex) throws IOException {
-        String path = ex.getRequestURI().getPath();
-        String method = ex.getRequestMethod();
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public InetSocketAddress address() {
+        String host = connector.getHost();
+        return new InetSocketAddress(host == null ? "0.0.0.0" : host, port());
+    }
+
+    /** Connections open right now (including idle and half-sent ones); for tests and monitoring. */
+    public int openConnections() {
+        return connectionLimit.getNetworkConnectionCount();
+    }
+
+    /** One request: Jetty's request, response and completion callback, and the decoded path. */
+    private record Exchange(Request request, Response response, Callback callback, String path) {
+
+        void send(int status, ObjectNode body) {
+            byte[] bytes = (body.toString() + "\n").getBytes(StandardCharsets.UTF_8);
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            response.write(true, ByteBuffer.wrap(bytes), callback);
+        }
+
+        void error(int status, String message) {
+            if (response.isCommitted()) {
+                callback.failed(new IOException(message)); // a stream broke midway: all we can do is cut it
+                return;
+            }
+            send(status, JsonErrorHandler.body(status, message));
+        }
+    }
+
+    /** Jetty calls this once a request's headers are in; it never blocks (bodies are read asynchronously). */
+    private final class Front extends Handler.Abstract.NonBlocking {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            requests.incrementAndGet();
+            String path = request.getHttpURI().getDecodedPath();
+            Exchange ex = new Exchange(request, response, callback, path == null ? "" : path);
+            // Reads and writes still time out, but a request waiting for or running on the model is not idle.
+            request.addIdleTimeoutListener(timeout -> false);
+            try {
+                route(ex);
+            } catch (Throwable t) {
+                fail(ex, t);
+            }
+            return true;
+        }
+    }
+
+    private void fail(Exchange ex, Throwable t) {
+        if (t instanceof RequestException e) {
+            ex.error(e.status(), e.getMessage());
+        } else if (t instanceof UnknownSymbolException || t instanceof ConfigException) {
+            ex.error(400, t.getMessage());
+        } else if (t instanceof ClientGone) {
+            ex.callback().failed(t.getCause()); // a streaming client went away mid-answer; nothing to answer
+        } else {
+            // Never let one request take the server down; the detail stays in the server log.
+            System.err.println("ballast serve: internal error on " + ex.path() + ": " + t);
+            ex.error(500, "internal error");
+        }
+    }
+
+    private void route(Exchange ex) {
+        String path = ex.path();
+        String method = ex.request().getMethod();
+        if (apiKey != null && !(path.equals("/health") && method.equals("GET"))) {
+            authorize(ex);
+        }
         switch (path) {
             case "/health" -> {
                 requireMethod(method, "GET");
                 ObjectNode n = JsonNodeFactory.instance.objectNode();
                 n.put("status", "ok");
                 n.put("requests", requests.get());
-                send(ex, 200, n);
+                ex.send(200, n);
             }
             case "/v1/model" -> {
                 requireMethod(method, "GET");
-                send(ex, 200, model != null ? model.info().toJson() : forecaster.info());
+                ex.send(200, model != null ? model.info().toJson() : forecaster.info());
             }
             case "/v1/generate" -> {
                 requireMethod(method, "POST");
                 requireLanguageModel(path);
-                generate(ex, RequestBody.parse(readBody(ex), GENERATE_FIELDS));
+                withBody(ex, body -> generate(ex, RequestBody.parse(body, GENERATE_FIELDS)));
             }
             case "/v1/score" -> {
                 requireMethod(method, "POST");
                 requireLanguageModel(path);
-                RequestBody body = RequestBody.parse(readBody(ex), SCORE_FIELDS);
-                String text = body.requiredString("text");
-                checkTokens("text", text);
-                send(ex, 200, Scorer.score(model, text).toJson(body.bool("per_token", false)));
+                withBody(ex, bytes -> {
+                    RequestBody body = RequestBody.parse(bytes, SCORE_FIELDS);
+                    String text = body.requiredString("text");
+                    checkTokens("text", text);
+                    ex.send(200, Scorer.score(model, text).toJson(body.bool("per_token", false)));
+                });
             }
             case "/v1/forecast" -> {
                 requireMethod(method, "POST");
@@ -155,10 +271,21 @@ public final class InferenceServer implements AutoCloseable {
                     throw new RequestException(404, "this server serves a language model, not a forecaster: "
                             + "use POST /v1/generate or POST /v1/score");
                 }
-                send(ex, 200, ForecastEndpoint.handle(forecaster, RequestBody.parse(readBody(ex), ForecastEndpoint.FIELDS), limits));
+                withBody(ex, body -> ex.send(200,
+                        ForecastEndpoint.handle(forecaster, RequestBody.parse(body, ForecastEndpoint.FIELDS), limits)));
             }
             default -> throw new RequestException(404, "no endpoint " + truncate(path) + " (endpoints: GET /health, GET /v1/model, "
                     + (model != null ? "POST /v1/generate, POST /v1/score)" : "POST /v1/forecast)"));
+        }
+    }
+
+    private void authorize(Exchange ex) {
+        ApiKey.Check check = apiKey.check(ex.request().getHeaders().get(HttpHeader.AUTHORIZATION));
+        if (check != ApiKey.Check.ACCEPTED) {
+            ex.response().getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+            throw new RequestException(401, check == ApiKey.Check.MISSING
+                    ? "this server needs an API key: send the header 'Authorization: Bearer KEY'"
+                    : "wrong API key");
         }
     }
 
@@ -169,7 +296,100 @@ public final class InferenceServer implements AutoCloseable {
         }
     }
 
-    private void generate(HttpExchange ex, RequestBody body) throws IOException {
+    /** What to do with a request's body once all of it is in; runs on a model thread. */
+    @FunctionalInterface
+    private interface BodyTask {
+        void run(byte[] body);
+    }
+
+    /**
+     * Reads the body without holding a thread (a slow sender holds only its connection), then runs the task on
+     * the model pool. Larger than --max-body → 413 as soon as that is known; no body within the idle timeout → 408.
+     */
+    private void withBody(Exchange ex, BodyTask task) {
+        long declared = ex.request().getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        if (declared > limits.maxBodyBytes()) {
+            ex.response().getHeaders().put(HttpHeader.CONNECTION, "close");
+            throw tooLarge();
+        }
+        new BodyReader(ex.request(), limits.maxBodyBytes(), body -> runOnModelThread(ex, () -> task.run(body)), failure -> {
+            if (failure instanceof RequestException e) {
+                ex.response().getHeaders().put(HttpHeader.CONNECTION, "close"); // not worth reading the rest
+                ex.error(e.status(), e.getMessage());
+            } else if (failure instanceof TimeoutException) {
+                ex.error(408, "the request body did not arrive: nothing was received for "
+                        + limits.idleTimeoutSeconds() + " s");
+            } else {
+                ex.callback().failed(failure); // the client went away mid-body
+            }
+        }).run();
+    }
+
+    private RequestException tooLarge() {
+        return new RequestException(413, "request body is larger than " + limits.maxBodyBytes() + " bytes");
+    }
+
+    private void runOnModelThread(Exchange ex, Runnable work) {
+        try {
+            modelPool.execute(() -> {
+                try {
+                    work.run();
+                } catch (Throwable t) {
+                    fail(ex, t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            ex.error(503, "the server is shutting down");
+        }
+    }
+
+    /** Pulls a request body chunk by chunk; when none is there it asks Jetty to call it again, and returns. */
+    private final class BodyReader implements Runnable {
+        private final Request request;
+        private final int maxBytes;
+        private final Consumer<byte[]> done;
+        private final Consumer<Throwable> failed;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+
+        BodyReader(Request request, int maxBytes, Consumer<byte[]> done, Consumer<Throwable> failed) {
+            this.request = request;
+            this.maxBytes = maxBytes;
+            this.done = done;
+            this.failed = failed;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    request.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    failed.accept(chunk.getFailure());
+                    return;
+                }
+                ByteBuffer buffer = chunk.getByteBuffer();
+                boolean last = chunk.isLast();
+                if (body.size() + buffer.remaining() > maxBytes) {
+                    chunk.release();
+                    failed.accept(tooLarge());
+                    return;
+                }
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.get(bytes);
+                body.write(bytes, 0, bytes.length);
+                chunk.release();
+                if (last) {
+                    done.accept(body.toByteArray());
+                    return;
+                }
+            }
+        }
+    }
+
+    private void generate(Exchange ex, RequestBody body) {
         String prompt = body.string("prompt", "");
         checkTokens("prompt", prompt);
         int maxTokens = body.integer("max_tokens", 100);
@@ -192,12 +412,14 @@ public final class InferenceServer implements AutoCloseable {
         List<String> stop = body.strings("stop", MAX_STOP_STRINGS, MAX_STOP_LENGTH);
         GenerationRequest request = new GenerationRequest(prompt, maxTokens, sampling, s, stop);
         if (!body.bool("stream", false)) {
-            send(ex, 200, toJson(Generator.generate(model, request, null)));
+            ex.send(200, toJson(Generator.generate(model, request, null)));
             return;
         }
-        ex.getResponseHeaders().set("Content-Type", "application/x-ndjson; charset=utf-8");
-        ex.sendResponseHeaders(200, 0); // chunked
-        OutputStream out = ex.getResponseBody();
+        // NDJSON, chunked: each piece is written (and flushed) as it is generated; a client that stops reading
+        // blocks this model thread until the idle timeout fails the write, and then generation stops.
+        ex.response().setStatus(200);
+        ex.response().getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-ndjson; charset=utf-8");
+        OutputStream out = Content.Sink.asOutputStream(ex.response());
         Generation g = Generator.generate(model, request, piece -> {
             ObjectNode n = JsonNodeFactory.instance.objectNode();
             n.put("text", piece);
@@ -206,15 +428,27 @@ public final class InferenceServer implements AutoCloseable {
         ObjectNode last = toJson(g);
         last.put("done", true);
         writeLine(out, last);
-        out.close();
+        try {
+            out.close(); // the last chunk
+        } catch (IOException e) {
+            throw new ClientGone(e);
+        }
+        ex.callback().succeeded();
+    }
+
+    /** A streaming client went away: generation stops and the exchange is cut. */
+    private static final class ClientGone extends RuntimeException {
+        ClientGone(IOException cause) {
+            super(cause);
+        }
     }
 
     private static void writeLine(OutputStream out, ObjectNode n) {
         try {
             out.write((n.toString() + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // client gone: stop generating
+        } catch (IOException | UncheckedIOException e) {
+            throw new ClientGone(e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
         }
     }
 
@@ -238,49 +472,9 @@ public final class InferenceServer implements AutoCloseable {
         }
     }
 
-    private byte[] readBody(HttpExchange ex) throws IOException {
-        String declared = ex.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > limits.maxBodyBytes()) {
-                    throw new RequestException(413, "request body is larger than " + limits.maxBodyBytes() + " bytes");
-                }
-            } catch (NumberFormatException e) {
-                throw new RequestException(400, "bad Content-Length");
-            }
-        }
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] body = in.readNBytes(limits.maxBodyBytes() + 1);
-            if (body.length > limits.maxBodyBytes()) {
-                throw new RequestException(413, "request body is larger than " + limits.maxBodyBytes() + " bytes");
-            }
-            return body;
-        }
-    }
-
     private static void requireMethod(String method, String expected) {
         if (!expected.equals(method)) {
             throw new RequestException(405, "use " + expected + " here, not " + truncate(method));
-        }
-    }
-
-    private static void sendError(HttpExchange ex, int status, String message) {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("error", message == null ? "error" : message);
-        n.put("status", status);
-        try {
-            send(ex, status, n);
-        } catch (IOException | IllegalStateException e) {
-            // headers already sent (a stream broke midway) or the client left
-        }
-    }
-
-    private static void send(HttpExchange ex, int status, ObjectNode body) throws IOException {
-        byte[] bytes = (JSON.writeValueAsString(body) + "\n").getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
         }
     }
 
@@ -290,13 +484,13 @@ public final class InferenceServer implements AutoCloseable {
 
     /** Stops accepting requests, lets running ones finish for up to {@code graceSeconds}, then stops. */
     public void stop(int graceSeconds) {
-        server.stop(graceSeconds);
-        pool.shutdown();
+        server.setStopTimeout(TimeUnit.SECONDS.toMillis(graceSeconds));
         try {
-            pool.awaitTermination(graceSeconds, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            server.stop();
+        } catch (Exception e) {
+            // stopping is best effort; the connections are closed either way
         }
+        modelPool.shutdownNow();
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A JSON request body checked field by field: only the named fields are allowed, each must have the
@@ -19,6 +21,8 @@ final class RequestBody {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+    private static final Pattern DUPLICATE = Pattern.compile("^Duplicate field '(.*)' for ");
 
     private final JsonNode root;
 
@@ -31,7 +35,7 @@ final class RequestBody {
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new RequestException(400, "malformed JSON: " + firstLine(e.getOriginalMessage()));
+            throw new RequestException(400, "malformed JSON: " + problem(e));
         } catch (java.io.IOException e) {
             throw new RequestException(400, "unreadable body");
         }
@@ -171,6 +175,34 @@ final class RequestBody {
 
     private static String truncate(String s) {
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
+    /**
+     * Jackson's description of a parse failure in JSON's terms: its messages can name Jackson classes and
+     * features ({@code `ObjectNode`}, {@code DeserializationFeature.FAIL_ON_TRAILING_TOKENS}), which a client
+     * has no use for.
+     */
+    static String problem(JsonProcessingException e) {
+        String m = firstLine(e.getOriginalMessage());
+        if (m.startsWith("Trailing token")) {
+            return "more data after the JSON value";
+        }
+        Matcher duplicate = DUPLICATE.matcher(m);
+        if (duplicate.find()) {
+            return "duplicate field '" + truncate(duplicate.group(1)) + "'";
+        }
+        for (String tail : new String[] {" (start marker at", " [Source"}) {
+            int at = m.indexOf(tail);
+            if (at >= 0) {
+                m = m.substring(0, at);
+            }
+        }
+        int tick = m.indexOf('`');
+        if (tick >= 0) {
+            int colon = m.lastIndexOf(": ", tick);
+            m = colon > 0 ? m.substring(0, colon) : "not valid JSON";
+        }
+        return m.isBlank() ? "not valid JSON" : m;
     }
 
     private static String firstLine(String s) {

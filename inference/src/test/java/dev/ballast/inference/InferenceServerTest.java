@@ -5,16 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.ballast.export.OnnxExporter;
-import dev.ballast.tokenizer.CharTokenizer;
-import dev.ballast.tokenizer.UnknownPolicy;
-import dev.ballast.engine.Rng;
-import dev.ballast.engine.math.KernelProvider;
-import dev.ballast.lm.TrainedModel;
-import dev.ballast.engine.nn.CellType;
-import dev.ballast.lm.LanguageModel;
-import dev.ballast.lm.ModelConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -50,14 +40,7 @@ class InferenceServerTest {
 
     @BeforeAll
     static void start() throws IOException {
-        CharTokenizer tokenizer = CharTokenizer.fit("To be, or not to be, that is the question.\n", UnknownPolicy.ERROR);
-        LanguageModel net = new LanguageModel(new ModelConfig(CellType.RNN_TANH, tokenizer.vocabulary().size(), 8, 12, 1, 0f),
-                KernelProvider.scalar());
-        net.initialize(new Rng(2));
-        Path onnx = tmp.resolve("m.onnx");
-        OnnxExporter.write(OnnxExporter.export(new TrainedModel(net, tokenizer, null, null,
-                JsonNodeFactory.instance.objectNode())), onnx);
-        model = InferenceModel.open(onnx, 1);
+        model = TinyLanguageModel.open(tmp);
         server = InferenceServer.start(model, "127.0.0.1", 0, new ServerLimits(2048, 100, 50, 4));
         client = HttpClient.newHttpClient();
     }

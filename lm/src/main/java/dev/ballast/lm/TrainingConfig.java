@@ -44,7 +44,7 @@ public record TrainingConfig(
         String lrSchedule,
         // bookkeeping
         long seed, int threads, int evalEvery, int evalBatch, int sampleLength,
-        // stability (see dev.ballast.trainer.stability)
+        // stability (see dev.ballast.training.stability)
         String recovery, double spikeFactor, int maxRetries, int diagnoseEvery, double clipPercentile,
         double clipRatio, Double l2Input, Double l2Recurrent, Double l2Bias, double maxNorm,
         // word level (level "char" ignores analyzer, minFreq, maxVocab)
