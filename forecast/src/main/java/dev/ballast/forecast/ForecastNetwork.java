@@ -4,7 +4,7 @@ import dev.ballast.engine.Rng;
 import dev.ballast.engine.math.Kernels;
 import dev.ballast.engine.nn.CellType;
 import dev.ballast.engine.nn.Linear;
-import dev.ballast.engine.nn.Orthogonal;
+import dev.ballast.engine.nn.Initialization;
 import dev.ballast.engine.nn.Parameter;
 import dev.ballast.engine.nn.RecurrentLayer;
 
@@ -83,32 +83,17 @@ public final class ForecastNetwork {
 
     /**
      * PyTorch's uniform(±1/sqrt(H)) for input and head weights, orthogonal recurrent blocks (Saxe et al.
-     * 2014), zero biases with the LSTM forget-gate bias at 1 (Jozefowicz et al. 2015).
+     * 2014), zero biases with the LSTM forget-gate bias at 1 (Jozefowicz et al. 2015): the recurrent layers
+     * through {@link Initialization#apply}, as the language model's.
      */
     public void initialize(Rng rng) {
-        int h = shape.hidden();
-        float k = (float) (1.0 / Math.sqrt(h));
-        int gates = shape.cell().gates();
-        for (RecurrentLayer layer : layers) {
-            uniform(layer.wInput().value(), k, rng);
-            for (int g = 0; g < gates; g++) {
-                Orthogonal.fill(layer.wRecurrent().value(), g * h, gates * h, h, rng);
-            }
-            float[] b = layer.bias().value();
-            Arrays.fill(b, 0f);
-            if (shape.cell() == CellType.LSTM) {
-                Arrays.fill(b, h, 2 * h, 1f);
-            }
-        }
-        uniform(head.weight().value(), k, rng);
+        FORECASTER_INIT.apply(layers, rng);
+        Initialization.uniform(head.weight().value(), (float) (1.0 / Math.sqrt(shape.hidden())), rng);
         Arrays.fill(head.bias().value(), 0f);
     }
 
-    private static void uniform(float[] a, float bound, Rng rng) {
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (2f * rng.nextFloat() - 1f) * bound;
-        }
-    }
+    /** Orthogonal recurrent weights, forget bias 1: forecasting windows are long and start from zero. */
+    static final Initialization FORECASTER_INIT = new Initialization("orthogonal", 1.0, 1f);
 
     public void zeroGrad() {
         for (Parameter p : parameters) {

@@ -166,55 +166,13 @@ public final class LanguageModel {
             emb[i] = (float) rng.nextGaussian(); // N(0, 1) like nn.Embedding
         }
         if (config.tieWeights()) {
-            uniform(emb, k, rng);
+            Initialization.uniform(emb, k, rng);
         }
-        for (RecurrentLayer layer : layers) {
-            uniform(layer.wInput().value(), k, rng);
-            float[] wr = layer.wRecurrent().value();
-            int gh = config.cell().gates() * h;
-            switch (init.recurrent()) {
-                case "orthogonal" -> {
-                    for (int g = 0; g < config.cell().gates(); g++) {
-                        Orthogonal.fill(wr, g * h, gh, h, rng); // each gate block its own orthogonal matrix
-                    }
-                }
-                case "identity" -> {
-                    Arrays.fill(wr, 0f);
-                    for (int g = 0; g < config.cell().gates(); g++) {
-                        for (int i = 0; i < h; i++) {
-                            wr[i * gh + g * h + i] = 1f;
-                        }
-                    }
-                }
-                default -> uniform(wr, k, rng);
-            }
-            if (init.scale() != 1.0) {
-                for (int i = 0; i < wr.length; i++) {
-                    wr[i] *= (float) init.scale();
-                }
-            }
-            float[] b = layer.bias().value();
-            if (init.recurrent().equals("uniform")) {
-                uniform(b, k, rng); // PyTorch draws its two bias vectors this way; we keep their sum in one
-            } else {
-                Arrays.fill(b, 0f);
-            }
-            if (config.cell() == CellType.LSTM) {
-                for (int j = h; j < 2 * h; j++) {
-                    b[j] += init.forgetBias(); // gate block order i, f, g, o
-                }
-            }
-        }
+        init.apply(layers, rng);
         if (!output.isTied()) {
-            uniform(output.weight().value(), k, rng);
+            Initialization.uniform(output.weight().value(), k, rng);
         }
-        uniform(output.bias().value(), k, rng);
-    }
-
-    private static void uniform(float[] a, float bound, Rng rng) {
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (2f * rng.nextFloat() - 1f) * bound;
-        }
+        Initialization.uniform(output.bias().value(), k, rng);
     }
 
     /**

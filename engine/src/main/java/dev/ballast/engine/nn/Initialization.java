@@ -1,6 +1,9 @@
 package dev.ballast.engine.nn;
 
 import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.Rng;
+
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -35,6 +38,63 @@ public record Initialization(String recurrent, double scale, float forgetBias) {
         }
         if (!Float.isFinite(forgetBias)) {
             throw new ConfigException("--forget-bias must be a finite number, got " + forgetBias);
+        }
+    }
+
+    /**
+     * Initialises a stack of recurrent layers, bottom first, drawing from {@code rng} in a fixed order: per
+     * layer the input weights U(-1/√H, 1/√H) as PyTorch draws them, then the recurrent weights as
+     * {@link #recurrent()} says (times {@link #scale()}), then — for {@code uniform} only — the biases;
+     * other schemes start the biases at 0. The LSTM forget-gate block (order i, f, g, o) gets
+     * {@link #forgetBias()} added. The language model and the forecaster both start their layers here.
+     */
+    public void apply(List<RecurrentLayer> layers, Rng rng) {
+        for (RecurrentLayer layer : layers) {
+            int h = layer.hiddenSize();
+            int gates = layer.cell().gates();
+            int gh = gates * h;
+            float k = (float) (1.0 / Math.sqrt(h));
+            uniform(layer.wInput().value(), k, rng);
+            float[] wr = layer.wRecurrent().value();
+            switch (recurrent) {
+                case "orthogonal" -> {
+                    for (int g = 0; g < gates; g++) {
+                        Orthogonal.fill(wr, g * h, gh, h, rng); // each gate block its own orthogonal matrix
+                    }
+                }
+                case "identity" -> {
+                    Arrays.fill(wr, 0f);
+                    for (int g = 0; g < gates; g++) {
+                        for (int i = 0; i < h; i++) {
+                            wr[i * gh + g * h + i] = 1f;
+                        }
+                    }
+                }
+                default -> uniform(wr, k, rng);
+            }
+            if (scale != 1.0) {
+                for (int i = 0; i < wr.length; i++) {
+                    wr[i] *= (float) scale;
+                }
+            }
+            float[] b = layer.bias().value();
+            if (recurrent.equals("uniform")) {
+                uniform(b, k, rng); // PyTorch draws its two bias vectors this way; we keep their sum in one
+            } else {
+                Arrays.fill(b, 0f);
+            }
+            if (layer.cell() == CellType.LSTM) {
+                for (int j = h; j < 2 * h; j++) {
+                    b[j] += forgetBias;
+                }
+            }
+        }
+    }
+
+    /** Fills {@code a} with draws from U(-bound, bound). */
+    public static void uniform(float[] a, float bound, Rng rng) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (2f * rng.nextFloat() - 1f) * bound;
         }
     }
 }
