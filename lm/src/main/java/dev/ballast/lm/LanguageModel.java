@@ -4,13 +4,12 @@ import dev.ballast.engine.nn.RecurrentState;
 
 import dev.ballast.engine.nn.Buffers;
 import dev.ballast.engine.nn.CellType;
-import dev.ballast.engine.nn.Dropout;
 import dev.ballast.engine.nn.Embedding;
 import dev.ballast.engine.nn.Initialization;
 import dev.ballast.engine.nn.Linear;
-import dev.ballast.engine.nn.Orthogonal;
 import dev.ballast.engine.nn.Parameter;
 import dev.ballast.engine.nn.RecurrentLayer;
+import dev.ballast.engine.nn.RecurrentStack;
 import dev.ballast.engine.nn.SoftmaxCrossEntropy;
 
 import dev.ballast.engine.Rng;
@@ -48,8 +47,8 @@ public final class LanguageModel {
 
     private final ModelConfig config;
     private final Embedding embedding;
-    private final List<RecurrentLayer> layers;
-    private final Dropout[] dropouts; // after each recurrent layer; null when dropout = 0
+    private final RecurrentStack stack;
+    private final List<RecurrentLayer> layers; // the stack's
     private final Linear output;
     private final SoftmaxCrossEntropy loss;
     private final List<Parameter> parameters;
@@ -59,12 +58,9 @@ public final class LanguageModel {
     private boolean embeddingFolded; // layer 0 of the last window ran forwardEmbedded
     private InputCache inputCache;   // set for the duration of a logits call that was given one
     private Kernels kernels;
-    private float[][] dropped;  // [layer] -> (rows, H), outputs after dropout
-    private float[][] summed;   // [layer >= 1] -> (rows, H), dropout(h_l) + x_l when residual; else null
-    private float[] gradSkip;   // (rows, H), the gradient at a residual layer's output, kept for its input
     private float[] logits;     // (rows, V)
-    private float[] gradA;      // (rows, max(E, H)), ping-pong buffers for the gradient between layers
-    private float[] gradB;
+    private float[] gradEmbedded; // (rows, E), the gradient at the embedded input when layer 0 reads it densely
+    private int[] window;       // the tokens of the last forward (the caller's; not copied), for layer 0's own ways
     private int[] tokens;       // (rows) copy of x of the last training forward
     private int steps;
     private int batch;
@@ -75,28 +71,16 @@ public final class LanguageModel {
         this.kernels = kernels;
         int h = config.hidden();
         this.embedding = new Embedding(config.vocabSize(), config.embed());
-        List<RecurrentLayer> ls = new ArrayList<>();
-        for (int l = 0; l < config.layers(); l++) {
-            ls.add(RecurrentLayer.create("layers." + l, config.cell(), l == 0 ? config.embed() : h, h, kernels));
-        }
-        this.layers = Collections.unmodifiableList(ls);
-        this.dropouts = new Dropout[config.layers()];
-        if (config.dropout() > 0f) {
-            for (int l = 0; l < dropouts.length; l++) {
-                dropouts[l] = new Dropout(config.dropout());
-            }
-        }
-        this.dropped = new float[config.layers()][];
-        this.summed = new float[config.layers()][];
+        this.stack = new RecurrentStack(config.cell(), config.embed(), h, config.layers(), config.dropout(),
+                config.residual(), kernels);
+        this.layers = stack.layers();
         this.loss = new SoftmaxCrossEntropy(kernels);
         this.output = config.tieWeights()
                 ? Linear.tiedTo(embedding.weight(), "output", kernels)
                 : new Linear("output", h, config.vocabSize(), Parameter.Kind.OUTPUT_WEIGHT, kernels);
         List<Parameter> ps = new ArrayList<>();
         ps.add(embedding.weight());
-        for (RecurrentLayer layer : layers) {
-            ps.addAll(layer.parameters());
-        }
+        ps.addAll(stack.parameters());
         if (!output.isTied()) {
             ps.add(output.weight());
         }
@@ -137,9 +121,7 @@ public final class LanguageModel {
 
     public void setKernels(Kernels kernels) {
         this.kernels = kernels;
-        for (RecurrentLayer layer : layers) {
-            layer.setKernels(kernels);
-        }
+        stack.setKernels(kernels);
         output.setKernels(kernels);
         loss.setKernels(kernels);
     }
@@ -235,40 +217,18 @@ public final class LanguageModel {
         }
         backwardReady = false;
         int rows = steps * batch;
-        int top = layers.size() - 1;
         float[] dLogits = loss.gradient(); // written by the loss's forward
         if (lastStepOnly) {
             Arrays.fill(dLogits, 0, (steps - 1) * batch * config.vocabSize(), 0f);
         }
-        output.backward(inputOf(top + 1), inputOffset(top + 1), dLogits, rows, gradA);
-        float[] dOut = gradA;  // (rows, H): gradient w.r.t. the output of layer l (after dropout)
-        float[] dIn = gradB;
-        for (int l = top; l >= 0; l--) {
-            int n = rows * config.hidden();
-            boolean skip = residualAt(l);
-            if (skip) { // y = dropout(h) + x: dL/dx gets dL/dy unchanged, besides what flows through the layer
-                gradSkip = Buffers.ensure(gradSkip, n);
-                System.arraycopy(dOut, 0, gradSkip, 0, n);
-            }
-            if (dropouts[l] != null) {
-                dropouts[l].backward(dOut, 0, dOut, 0, n);
-            }
-            if (l == 0 && embeddingFolded) {
-                layers.get(0).backwardEmbedded(tokens, embedding.weight().value(), config.vocabSize(), dOut,
-                        embedding.weight().grad());
-                return; // the embedding's gradient is in already
-            }
-            layers.get(l).backward(inputOf(l), inputOffset(l), dOut, dIn);
-            if (skip) {
-                for (int i = 0; i < n; i++) {
-                    dIn[i] += gradSkip[i];
-                }
-            }
-            float[] swap = dOut;
-            dOut = dIn;
-            dIn = swap;
+        output.backward(stack.output(), stack.outputOffset(), dLogits, rows, stack.outputGradient());
+        if (embeddingFolded) {
+            stack.backward(null, foldedLayer0); // the embedding's gradient is in already
+        } else {
+            gradEmbedded = Buffers.ensure(gradEmbedded, rows * config.embed());
+            stack.backward(gradEmbedded, null);
+            embedding.backward(tokens, rows, gradEmbedded);
         }
-        embedding.backward(tokens, rows, dOut);
     }
 
     public void zeroGrad() {
@@ -343,7 +303,7 @@ public final class LanguageModel {
     }
 
     /** Layer 0 from the input cache: projects the tokens not seen yet, then runs on the cached rows. */
-    private void runLayer0Cached(int[] x, int rows, RecurrentState state) {
+    private void runLayer0Cached(int[] x, int rows, float[] h0, float[] c0) {
         InputCache cache = inputCache;
         RecurrentLayer layer = layers.get(0);
         int e = config.embed();
@@ -356,7 +316,7 @@ public final class LanguageModel {
                 cache.filled[tok] = true;
             }
         }
-        layer.forwardProjected(x, cache.rows, steps, batch, state.h(0), state.c(0));
+        layer.forwardProjected(x, cache.rows, steps, batch, h0, c0);
     }
 
     // x: (T, B) -> logits: (T*B, V); state in/out
@@ -376,8 +336,6 @@ public final class LanguageModel {
         int h = config.hidden();
         embedded = Buffers.ensure(embedded, rows * e);
         logits = Buffers.ensure(logits, rows * config.vocabSize());
-        gradA = Buffers.ensure(gradA, rows * Math.max(e, h));
-        gradB = Buffers.ensure(gradB, rows * Math.max(e, h));
 
         // With fewer vocabulary entries than tokens in the window (the char models: 65 against 2,048),
         // layer 0 projects each embedding row once instead of each token's copy of it; same forward bits.
@@ -388,59 +346,38 @@ public final class LanguageModel {
         } else {
             embedding.forward(x, rows, embedded);
         }
-        for (int l = 0; l < layers.size(); l++) {
-            RecurrentLayer layer = layers.get(l);
-            if (l == 0 && cached) {
-                runLayer0Cached(x, rows, state);
-            } else if (l == 0 && embeddingFolded) {
-                layer.forwardEmbedded(x, embedding.weight().value(), config.vocabSize(), steps, batch,
-                        state.h(l), state.c(l));
-            } else {
-                layer.forward(inputOf(l), inputOffset(l), steps, batch, state.h(l), state.c(l));
-            }
-            if (dropouts[l] != null) {
-                dropped[l] = Buffers.ensure(dropped[l], rows * h);
-                dropouts[l].forward(layer.output(), layer.outputOffset(), dropped[l], 0, rows * h, training, rng);
-            }
-            if (residualAt(l)) {
-                // summed = (dropped or raw output of layer l) + input of layer l, both (rows, H)
-                float[] out = dropouts[l] != null ? dropped[l] : layer.output();
-                int outOff = dropouts[l] != null ? 0 : layer.outputOffset();
-                float[] in = inputOf(l);
-                int inOff = inputOffset(l);
-                summed[l] = Buffers.ensure(summed[l], rows * h);
-                float[] s = summed[l];
-                for (int i = 0; i < rows * h; i++) {
-                    s[i] = out[outOff + i] + in[inOff + i];
-                }
-            }
-        }
-        int top = layers.size();
-        output.forward(inputOf(top), inputOffset(top), rows, logits);
+        window = x;
+        RecurrentStack.FirstLayer first = cached ? cachedLayer0 : embeddingFolded ? foldedLayer0 : null;
+        stack.forward(embedded, 0, steps, batch, state, training, rng, first);
+        output.forward(stack.output(), stack.outputOffset(), rows, logits);
     }
 
-    /** Whether layer l adds its input to its output. */
-    private boolean residualAt(int l) {
-        return config.residual() && l >= 1;
-    }
+    /** Layer 0 reading each vocabulary row's projection once (fewer entries than tokens in the window). */
+    private final RecurrentStack.FirstLayer foldedLayer0 = new RecurrentStack.FirstLayer() {
+        @Override
+        public void forward(RecurrentLayer layer, int steps, int batch, float[] h, float[] c) {
+            layer.forwardEmbedded(window, embedding.weight().value(), config.vocabSize(), steps, batch, h, c);
+        }
 
-    /** The input of recurrent layer l (l = layers.size() means the output projection). */
-    private float[] inputOf(int l) {
-        if (l == 0) {
-            return embedded;
+        @Override
+        public void backward(RecurrentLayer layer, float[] dH) {
+            layer.backwardEmbedded(tokens, embedding.weight().value(), config.vocabSize(), dH,
+                    embedding.weight().grad());
         }
-        if (residualAt(l - 1)) {
-            return summed[l - 1];
-        }
-        return dropouts[l - 1] != null ? dropped[l - 1] : layers.get(l - 1).output();
-    }
+    };
 
-    private int inputOffset(int l) {
-        if (l == 0 || dropouts[l - 1] != null || residualAt(l - 1)) {
-            return 0;
+    /** Layer 0 from the generation cache of input projections (inference only: no backward). */
+    private final RecurrentStack.FirstLayer cachedLayer0 = new RecurrentStack.FirstLayer() {
+        @Override
+        public void forward(RecurrentLayer layer, int steps, int batch, float[] h, float[] c) {
+            runLayer0Cached(window, steps * batch, h, c);
         }
-        return layers.get(l - 1).outputOffset();
-    }
+
+        @Override
+        public void backward(RecurrentLayer layer, float[] dH) {
+            throw new IllegalStateException("a cached forward has no backward");
+        }
+    };
 
     private static void checkTokens(int[] ids, int rows, String name) {
         if (ids.length < rows) {
