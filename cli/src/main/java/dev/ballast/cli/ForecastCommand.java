@@ -90,6 +90,9 @@ final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--layers", paramLabel = "N", defaultValue = "1", description = "Recurrent layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
+    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0", description = "Dropout on each recurrent layer's outputs in training (default: ${DEFAULT-VALUE}).")
+    double dropout;
+
     @Option(names = "--steps", paramLabel = "N", defaultValue = "1000", description = "Training steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
@@ -195,7 +198,7 @@ final class ForecastCommand implements Callable<Integer> {
                 .seasonFeatures(!noSeasonFeatures).strategy(Strategy.parse(strategy)).interval(interval).seed(seed)
                 .optimizer(optimizer).clip(clip).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1)
                 .weightDecay(weightDecay == null ? Double.NaN : weightDecay).lrSchedule(lrSchedule)
-                .recovery(recoveryOn()).diagnoseEvery(diagnoseEvery)
+                .recovery(recoveryOn()).diagnoseEvery(diagnoseEvery).dropout(dropout)
                 .build();
         PrintWriter err = spec.commandLine().getErr();
         ProgressPrinter progress = new ProgressPrinter(err, System.console() != null);

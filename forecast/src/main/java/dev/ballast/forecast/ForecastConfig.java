@@ -55,6 +55,7 @@ import java.util.Locale;
  * @param lrSchedule     learning-rate schedule (--lr-schedule); null = cosine with a warm-up of min(100, steps/10)
  * @param recovery       the stability guard skips and rolls back bad steps instead of failing (--recovery)
  * @param diagnoseEvery  steps between spectral-norm and gate diagnoses; 0 = off
+ * @param dropout        dropout on each recurrent layer's outputs in training (--dropout); 0 = none
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonDeserialize(builder = ForecastConfig.Builder.class)
@@ -63,7 +64,7 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
                              double clipNorm, double l2, String loss, String scale, String transform,
                              int difference, boolean seasonFeatures, Strategy strategy, double interval,
                              int evalEvery, long seed, double clipValue, double l1, double weightDecay,
-                             String lrSchedule, boolean recovery, int diagnoseEvery) {
+                             String lrSchedule, boolean recovery, int diagnoseEvery, double dropout) {
 
     public static Builder builder() {
         return new Builder();
@@ -101,6 +102,7 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
         b.lrSchedule = lrSchedule;
         b.recovery = recovery;
         b.diagnoseEvery = diagnoseEvery;
+        b.dropout = dropout;
         return b;
     }
 
@@ -146,6 +148,7 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
         private String lrSchedule;
         private boolean recovery = true;
         private int diagnoseEvery = 100;
+        private double dropout = 0;
 
         private Builder() {
         }
@@ -181,6 +184,7 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
         public Builder lrSchedule(String v) { lrSchedule = v; return this; }
         public Builder recovery(boolean v) { recovery = v; return this; }
         public Builder diagnoseEvery(int v) { diagnoseEvery = v; return this; }
+        public Builder dropout(double v) { dropout = v; return this; }
 
         public ForecastConfig build() {
             positive("--horizon", horizon);
@@ -223,6 +227,9 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
             if (!Double.isNaN(weightDecay) && !(weightDecay >= 0 && Double.isFinite(weightDecay))) {
                 throw new ForecastException("--weight-decay must be >= 0, got " + weightDecay);
             }
+            if (!(dropout >= 0 && dropout < 1)) {
+                throw new ForecastException("--dropout must be in [0, 1), got " + dropout);
+            }
             if (diagnoseEvery < 0) {
                 throw new ForecastException("diagnose-every must be >= 0, got " + diagnoseEvery);
             }
@@ -254,7 +261,7 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
             return new ForecastConfig(look, horizon, season, validation, cell, hidden, layers, steps, batch, lr,
                     optimizer, clip, clipNorm, l2, loss.toLowerCase(Locale.ROOT), sc, tr, difference, seasonFeatures,
                     strategy, interval, evalEvery, seed, clipValue, l1, weightDecay, lrSchedule, recovery,
-                    diagnoseEvery);
+                    diagnoseEvery, dropout);
         }
 
         private static void positive(String flag, int v) {

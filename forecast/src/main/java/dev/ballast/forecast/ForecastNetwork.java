@@ -6,7 +6,10 @@ import dev.ballast.engine.nn.CellType;
 import dev.ballast.engine.nn.Linear;
 import dev.ballast.engine.nn.Initialization;
 import dev.ballast.engine.nn.Parameter;
+import dev.ballast.engine.nn.Buffers;
 import dev.ballast.engine.nn.RecurrentLayer;
+import dev.ballast.engine.nn.RecurrentStack;
+import dev.ballast.engine.nn.RecurrentState;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,35 +32,24 @@ public final class ForecastNetwork {
 
     private final NetworkShape shape;
     private final Kernels kernels;
-    private final List<RecurrentLayer> layers;
+    private final RecurrentStack stack;
     private final Linear head;
     private final List<Parameter> parameters;
 
     // Buffers for the last forward.
-    private float[] x;       // (T, B, F) input of the last training forward (not copied: the caller keeps it)
-    private float[] out;     // (rows, O) with rows = T*B or B
-    private float[] dTop;    // (rows, H)
-    private float[] dA;      // (T*B, max(F, H)), ping-pong gradients between layers
-    private float[] dB;
-    private float[] h0;      // (B, H) zero state
-    private float[] c0;
+    private RecurrentState zero; // (B, H) per layer, zeroed before every window
+    private float[] out;         // (rows, O) with rows = T*B or B
+    private float[] dLast;       // (B, H): the head's input gradient when only the last step feeds it
     private int steps;
     private int batch;
 
     public ForecastNetwork(NetworkShape shape, Kernels kernels) {
         this.shape = shape;
         this.kernels = kernels;
-        List<RecurrentLayer> ls = new ArrayList<>();
-        for (int l = 0; l < shape.layers(); l++) {
-            ls.add(RecurrentLayer.create("layers." + l, shape.cell(), l == 0 ? shape.features() : shape.hidden(),
-                    shape.hidden(), kernels));
-        }
-        this.layers = Collections.unmodifiableList(ls);
+        this.stack = new RecurrentStack(shape.cell(), shape.features(), shape.hidden(), shape.layers(),
+                shape.dropout(), false, kernels);
         this.head = new Linear("head", shape.hidden(), shape.outputs(), Parameter.Kind.OUTPUT_WEIGHT, kernels);
-        List<Parameter> ps = new ArrayList<>();
-        for (RecurrentLayer layer : layers) {
-            ps.addAll(layer.parameters());
-        }
+        List<Parameter> ps = new ArrayList<>(stack.parameters());
         ps.add(head.weight());
         ps.add(head.bias());
         this.parameters = Collections.unmodifiableList(ps);
@@ -69,7 +61,7 @@ public final class ForecastNetwork {
 
     /** The recurrent layers, bottom first. */
     public List<RecurrentLayer> layers() {
-        return layers;
+        return stack.layers();
     }
 
     public Kernels kernels() {
@@ -87,7 +79,7 @@ public final class ForecastNetwork {
      * through {@link Initialization#apply}, as the language model's.
      */
     public void initialize(Rng rng) {
-        FORECASTER_INIT.apply(layers, rng);
+        FORECASTER_INIT.apply(stack.layers(), rng);
         Initialization.uniform(head.weight().value(), (float) (1.0 / Math.sqrt(shape.hidden())), rng);
         Arrays.fill(head.bias().value(), 0f);
     }
@@ -107,29 +99,28 @@ public final class ForecastNetwork {
     }
 
     // x: (T, B, F) -> (T*B, O) or (B, O); the returned array is reused by the next forward
-    /** Runs the window from a zero state; the result holds {@link #outputRows} rows of O values. */
+    /** Runs the window from a zero state without dropout (forecasting); the result holds {@link #outputRows} rows of O values. */
     public float[] forward(float[] x, int steps, int batch) {
+        return forward(x, steps, batch, false, null);
+    }
+
+    /** {@link #forward(float[], int, int)}, in training with dropout masks from {@code rng} (may be null without dropout). */
+    public float[] forward(float[] x, int steps, int batch, boolean training, Rng rng) {
         if (x.length < steps * batch * shape.features()) {
             throw new IllegalArgumentException("x holds " + x.length + " floats, the window needs "
                     + steps * batch * shape.features());
         }
-        this.x = x;
         this.steps = steps;
         this.batch = batch;
-        int h = shape.hidden();
-        int rows = steps * batch;
-        h0 = ensure(h0, batch * h);
-        c0 = ensure(c0, batch * h);
-        for (int l = 0; l < layers.size(); l++) {
-            Arrays.fill(h0, 0, batch * h, 0f);
-            Arrays.fill(c0, 0, batch * h, 0f);
-            layers.get(l).forward(inputOf(l), inputOffset(l), steps, batch, h0, c0);
+        if (zero == null || zero.batch() != batch) {
+            zero = new RecurrentState(shape.layers(), batch, shape.hidden(), shape.cell());
+        } else {
+            zero.zero(); // every window starts from a zero state: forecasting windows are independent
         }
-        RecurrentLayer top = layers.get(layers.size() - 1);
+        stack.forward(x, 0, steps, batch, zero, training, rng, null);
         int headRows = outputRows(steps, batch);
-        out = ensure(out, headRows * shape.outputs());
-        int from = shape.everyStep() ? top.outputOffset() : top.outputOffset() + (rows - batch) * h;
-        head.forward(top.output(), from, headRows, out);
+        out = Buffers.ensure(out, headRows * shape.outputs());
+        head.forward(stack.output(), headInputOffset(), headRows, out);
         return out;
     }
 
@@ -139,38 +130,21 @@ public final class ForecastNetwork {
         int h = shape.hidden();
         int rows = steps * batch;
         int headRows = outputRows(steps, batch);
-        RecurrentLayer top = layers.get(layers.size() - 1);
-        int width = Math.max(shape.features(), h);
-        dA = ensure(dA, rows * width);
-        dB = ensure(dB, rows * width);
-        dTop = ensure(dTop, headRows * h);
-        int from = shape.everyStep() ? top.outputOffset() : top.outputOffset() + (rows - batch) * h;
-        head.backward(top.output(), from, dOut, headRows, dTop);
-        float[] dH = dA;  // (T, B, H): gradient w.r.t. the top layer's outputs
+        float[] dH = stack.outputGradient(); // (T, B, H): gradient w.r.t. the top layer's outputs
         if (shape.everyStep()) {
-            System.arraycopy(dTop, 0, dH, 0, rows * h);
+            head.backward(stack.output(), headInputOffset(), dOut, headRows, dH);
         } else {
+            dLast = Buffers.ensure(dLast, batch * h);
+            head.backward(stack.output(), headInputOffset(), dOut, headRows, dLast);
             Arrays.fill(dH, 0, (rows - batch) * h, 0f); // only the last step feeds the head
-            System.arraycopy(dTop, 0, dH, (rows - batch) * h, batch * h);
+            System.arraycopy(dLast, 0, dH, (rows - batch) * h, batch * h);
         }
-        float[] dIn = dB;
-        for (int l = layers.size() - 1; l >= 0; l--) {
-            layers.get(l).backward(inputOf(l), inputOffset(l), dH, l == 0 ? null : dIn);
-            float[] swap = dH;
-            dH = dIn;
-            dIn = swap;
-        }
+        stack.backward(null, null);
     }
 
-    private float[] inputOf(int l) {
-        return l == 0 ? x : layers.get(l - 1).output();
-    }
-
-    private int inputOffset(int l) {
-        return l == 0 ? 0 : layers.get(l - 1).outputOffset();
-    }
-
-    private static float[] ensure(float[] a, int n) {
-        return a != null && a.length >= n ? a : new float[n];
+    /** Where the head's rows start in the stack's output: every step, or only the last one. */
+    private int headInputOffset() {
+        int rows = steps * batch;
+        return shape.everyStep() ? stack.outputOffset() : stack.outputOffset() + (rows - batch) * shape.hidden();
     }
 }

@@ -144,7 +144,7 @@ public final class ForecastTask implements TrainingTask {
 
     @Override
     public float forward(boolean training, Rng dropout) {
-        out = net.forward(x, config.lookback(), config.batch());
+        out = net.forward(x, config.lookback(), config.batch(), training, dropout);
         return (float) loss.forward(out, target, rows);
     }
 
@@ -157,7 +157,7 @@ public final class ForecastTask implements TrainingTask {
     @Override
     public float[][] reachBack(long step, Runnable afterForward) {
         net.zeroGrad();
-        net.forward(x, config.lookback(), config.batch());
+        net.forward(x, config.lookback(), config.batch(), true, new Rng(step));
         afterForward.run();
         net.zeroGrad();
         return null;

@@ -35,7 +35,7 @@ public record Forecaster(ForecastConfig config, SeriesEncoding encoding, Forecas
     public static Forecaster create(ForecastConfig c, SeriesEncoding encoding, List<String> covariateNames) {
         boolean recursive = c.strategy() == Strategy.RECURSIVE;
         NetworkShape shape = new NetworkShape(c.cell(), encoding.features(), c.hidden(), c.layers(),
-                recursive ? 1 : c.horizon(), recursive);
+                recursive ? 1 : c.horizon(), recursive, (float) c.dropout());
         return new Forecaster(c, encoding, new ForecastNetwork(shape, KernelProvider.best(1)), List.copyOf(covariateNames));
     }
 

@@ -72,7 +72,7 @@ class ForecastGradientTest {
         int features = 3;
         int outputs = everyStep ? 1 : 3;
         ForecastNetwork net = new ForecastNetwork(new NetworkShape(CellType.parse(cell), features, 5, layers, outputs,
-                everyStep), KernelProvider.scalar());
+                everyStep, 0f), KernelProvider.scalar());
         Rng rng = new Rng(7);
         net.initialize(rng);
         float[] x = new float[steps * batch * features];
