@@ -2,7 +2,6 @@ package dev.ballast.forecast;
 
 import dev.ballast.engine.Rng;
 import dev.ballast.engine.math.Kernels;
-import dev.ballast.engine.nn.CellType;
 import dev.ballast.engine.nn.Linear;
 import dev.ballast.engine.nn.Initialization;
 import dev.ballast.engine.nn.Parameter;

@@ -8,9 +8,6 @@ import dev.ballast.engine.Rng;
 import dev.ballast.engine.io.CheckpointException;
 import dev.ballast.engine.math.KernelProvider;
 import dev.ballast.engine.math.Kernels;
-import dev.ballast.engine.nn.Parameter;
-import dev.ballast.engine.nn.RecurrentLayer;
-import dev.ballast.engine.nn.RecurrentState;
 import dev.ballast.lm.generate.Sampler;
 import dev.ballast.lm.generate.SamplingOptions;
 import dev.ballast.training.Trainer;
@@ -21,7 +18,6 @@ import dev.ballast.training.checkpoint.CheckpointStore;
 import dev.ballast.training.model.Provenance;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -34,27 +30,20 @@ import java.util.function.UnaryOperator;
  * Trainer.Result result = trainer.run();
  * }</pre>
  */
-public final class LanguageModelTask implements TrainingTask {
+public final class LanguageModelTask extends TokenWindowTask {
 
     private final TrainingConfig config;
     private final TrainingData data;
-    private final LanguageModel model;
     private final TbpttBatcher batcher;
-    private final RecurrentState state;
     private final Provenance provenance;
-    private final int[] x;
-    private final int[] y;
 
     private LanguageModelTask(TrainingConfig config, TrainingData data, LanguageModel model) {
+        super(model, config.seq(), config.batch());
         this.config = config;
         this.data = data;
-        this.model = model;
         this.batcher = new TbpttBatcher(data.train(), config.batch(), config.seq(), false);
-        this.state = model.config().newState(config.batch());
         this.provenance = Provenance.here(model.kernels().name(), data.source(), data.sha256(),
                 data.train().length, data.valid().length);
-        this.x = new int[config.seq() * config.batch()];
-        this.y = new int[config.seq() * config.batch()];
     }
 
     /** A new run: reads the corpus, fits the tokenizer, initialises the model from the seed. */
@@ -108,28 +97,9 @@ public final class LanguageModelTask implements TrainingTask {
         return data;
     }
 
-    public LanguageModel model() {
-        return model;
-    }
-
     @Override
     public String kind() {
         return "language model";
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return model.parameters();
-    }
-
-    @Override
-    public List<RecurrentLayer> recurrentLayers() {
-        return model.layers();
-    }
-
-    @Override
-    public Kernels kernels() {
-        return model.kernels();
     }
 
     @Override
@@ -138,39 +108,8 @@ public final class LanguageModelTask implements TrainingTask {
     }
 
     @Override
-    public RecurrentState state() {
-        return state;
-    }
-
-    @Override
     public void nextBatch() {
         batcher.next(x, y);
-    }
-
-    @Override
-    public void zeroGrad() {
-        model.zeroGrad();
-    }
-
-    @Override
-    public float forward(boolean training, Rng dropout) {
-        return model.forward(x, y, config.seq(), config.batch(), state, training, dropout);
-    }
-
-    @Override
-    public void backward() {
-        model.backward();
-    }
-
-    @Override
-    public float[][] reachBack(long step, Runnable afterForward) {
-        RecurrentState copy = state.copy();
-        model.zeroGrad();
-        model.forward(x, y, config.seq(), config.batch(), copy, true, new Rng(step));
-        afterForward.run();
-        float[][] curves = model.reachBack();
-        model.zeroGrad();
-        return curves;
     }
 
     @Override
@@ -191,11 +130,6 @@ public final class LanguageModelTask implements TrainingTask {
     @Override
     public void saveModel(Path dir, ObjectNode metrics) {
         ModelFiles.save(new TrainedModel(model, data.tokenizer(), config, provenance, metrics), dir);
-    }
-
-    @Override
-    public int outputs() {
-        return model.config().vocabSize();
     }
 
     @Override

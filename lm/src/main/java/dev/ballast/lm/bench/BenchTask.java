@@ -3,38 +3,26 @@ package dev.ballast.lm.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.corpora.Batches;
 import dev.ballast.engine.Rng;
-import dev.ballast.engine.math.Kernels;
-import dev.ballast.engine.nn.Parameter;
-import dev.ballast.engine.nn.RecurrentLayer;
-import dev.ballast.engine.nn.RecurrentState;
 import dev.ballast.lm.LanguageModel;
-import dev.ballast.training.TrainingTask;
+import dev.ballast.lm.TokenWindowTask;
 import dev.ballast.training.Validation;
 
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * A language model fed random token ids, for timing the trainer's step: the arithmetic of a window does
  * not depend on which tokens it holds. It never validates or saves (the benchmark only calls
  * {@link dev.ballast.training.Trainer#steps}).
  */
-final class BenchTask implements TrainingTask {
+final class BenchTask extends TokenWindowTask {
 
     private final BenchConfig config;
-    private final LanguageModel model;
-    private final RecurrentState state;
     private final Rng tokens = new Rng(1);
-    private final int[] x;
-    private final int[] y;
     private final Cursor cursor = new Cursor();
 
     BenchTask(BenchConfig config, LanguageModel model) {
+        super(model, config.seq(), config.batch());
         this.config = config;
-        this.model = model;
-        this.state = config.modelConfig().newState(config.batch());
-        this.x = new int[config.seq() * config.batch()];
-        this.y = new int[config.seq() * config.batch()];
     }
 
     /** An endless stream of random batches; the position only counts them. */
@@ -88,28 +76,8 @@ final class BenchTask implements TrainingTask {
     }
 
     @Override
-    public List<Parameter> parameters() {
-        return model.parameters();
-    }
-
-    @Override
-    public List<RecurrentLayer> recurrentLayers() {
-        return model.layers();
-    }
-
-    @Override
-    public Kernels kernels() {
-        return model.kernels();
-    }
-
-    @Override
     public Batches batches() {
         return cursor;
-    }
-
-    @Override
-    public RecurrentState state() {
-        return state;
     }
 
     @Override
@@ -119,21 +87,6 @@ final class BenchTask implements TrainingTask {
             y[i] = tokens.nextInt(config.vocab());
         }
         cursor.position++;
-    }
-
-    @Override
-    public void zeroGrad() {
-        model.zeroGrad();
-    }
-
-    @Override
-    public float forward(boolean training, Rng dropout) {
-        return model.forward(x, y, config.seq(), config.batch(), state, training, dropout);
-    }
-
-    @Override
-    public void backward() {
-        model.backward();
     }
 
     @Override
@@ -156,8 +109,4 @@ final class BenchTask implements TrainingTask {
         throw new UnsupportedOperationException("the benchmark does not save");
     }
 
-    @Override
-    public int outputs() {
-        return config.vocab();
-    }
 }
