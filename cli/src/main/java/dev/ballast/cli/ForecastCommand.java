@@ -1,6 +1,5 @@
 package dev.ballast.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.corpora.timeseries.FillPolicy;
@@ -8,6 +7,7 @@ import dev.ballast.corpora.timeseries.TimeSeries;
 import dev.ballast.corpora.timeseries.TimeSeriesCsv;
 import dev.ballast.corpora.timeseries.TimeSeriesException;
 import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.io.Json;
 import dev.ballast.forecast.Backtest;
 import dev.ballast.forecast.DefaultSeries;
 import dev.ballast.forecast.ForecastConfig;
@@ -303,8 +303,7 @@ final class ForecastCommand implements Callable<Integer> {
     }
 
     private ObjectNode toJson(TimeSeries s, ForecastReport r, Backtest bt) {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("source", s.source());
         root.put("horizon", r.config().horizon());
         root.put("season", r.config().season());
