@@ -230,7 +230,7 @@ final class ForecastCommand implements Callable<Integer> {
         ForecasterFiles.save(runDir, r.forecaster(), saved, series.source(),
                 PredictionIntervals.fromResiduals(r.training().residuals(), config.interval()));
         if (plot != null) {
-            SvgPlot.write(plot, r);
+            SvgPlot.write(plot, r, series);
         }
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
