@@ -59,7 +59,7 @@ public final class SvgPlot {
             x[i] = times != null ? SvgChart.seconds(times[i]) : i + 1;
         }
         boolean baselines = r.baselineValues() != null && !r.baselineValues().isEmpty();
-        SvgChart chart = new SvgChart(title(r, h, baselines)).subtitle(subtitle(r)).size(WIDTH, HEIGHT)
+        SvgChart chart = new SvgChart(title(h, baselines)).subtitle(subtitle(r)).size(WIDTH, HEIGHT)
                 .yLabel(series != null ? series.valueName() : "value");
         if (times != null) {
             chart.timeX();
@@ -89,7 +89,7 @@ public final class SvgPlot {
         return chart.marker((x[cut - 1] + x[cut]) / 2, "hold-out").render();
     }
 
-    private static String title(ForecastReport r, int h, boolean baselines) {
+    private static String title(int h, boolean baselines) {
         return "Forecast of the last " + h + " points vs. their actual values"
                 + (baselines ? " and the naive, seasonal-naive and drift baselines" : "");
     }

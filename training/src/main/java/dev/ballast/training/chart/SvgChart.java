@@ -215,9 +215,10 @@ public final class SvgChart {
 
         List<String> legend = items.stream().map(Item::name).filter(java.util.Objects::nonNull).toList();
         boolean showLegend = legend.size() > 1;
-        // One row under the title when it fits (charts stacked in a report keep the same plot width), else a column on the right.
         int tickWidth = (int) Math.ceil(CHAR * java.util.Arrays.stream(yt.labels()).mapToInt(String::length).max().orElse(1));
         int left = Math.max(MIN_LEFT, 10 + (yLabel != null ? 18 : 0) + tickWidth + 6);
+        // The legend is one row under the title when it fits (charts stacked in a report keep the same plot
+        // width), else a column on the right.
         int rowWidth = legend.stream().mapToInt(name -> LEGEND_SWATCH + (int) Math.ceil(CHAR * name.length()) + LEGEND_GAP).sum();
         boolean legendRow = showLegend && rowWidth <= width - left - 20;
         int legendWidth = showLegend && !legendRow
