@@ -16,11 +16,14 @@ import picocli.CommandLine.Command;
  * corpus or model (one line on stderr names it); 130 stopped by Ctrl-C after saving a checkpoint.
  */
 @Command(name = "ballast", mixinStandardHelpOptions = true, versionProvider = BallastCommand.Version.class,
-        description = "Train, evaluate and sample char-level LSTM and vanilla-RNN language models.",
+        description = {"Train and use recurrent language models and time-series forecasters.",
+                "Language models are LSTMs or vanilla RNNs whose tokens are characters or words;",
+                "forecasters learn a numeric series and are scored against simple baselines."},
         subcommands = {TrainCommand.class, EvalCommand.class, GenerateCommand.class, ScoreCommand.class,
                 ExportCommand.class, ServeCommand.class, ForecastCommand.class, DiagnoseCommand.class,
                 StressCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 training diverged or failed, 2 bad input, 130 interrupted (checkpoint saved).",
+        footer = {"", "Exit codes: 0 ok, 1 training diverged or failed, 2 bad input,",
+                "130 interrupted (checkpoint saved).",
                 "Run 'ballast COMMAND --help' for a command's options."})
 public final class BallastCommand implements Runnable {
 

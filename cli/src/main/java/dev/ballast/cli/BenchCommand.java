@@ -17,10 +17,12 @@ import picocli.CommandLine.Option;
 
 /** {@code ballast bench}: training and generation throughput on the reference configurations. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Time training (forward + backward + clip + Adam) and single-stream generation on the "
-                + "configurations of the PyTorch reference (torch_lstm_bench.py), and report GFLOP/s.",
-                "The first repeat warms up first (training at least 3 s, generation at least 5,000 tokens "
-                + "and 1 s) so that the JIT has compiled the kernels: the rates are the ones a run settles at."},
+        description = {"Measure training and generation speed on reference configurations.",
+                "Times training (forward + backward + clip + Adam) and single-stream generation",
+                "on the configurations of the PyTorch reference (torch_lstm_bench.py) and",
+                "reports GFLOP/s. The first repeat warms up first (training at least 3 s,",
+                "generation at least 5,000 tokens and 1 s) so that the JIT has compiled the",
+                "kernels: the rates are the ones a run settles at."},
         footer = {"", "Examples:", "  ballast bench", "  ballast bench --config char-lstm-2x256 --threads 1 --json"})
 final class BenchCommand implements Callable<Integer> {
 

@@ -16,9 +16,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ballast diagnose RUN_DIR}: what the stability monitor saw in a run, in plain words. */
 @Command(name = "diagnose", mixinStandardHelpOptions = true,
-        description = {"Explain a run's stability: incidents, clipping, spectral norms, gradient reach-back and",
-                "warning signs (NaN loss, growing weights, gradients far above the clip, loss not improving,",
-                "vanishing gradients), each with the step, the layer and a remedy. Reads RUN_DIR/stability.json."})
+        description = {"Explain a run's stability in plain words.",
+                "Reads RUN_DIR/stability.json and reports incidents, clipping, spectral norms,",
+                "gradient reach-back and warning signs (NaN loss, growing weights, gradients far",
+                "above the clip, loss not improving, vanishing gradients), each with the step,",
+                "the layer and a remedy."})
 final class DiagnoseCommand implements Callable<Integer> {
 
     @CommandLine.Spec

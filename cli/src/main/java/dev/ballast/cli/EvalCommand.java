@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
 
 /** {@code ballast eval}: loss, perplexity and bits per token of a model on a text. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluate a trained model: mean loss in nats per token, perplexity and bits per token.",
-                "Without --corpus it scores the validation split of the corpus the model was trained on."},
+        description = {"Evaluate a trained model: loss, perplexity and bits per token.",
+                "The loss is the mean in nats per token. Without --corpus it scores the",
+                "validation split of the corpus the model was trained on."},
         footer = {"", "Examples:", "  ballast eval --model runs/shakespeare", "  ballast eval --model runs/shakespeare --corpus other.txt --json"})
 final class EvalCommand implements Callable<Integer> {
 

@@ -25,14 +25,21 @@ import picocli.CommandLine.Option;
 
 /** {@code ballast export}: write a trained model as ONNX, optionally checking it in ONNX Runtime. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Export a trained model to ONNX (opset 17): token ids and states in, log-probabilities and states out,",
-                "with the vocabulary, tokenizer, configuration and provenance in the file's metadata.",
-                "A forecaster directory (forecaster.json, from ballast forecast) exports as encoded rows and states in,",
-                "scaled predictions and states out, with the encoding, scaler, config and intervals in the metadata."},
-        footer = {"", "Examples:", "  ballast export --model runs/shakespeare --out shakespeare.onnx --verify",
+        description = {"Export a trained language model or forecaster to ONNX (opset 17).",
+                "A language model takes token ids and states and returns log-probabilities and",
+                "states; its vocabulary, tokenizer, configuration and provenance go into the",
+                "file's metadata. A forecaster directory (with forecaster.json, from 'ballast",
+                "forecast') takes encoded rows and states and returns scaled predictions and",
+                "states, with the encoding, scaler, configuration and intervals in the metadata."},
+        footer = {"",
+                "Examples:",
+                "  ballast export --model runs/shakespeare --out shakespeare.onnx --verify",
                 "  ballast generate --model shakespeare.onnx --prime 'ROMEO:'",
-                "  ballast export --model runs/forecast --out forecaster.onnx --verify   (a forecaster directory)",
-                "", "With --verify a maximum log-probability difference above 1e-4 fails the command (exit 1)."})
+                "  ballast export --model runs/forecast --out forecaster.onnx --verify",
+                "",
+                "(runs/forecast: a forecaster's run directory, from 'ballast forecast')",
+                "With --verify a maximum log-probability difference above 1e-4 fails the command",
+                "(exit 1)."})
 final class ExportCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -1,6 +1,5 @@
 package dev.ballast.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.corpora.timeseries.FillPolicy;
@@ -8,6 +7,7 @@ import dev.ballast.corpora.timeseries.TimeSeries;
 import dev.ballast.corpora.timeseries.TimeSeriesCsv;
 import dev.ballast.corpora.timeseries.TimeSeriesException;
 import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.io.Json;
 import dev.ballast.forecast.Backtest;
 import dev.ballast.forecast.DefaultSeries;
 import dev.ballast.forecast.ForecastConfig;
@@ -41,13 +41,19 @@ import picocli.CommandLine.Option;
  * prediction interval. Without {@code --data} it forecasts the embedded synthetic monthly series.
  */
 @Command(name = "forecast", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a recurrent forecaster, evaluate it on the last --horizon points against naive,",
-                "seasonal-naive and drift baselines, save it and print the forecast with a prediction interval.",
-                "Without --data it uses an embedded synthetic monthly series (season 12)."},
-        footer = {"", "Examples:", "  ballast forecast",
-                "  ballast forecast --data airline-passengers.csv --column Passengers --horizon 24 --season 12 "
-                        + "--transform log --difference 12 --plot airline.svg",
-                "  ballast forecast --data temps.csv --column Temp --horizon 365 --season 365 --json"})
+        description = {"Train a recurrent forecaster and score it against simple baselines.",
+                "It holds out the last --horizon points, compares its forecast of them with the",
+                "naive, seasonal-naive and drift baselines, saves the model and prints the",
+                "forecast with a prediction interval. Without --data it uses an embedded",
+                "synthetic monthly series (season 12)."},
+        footer = {"",
+                "Examples:",
+                "  ballast forecast",
+                "  ballast forecast --data airline-passengers.csv --column Passengers \\",
+                "      --horizon 24 --season 12 --transform log --difference 12 \\",
+                "      --plot airline.svg",
+                "  ballast forecast --data temps.csv --column Temp --horizon 365 --season 365 \\",
+                "      --json"})
 final class ForecastCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -105,7 +111,7 @@ final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam", description = "sgd, adam, adamw, rmsprop or adagrad (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--lr-schedule", paramLabel = "SPEC", description = "constant, step:EVERY:GAMMA, plateau[:FACTOR[:PATIENCE]] or cosine[:WARMUP] (default: cosine with a warm-up of min(100, steps/10)).")
+    @Option(names = "--lr-schedule", paramLabel = "SPEC", description = "constant, cosine[:WARMUP], step:EVERY:GAMMA or plateau[:FACTOR[:PATIENCE]] (default: cosine, warming up over a tenth of the steps, at most 100).")
     String lrSchedule;
 
     @Option(names = "--clip", paramLabel = "MODE", defaultValue = "global-norm", description = "Gradient clipping: global-norm, layer-norm, tensor-norm, value, auto, agc or none (default: ${DEFAULT-VALUE}).")
@@ -165,10 +171,10 @@ final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--backtest", paramLabel = "K", defaultValue = "0", description = "Also evaluate K rolling origins, each H earlier, refitting at each.")
     int backtest;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/forecast", description = "Run directory: the model, checkpoints, stability.json and report.html (default: ${DEFAULT-VALUE}; with --resume, the resumed run).")
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/forecast", description = "Run directory for the model, its checkpoints and its stability report (default: ${DEFAULT-VALUE}; with --resume, the resumed run).")
     Path out;
 
-    @Option(names = "--plot", paramLabel = "FILE", description = "Write an SVG of history, hold-out, forecast and interval.")
+    @Option(names = "--plot", paramLabel = "FILE", description = "Write an SVG plot of the history, the hold-out, the forecast with its interval and the baselines.")
     Path plot;
 
     @Option(names = "--json", description = "Print one JSON object: mase, smape, rmse, mae, mape, baselines, forecast, horizon, season.")
@@ -233,7 +239,7 @@ final class ForecastCommand implements Callable<Integer> {
         ForecasterFiles.save(runDir, r.forecaster(), saved, series.source(),
                 PredictionIntervals.fromResiduals(r.training().residuals(), config.interval()));
         if (plot != null) {
-            SvgPlot.write(plot, r);
+            SvgPlot.write(plot, r, series);
         }
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
@@ -306,8 +312,7 @@ final class ForecastCommand implements Callable<Integer> {
     }
 
     private ObjectNode toJson(TimeSeries s, ForecastReport r, Backtest bt) {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("source", s.source());
         root.put("horizon", r.config().horizon());
         root.put("season", r.config().season());

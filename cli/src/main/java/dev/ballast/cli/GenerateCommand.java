@@ -18,9 +18,12 @@ import picocli.CommandLine.Option;
 
 /** {@code ballast generate}: sample text from a trained model. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Generate text from a trained model, continuing an optional prime text.",
+        description = {"Generate text from a trained model, continuing an optional prime.",
                 "--model may also be an exported .onnx file (run with ONNX Runtime)."},
-        footer = {"", "Examples:", "  ballast generate --model runs/shakespeare --prime 'ROMEO:' --length 300 --temperature 0.8",
+        footer = {"",
+                "Examples:",
+                "  ballast generate --model runs/shakespeare --prime 'ROMEO:' --length 300 \\",
+                "      --temperature 0.8",
                 "  ballast generate --model runs/shakespeare --greedy --length 100 --json"})
 final class GenerateCommand implements Callable<Integer> {
 

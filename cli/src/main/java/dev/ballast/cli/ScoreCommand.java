@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 
 /** {@code ballast score}: how likely a model finds a text. */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Score a text: log-probability of each token, perplexity and bits per token.",
-                "--model is a run or checkpoint directory (Ballast's engine) or an exported .onnx file (ONNX Runtime)."},
+        description = {"Score a text: each token's log-probability and the perplexity.",
+                "Also reports bits per token. --model is a run or checkpoint directory",
+                "(Ballast's engine) or an exported .onnx file (ONNX Runtime)."},
         footer = {"", "Examples:", "  ballast score --model runs/shakespeare --text 'To be, or not to be'",
                 "  ballast score --model shakespeare.onnx --text 'To be, or not to be' --json"})
 final class ScoreCommand implements Callable<Integer> {
@@ -23,7 +24,7 @@ final class ScoreCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR|FILE.onnx", description = "A run or checkpoint directory, or an exported .onnx file.")
+    @Option(names = "--model", required = true, paramLabel = "DIR|FILE.onnx", description = "A run or checkpoint directory, or an ONNX file from 'ballast export'.")
     Path model;
 
     @Option(names = "--text", required = true, paramLabel = "TEXT", description = "The text to score.")

@@ -23,25 +23,34 @@ import picocli.CommandLine.Option;
 
 /** {@code ballast serve}: HTTP/JSON generation and scoring until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve a model over HTTP with JSON: POST /v1/generate, POST /v1/score, GET /v1/model, GET /health;",
-                "for a forecaster (directory with forecaster.json, or its exported .onnx) POST /v1/forecast instead.",
-                "--model is a run or checkpoint directory (Ballast's engine) or an exported .onnx file (ONNX Runtime).",
-                "Binds to loopback unless --host says otherwise (then it warns: everything on that network can reach it).",
-                "With --api-key-file (or --api-key, or BALLAST_API_KEY) every endpoint but GET /health needs",
-                "'Authorization: Bearer KEY'. Slow or idle clients hold a connection, not a thread. Stop with Ctrl-C."},
-        footer = {"", "Examples:", "  ballast serve --model shakespeare.onnx --port 8080",
-                "  curl -s localhost:8080/v1/generate -d '{\"prompt\": \"ROMEO:\", \"max_tokens\": 100, \"seed\": 1}'",
+        description = {"Serve a model over HTTP with JSON until stopped with Ctrl-C.",
+                "A language model answers POST /v1/generate and POST /v1/score; a forecaster (a",
+                "directory with forecaster.json, or its exported .onnx file) answers POST",
+                "/v1/forecast; both answer GET /v1/model and GET /health. --model is a run or",
+                "checkpoint directory (Ballast's engine) or an exported .onnx file (ONNX",
+                "Runtime).",
+                "It binds to loopback unless --host says otherwise (then it warns: everything on",
+                "that network can reach it). With --api-key-file (or --api-key, or",
+                "BALLAST_API_KEY) every endpoint but GET /health needs 'Authorization: Bearer",
+                "KEY'. Slow or idle clients hold a connection, not a thread."},
+        footer = {"",
+                "Examples:",
+                "  ballast serve --model shakespeare.onnx --port 8080",
+                "  curl -s localhost:8080/v1/generate \\",
+                "      -d '{\"prompt\": \"ROMEO:\", \"max_tokens\": 100, \"seed\": 1}'",
                 "  curl -s localhost:8080/v1/score -d '{\"text\": \"To be, or not to be\"}'",
                 "  ballast serve --model runs/forecast    (a forecaster: POST /v1/forecast)",
-                "  curl -s localhost:8080/v1/forecast -d '{\"history\": [112, 118, 132, ...], \"horizon\": 12}'",
+                "  curl -s localhost:8080/v1/forecast \\",
+                "      -d '{\"history\": [112, 118, 132, ...], \"horizon\": 12}'",
                 "  ballast serve --model shakespeare.onnx --host 0.0.0.0 --api-key-file serve.key",
-                "  curl -s -H \"Authorization: Bearer $(cat serve.key)\" host:8080/v1/score -d '{\"text\": \"To be\"}'"})
+                "  curl -s -H \"Authorization: Bearer $(cat serve.key)\" host:8080/v1/score \\",
+                "      -d '{\"text\": \"To be\"}'"})
 final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR|FILE.onnx", description = "A run or checkpoint directory, or an exported .onnx file.")
+    @Option(names = "--model", required = true, paramLabel = "DIR|FILE.onnx", description = "A run or checkpoint directory, or an ONNX file from 'ballast export'.")
     Path model;
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")

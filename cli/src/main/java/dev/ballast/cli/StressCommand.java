@@ -24,9 +24,11 @@ import picocli.CommandLine.Option;
 
 /** {@code ballast stress}: runs {@link StressSuite}'s unstable set-ups with protection off and on and prints the table. */
 @Command(name = "stress", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a fixed matrix of unstable set-ups (high learning rates, long windows, large recurrent",
-                "weights, no clipping, the Pascanu et al. 2013 addition and temporal-order tasks), each with",
-                "protection off and with Ballast's defaults, and report which diverged. Takes a few minutes."})
+        description = {"Train unstable set-ups with and without protection and compare.",
+                "A fixed matrix of set-ups (high learning rates, long windows, large recurrent",
+                "weights, no clipping, the Pascanu et al. 2013 addition and temporal-order",
+                "tasks) is trained with protection off and with Ballast's defaults; the table",
+                "says which diverged. Takes under a minute."})
 final class StressCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -41,7 +43,7 @@ final class StressCommand implements Callable<Integer> {
     @Option(names = "--init", paramLabel = "MODE", defaultValue = "pinned",
             description = "pinned (orthogonal, forget bias 1; default) or defaults (the training defaults).")
     String init;
-    @Option(names = "--keep", paramLabel = "DIR", description = "Keep the run directories (with stability.json and report.html) under DIR.")
+    @Option(names = "--keep", paramLabel = "DIR", description = "Keep the run directories under DIR, each with its stability report.")
     Path keep;
 
     @Override

@@ -25,8 +25,12 @@ import picocli.CommandLine.Option;
 /** {@code ballast train}: maps flags onto {@link TrainingConfig} and runs the {@link Trainer}. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         defaultValueProvider = ConfigDefaults.class,
-        description = {"Train a character-level language model (LSTM or vanilla RNN).",
-                "With no options it trains a 2x256 LSTM on the built-in corpus and saves it to runs/latest."},
+        description = {"Train a recurrent language model on a text corpus.",
+                "Tokens are characters (--level char, the default) or words from a Lucene",
+                "analyzer (--level word); the network is an LSTM or a vanilla RNN (--cell). With",
+                "no options it trains a 2x256 LSTM on the characters of the built-in corpus and",
+                "saves it to runs/latest. The run directory also gets stability.json, charts/",
+                "and report.html, which 'ballast diagnose' explains."},
         footer = {"", "Examples:",
                 "  ballast train --corpus tinyshakespeare --steps 600 --out runs/shakespeare",
                 "  ballast train --resume runs/shakespeare --steps 1200",
@@ -45,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
     double validFraction;
     @Option(names = "--replace-malformed", description = "Replace invalid UTF-8 with U+FFFD instead of failing.")
     boolean replaceMalformed;
-    @Option(names = {"--unknown-policy", "--unknown"}, paramLabel = "POLICY", description = "Characters not in the vocabulary at evaluation or generation: replace (with <unk>), skip or error (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--unknown-policy", "--unknown"}, paramLabel = "POLICY", description = "Characters not in the vocabulary at evaluation or generation: replace (with <unk>), skip or error; with --level word unknown words always become <unk> (default: ${DEFAULT-VALUE}).")
     String unknownPolicy;
     @Option(names = "--level", paramLabel = "LEVEL", description = "Tokens are characters (char) or words from a Lucene analyzer (word) (default: ${DEFAULT-VALUE}).")
     String level;
@@ -66,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
     int embed;
     @Option(names = "--dropout", paramLabel = "P", description = "Dropout on each recurrent layer's output while training (default: ${DEFAULT-VALUE}).")
     float dropout;
-    @Option(names = "--init", paramLabel = "SCHEME", description = "Recurrent weights: uniform (PyTorch's U(-1/sqrt(H), 1/sqrt(H))), orthogonal, or identity (IRNN, Le et al. 2015) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--init", paramLabel = "SCHEME", description = "Recurrent weights: uniform (as PyTorch: between -k and k, k = 1/sqrt of the hidden size), orthogonal, or identity (IRNN, Le et al. 2015) (default: ${DEFAULT-VALUE}).")
     String init;
     @Option(names = "--init-scale", paramLabel = "X", description = "Multiplier on the initial recurrent weights (default: ${DEFAULT-VALUE}).")
     double initScale;
@@ -90,7 +94,7 @@ final class TrainCommand implements Callable<Integer> {
     String optimizer;
     @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     float lr;
-    @Option(names = "--lr-schedule", paramLabel = "SPEC", description = "constant, step:EVERY:GAMMA, plateau[:FACTOR[:PATIENCE]] or cosine[:WARMUP] (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr-schedule", paramLabel = "SPEC", description = "constant, cosine[:WARMUP], step:EVERY:GAMMA or plateau[:FACTOR[:PATIENCE]] (default: ${DEFAULT-VALUE}).")
     String lrSchedule;
     @Option(names = "--momentum", paramLabel = "X", description = "Momentum for sgd and rmsprop (default: ${DEFAULT-VALUE}).")
     double momentum;
@@ -154,7 +158,7 @@ final class TrainCommand implements Callable<Integer> {
     int evalEvery;
     @Option(names = "--eval-batch", paramLabel = "N", description = "Parallel streams when validating (default: ${DEFAULT-VALUE}).")
     int evalBatch;
-    @Option(names = "--sample-length", paramLabel = "N", description = "Characters sampled at each validation, 0 = none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sample-length", paramLabel = "N", description = "Tokens (characters or words) sampled at each validation, 0 = none (default: ${DEFAULT-VALUE}).")
     int sampleLength;
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory for checkpoints (default: runs/latest, or the resumed run).")
     Path out;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.engine.io.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ class CliTest {
                 "--seq", "16", "--batch", "4", "--steps", "30", "--eval-every", "10", "--sample-length", "20",
                 "--threads", "1", "--out", run.toString(), "--json");
         assertEquals(0, o.code(), o.err());
-        JsonNode json = new ObjectMapper().readTree(o.out());
+        JsonNode json = Json.MAPPER.readTree(o.out());
         for (String key : new String[] {"val_loss", "val_perplexity", "val_bits_per_token", "steps", "tokens_per_second"}) {
             assertTrue(json.has(key), "train --json lacks " + key + ": " + o.out());
         }
@@ -48,7 +48,7 @@ class CliTest {
     void evalPrintsLossPerplexityAndBits() throws IOException {
         CliRun o = ballast("eval", "--model", run.toString(), "--json");
         assertEquals(0, o.code(), o.err());
-        JsonNode json = new ObjectMapper().readTree(o.out());
+        JsonNode json = Json.MAPPER.readTree(o.out());
         double loss = json.get("loss").asDouble();
         assertEquals(Math.exp(loss), json.get("perplexity").asDouble(), 1e-9);
         assertEquals(loss / Math.log(2), json.get("bits_per_token").asDouble(), 1e-9);
@@ -60,7 +60,7 @@ class CliTest {
         CliRun a = ballast("generate", "--model", run.toString(), "--prime", "To be", "--length", "40", "--seed", "5", "--json");
         CliRun b = ballast("generate", "--model", run.toString(), "--prime", "To be", "--length", "40", "--seed", "5", "--json");
         assertEquals(0, a.code(), a.err());
-        String text = new ObjectMapper().readTree(a.out()).get("text").asText();
+        String text = Json.MAPPER.readTree(a.out()).get("text").asText();
         assertEquals(40, text.codePointCount(0, text.length()));
         assertEquals(a.out(), b.out());
     }
@@ -136,7 +136,7 @@ class CliTest {
                 "--seq", "8", "--batch", "2", "--steps", "2", "--eval-every", "0", "--sample-length", "0",
                 "--clip-value", "0.25", "--out", out.toString(), "--json");
         assertEquals(0, o.code(), o.err());
-        JsonNode model = new ObjectMapper().readTree(dev.ballast.training.checkpoint.CheckpointStore.resolveModel(out).resolve("model.json").toFile());
+        JsonNode model = Json.MAPPER.readTree(dev.ballast.training.checkpoint.CheckpointStore.resolveModel(out).resolve("model.json").toFile());
         assertEquals("value", model.at("/training/clip").asText());
         assertEquals(0.25, model.at("/training/clip_value").asDouble());
     }
@@ -148,7 +148,7 @@ class CliTest {
         assertEquals(0, o.code(), o.err());
         String[] lines = o.out().strip().split("\n");
         assertEquals(2, lines.length, o.out());
-        JsonNode config = new ObjectMapper().readTree(lines[0]);
+        JsonNode config = Json.MAPPER.readTree(lines[0]);
         assertEquals("char-rnn-1x512", config.get("config").asText());
         for (String key : new String[] {"train_tokens_per_s", "gen_tokens_per_s", "threads", "gflops"}) {
             assertTrue(config.get(key).asDouble() > 0, key + " in " + lines[0]);
@@ -157,7 +157,7 @@ class CliTest {
             assertTrue(config.get(key).isIntegralNumber() && config.get(key).asLong() >= -1, key + " in " + lines[0]);
         }
         assertTrue(config.get("max_heap_mb").asLong() > 0, lines[0]);
-        assertTrue(new ObjectMapper().readTree(lines[1]).get("tokenization_mb_per_s").asDouble() > 0, lines[1]);
+        assertTrue(Json.MAPPER.readTree(lines[1]).get("tokenization_mb_per_s").asDouble() > 0, lines[1]);
         assertBadInput(ballast("bench", "--config", "char-gru"), "unknown --config 'char-gru'");
     }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.engine.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class ForecastCommandTest {
                 "--horizon", "6", "--season", "12", "--lookback", "12", "--hidden", "8", "--steps", "40",
                 "--future", "3", "--out", model.toString(), "--plot", plot.toString(), "--json");
         assertEquals(0, o.code(), o.err());
-        JsonNode j = new ObjectMapper().readTree(o.out());
+        JsonNode j = Json.MAPPER.readTree(o.out());
         for (String k : new String[] {"mase", "smape", "rmse", "mae", "mape"}) {
             assertTrue(j.get(k).isNumber(), k);
             assertTrue(j.path("baselines").path("seasonal-naive").get(k).isNumber(), k);

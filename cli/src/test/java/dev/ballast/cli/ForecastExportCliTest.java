@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.engine.io.Json;
 import dev.ballast.export.ForecastOnnxRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +24,13 @@ class ForecastExportCliTest {
         CliRun f = ballast("forecast", "--steps", "40", "--hidden", "8", "--layers", "2", "--horizon", "6",
                 "--out", dir.toString(), "--json");
         assertEquals(0, f.code(), f.err());
-        JsonNode saved = new ObjectMapper().readTree(Files.readString(dir.resolve("forecaster.json")));
+        JsonNode saved = Json.MAPPER.readTree(Files.readString(dir.resolve("forecaster.json")));
         assertEquals(6, saved.path("intervals").path("half_widths").size(), "forecast saves its intervals");
 
         Path onnx = tmp.resolve("forecaster.onnx");
         CliRun e = ballast("export", "--model", dir.toString(), "--out", onnx.toString(), "--verify", "--json");
         assertEquals(0, e.code(), e.err());
-        JsonNode json = new ObjectMapper().readTree(e.out());
+        JsonNode json = Json.MAPPER.readTree(e.out());
         assertEquals("forecaster", json.get("kind").asText());
         assertTrue(json.get("verify").get("passed").asBoolean(), e.out());
         assertTrue(json.get("verify").get("max_abs_diff").asDouble() <= 1e-4, e.out());

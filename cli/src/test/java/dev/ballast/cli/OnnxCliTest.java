@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.engine.io.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,14 +36,14 @@ class OnnxCliTest {
         onnx = tmp.resolve("model.onnx");
         CliRun e = ballast("export", "--model", run.toString(), "--out", onnx.toString(), "--verify", "--json");
         assertEquals(0, e.code(), e.err());
-        JsonNode json = new ObjectMapper().readTree(e.out());
+        JsonNode json = Json.MAPPER.readTree(e.out());
         assertTrue(json.get("verify").get("passed").asBoolean(), e.out());
         assertTrue(json.get("verify").get("max_abs_diff").asDouble() <= 1e-4, e.out());
     }
 
     @Test
     void scoreGivesTheSameNumbersOnBothBackends() throws IOException {
-        ObjectMapper m = new ObjectMapper();
+        ObjectMapper m = Json.MAPPER;
         JsonNode a = m.readTree(ballast("score", "--model", run.toString(), "--text", "that is the question", "--json").out());
         JsonNode b = m.readTree(ballast("score", "--model", onnx.toString(), "--text", "that is the question", "--json").out());
         assertEquals("ballast", a.get("backend").asText());
@@ -58,7 +59,7 @@ class OnnxCliTest {
         CliRun a = ballast("generate", "--model", alone.toString(), "--prime", "To be", "--length", "25", "--greedy", "--json");
         CliRun b = ballast("generate", "--model", run.toString(), "--prime", "To be", "--length", "25", "--greedy", "--json");
         assertEquals(0, a.code(), a.err());
-        ObjectMapper m = new ObjectMapper();
+        ObjectMapper m = Json.MAPPER;
         assertEquals(m.readTree(b.out()).get("text"), m.readTree(a.out()).get("text"));
     }
 

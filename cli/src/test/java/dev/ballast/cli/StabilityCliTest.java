@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.engine.io.Json;
 import dev.ballast.lm.stress.StressSuite;
 import dev.ballast.training.StressRun;
 import java.io.IOException;
@@ -42,7 +42,7 @@ class StabilityCliTest {
     void trainJsonCarriesTheStabilitySummary() throws IOException {
         CliRun o = train(tmp.resolve("run"), "--clip", "agc", "--clip-ratio", "0.05");
         assertEquals(0, o.code(), o.err());
-        JsonNode s = new ObjectMapper().readTree(o.out()).get("stability");
+        JsonNode s = Json.MAPPER.readTree(o.out()).get("stability");
         for (String key : new String[] {"clipped_fraction", "nonfinite_steps", "rollbacks", "max_grad_norm"}) {
             assertTrue(s.has(key), "stability lacks " + key + ": " + o.out());
         }

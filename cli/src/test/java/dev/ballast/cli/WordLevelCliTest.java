@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.engine.io.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ class WordLevelCliTest {
                 "--eval-every", "20", "--sample-length", "15", "--threads", "1", "--out", run.toString(), "--json");
         assertEquals(0, o.code(), o.err());
         assertTrue(o.err().contains("OOV rate: train 0.000%"), o.err());
-        JsonNode json = new ObjectMapper().readTree(o.out());
+        JsonNode json = Json.MAPPER.readTree(o.out());
         assertEquals(60, json.get("steps").asInt());
         assertEquals(24, json.get("vocabulary").asInt());
         assertEquals(0.0, json.get("train_oov_rate").asDouble());
@@ -48,7 +48,7 @@ class WordLevelCliTest {
     @Test
     void savedModelKeepsAnalyzerAndVocabulary() throws IOException {
         Path best = dev.ballast.training.checkpoint.CheckpointStore.resolveModel(run);
-        JsonNode model = new ObjectMapper().readTree(best.resolve("model.json").toFile());
+        JsonNode model = Json.MAPPER.readTree(best.resolve("model.json").toFile());
         assertEquals("word", model.at("/tokenizer/type").asText());
         assertEquals("lm", model.at("/tokenizer/analyzer").asText());
         assertEquals("<unk>", model.at("/tokenizer/symbols/0").asText());
@@ -61,7 +61,7 @@ class WordLevelCliTest {
         Path other = Files.writeString(tmp.resolve("other.txt"), "To be, or not to be, Horatio.\n");
         CliRun o = CliRun.ballast("eval", "--model", run.toString(), "--corpus", other.toString(), "--json");
         assertEquals(0, o.code(), o.err());
-        JsonNode json = new ObjectMapper().readTree(o.out());
+        JsonNode json = Json.MAPPER.readTree(o.out());
         assertEquals(1, json.get("unknown").asLong()); // Horatio
         assertEquals(1.0 / 11, json.get("oov_rate").asDouble(), 1e-12); // To be , or not to be , Horatio . <eos>
         assertEquals(Math.exp(json.get("loss").asDouble()), json.get("perplexity").asDouble(), 1e-9);
@@ -72,7 +72,7 @@ class WordLevelCliTest {
         CliRun o = CliRun.ballast("generate", "--model", run.toString(), "--prime", "HAMLET:\n",
                 "--length", "60", "--seed", "3", "--json");
         assertEquals(0, o.code(), o.err());
-        String text = new ObjectMapper().readTree(o.out()).get("text").asText();
+        String text = Json.MAPPER.readTree(o.out()).get("text").asText();
         assertTrue(text.contains(" "), text);
         assertFalse(text.contains(" ,") || text.contains(" ."), "punctuation attaches to its word: " + text);
         assertFalse(text.contains("<eos>"), text);
@@ -83,7 +83,7 @@ class WordLevelCliTest {
         CliRun o = CliRun.ballast("generate", "--model", run.toString(), "--prime", "Zyzzyva quux",
                 "--length", "10", "--seed", "1", "--json");
         assertEquals(0, o.code(), o.err());
-        assertFalse(new ObjectMapper().readTree(o.out()).get("text").asText().isBlank());
+        assertFalse(Json.MAPPER.readTree(o.out()).get("text").asText().isBlank());
     }
 
     @Test

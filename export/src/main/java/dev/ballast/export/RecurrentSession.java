@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.ballast.engine.io.CheckpointException;
+import dev.ballast.engine.io.Json;
 
 import java.io.IOException;
 import java.nio.Buffer;
@@ -80,7 +81,7 @@ final class RecurrentSession implements AutoCloseable {
             if (e instanceof CheckpointException ce) {
                 throw ce;
             }
-            throw new CheckpointException(source + ": cannot read the model metadata: " + firstLine(e.getMessage()));
+            throw new CheckpointException(source + ": cannot read the model metadata: " + Json.firstLine(e.getMessage()));
         }
     }
 
@@ -90,7 +91,7 @@ final class RecurrentSession implements AutoCloseable {
         try (session) {
             return Map.copyOf(session.getMetadata().getCustomMetadata());
         } catch (OrtException e) {
-            throw new CheckpointException(file + ": cannot read the model metadata: " + firstLine(e.getMessage()));
+            throw new CheckpointException(file + ": cannot read the model metadata: " + Json.firstLine(e.getMessage()));
         }
     }
 
@@ -114,7 +115,7 @@ final class RecurrentSession implements AutoCloseable {
             return env.createSession(bytes, options);
         } catch (OrtException e) {
             throw new CheckpointException(source + " is not a readable ONNX model (truncated or another format?): "
-                    + firstLine(e.getMessage()));
+                    + Json.firstLine(e.getMessage()));
         }
     }
 
@@ -169,7 +170,7 @@ final class RecurrentSession implements AutoCloseable {
                 }
             }
         } catch (OrtException e) {
-            throw new IllegalStateException(source + ": ONNX Runtime failed: " + firstLine(e.getMessage()), e);
+            throw new IllegalStateException(source + ": ONNX Runtime failed: " + Json.firstLine(e.getMessage()), e);
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
@@ -196,15 +197,7 @@ final class RecurrentSession implements AutoCloseable {
         try {
             session.close();
         } catch (OrtException e) {
-            throw new IllegalStateException("closing the ONNX Runtime session failed: " + firstLine(e.getMessage()), e);
+            throw new IllegalStateException("closing the ONNX Runtime session failed: " + Json.firstLine(e.getMessage()), e);
         }
-    }
-
-    static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).strip();
     }
 }

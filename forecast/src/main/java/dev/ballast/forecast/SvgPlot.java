@@ -1,112 +1,132 @@
 package dev.ballast.forecast;
 
+import dev.ballast.corpora.timeseries.TimeSeries;
 import dev.ballast.engine.io.AtomicFiles;
+import dev.ballast.training.chart.SvgChart;
+import dev.ballast.training.chart.SvgChart.Style;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Draws a forecast as a self-contained SVG: the recent history (grey), the hold-out (black), the
- * forecast (blue) with its interval as a shaded band, and the forecast past the end of the data (dashed)
- * when there is one. Plain SVG text, no library.
+ * The forecast plot ({@code ballast forecast --plot}), drawn with {@link SvgChart}: the recent history, the
+ * hold-out's actual values, the model's forecast of them with its prediction interval as a band, each
+ * baseline's forecast of the same hold-out, and the forecast past the end of the data when there is one.
+ * The title says what is compared; the legend gives each forecast's MASE. With the series' time stamps
+ * the x axis is dated.
  */
 public final class SvgPlot {
 
-    static final int WIDTH = 900;
-    static final int HEIGHT = 360;
-    static final int MARGIN = 50;
+    static final int WIDTH = 960;
+    static final int HEIGHT = 420;
+
+    /** Baseline name (as in {@link ForecastReport#baselines()}) -> how the plot names and draws it. */
+    private static final Map<String, String[]> BASELINES = Map.of(
+            "seasonal-naive", new String[] {"seasonal naive", SvgChart.ORANGE},
+            "naive", new String[] {"naive", SvgChart.GREEN},
+            "drift", new String[] {"drift", SvgChart.PURPLE});
 
     private SvgPlot() {
     }
 
-    public static void write(Path file, ForecastReport r) {
-        AtomicFiles.writeString(file, render(r));
+    public static void write(Path file, ForecastReport r, TimeSeries series) {
+        AtomicFiles.writeString(file, render(r, series));
     }
 
-    /** The SVG document. At most the last four horizons (or three seasons) of history are drawn. */
+    /** The plot with an index axis (no time stamps known). */
     public static String render(ForecastReport r) {
+        return render(r, null);
+    }
+
+    /**
+     * The SVG document. At most the last four horizons (or three seasons) of history are drawn. With
+     * {@code series} (the data the report was made from) the x axis shows its dates, when it has them, and
+     * the y axis its value column's name.
+     */
+    public static String render(ForecastReport r, TimeSeries series) {
         int h = r.actual().length;
-        int shown = Math.min(r.history().length, Math.max(4 * h, 3 * r.config().season()));
-        int start = r.history().length - shown;
-        int total = shown + h + r.future().length;
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (double[] a : new double[][] {java.util.Arrays.copyOfRange(r.history(), start, r.history().length),
-                r.actual(), r.lower(), r.upper(), r.futureLower(), r.futureUpper()}) {
-            for (double v : a) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
-            }
+        int cut = r.history().length; // index of the first hold-out point
+        int shown = Math.min(cut, Math.max(4 * h, 3 * r.config().season()));
+        int start = cut - shown;
+        LocalDateTime[] times = series != null && series.times() != null && series.times().length == cut + h
+                ? extend(series.times(), r.future().length) : null;
+        double[] x = new double[cut + h + r.future().length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = times != null ? SvgChart.seconds(times[i]) : i + 1;
         }
-        if (!(hi > lo)) {
-            hi = lo + 1;
+        boolean baselines = r.baselineValues() != null && !r.baselineValues().isEmpty();
+        SvgChart chart = new SvgChart(title(h, baselines)).subtitle(subtitle(r)).size(WIDTH, HEIGHT)
+                .yLabel(series != null ? series.valueName() : "value");
+        if (times != null) {
+            chart.timeX();
+        } else {
+            chart.xLabel("index in the series (first point = 1)");
         }
-        Axis ax = new Axis(total, lo, hi);
-        StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
-        s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\">%s: %d-step forecast, MASE %.3f "
-                + "(seasonal naive %.3f)</text>%n", MARGIN, escape(r.source()), h, r.metrics().mase(),
-                r.baselines().get("seasonal-naive").mase()));
-        s.append(String.format(Locale.ROOT, "<text x=\"5\" y=\"%d\">%s</text><text x=\"5\" y=\"%d\">%s</text>%n",
-                MARGIN, fmt(hi), HEIGHT - MARGIN, fmt(lo)));
-        s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>%n",
-                MARGIN, HEIGHT - MARGIN, WIDTH - MARGIN, HEIGHT - MARGIN));
-        band(s, ax, shown, r.lower(), r.upper());
-        band(s, ax, shown + h, r.futureLower(), r.futureUpper());
-        line(s, ax, 0, java.util.Arrays.copyOfRange(r.history(), start, r.history().length), "#888", "history", false);
-        line(s, ax, shown, r.actual(), "black", "hold-out", false);
-        line(s, ax, shown, r.forecast(), "#1f5fbf", "forecast", false);
-        line(s, ax, shown + h, r.future(), "#1f5fbf", "future", true);
-        s.append("</svg>\n");
-        return s.toString();
+        double[] holdoutX = slice(x, cut, cut + h);
+        // The hold-out's actual values continue the history line, so the data reads as one series.
+        chart.line("history", slice(x, start, cut), slice(r.history(), start, cut), SvgChart.GREY)
+                .line("hold-out (actual)", slice(x, cut - 1, cut + h), join(r.history()[cut - 1], r.actual()),
+                        SvgChart.BLACK, Style.MARKERS)
+                .line("forecast " + mase(r.metrics()), holdoutX, r.forecast(), SvgChart.BLUE, Style.MARKERS)
+                .band(Math.round(100 * r.config().interval()) + "% interval", holdoutX, r.lower(), r.upper(),
+                        SvgChart.BLUE);
+        if (baselines) {
+            r.baselineValues().forEach((name, values) -> {
+                String[] look = BASELINES.getOrDefault(name, new String[] {name, SvgChart.BROWN});
+                chart.line(look[0] + " " + mase(r.baselines().get(name)), holdoutX, values, look[1], Style.DASHED);
+            });
+        }
+        if (r.future().length > 0) {
+            double[] futureX = slice(x, cut + h, x.length);
+            chart.line("forecast past the data", futureX, r.future(), SvgChart.BLUE, Style.DOTTED)
+                    .band(null, futureX, r.futureLower(), r.futureUpper(), SvgChart.BLUE)
+                    .marker((x[cut + h - 1] + x[cut + h]) / 2, "end of data");
+        }
+        return chart.marker((x[cut - 1] + x[cut]) / 2, "hold-out").render();
     }
 
-    private record Axis(int points, double lo, double hi) {
-        double x(int i) {
-            return MARGIN + (WIDTH - 2.0 * MARGIN) * i / Math.max(1, points - 1);
-        }
-
-        double y(double v) {
-            return HEIGHT - MARGIN - (HEIGHT - 2.0 * MARGIN) * (v - lo) / (hi - lo);
-        }
+    private static String title(int h, boolean baselines) {
+        return "Forecast of the last " + h + " points vs. their actual values"
+                + (baselines ? " and the naive, seasonal-naive and drift baselines" : "");
     }
 
-    private static void line(StringBuilder s, Axis ax, int from, double[] v, String color, String title, boolean dashed) {
-        if (v.length == 0) {
-            return;
-        }
-        s.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"1.5\"");
-        if (dashed) {
-            s.append(" stroke-dasharray=\"5,3\"");
-        }
-        s.append(" points=\"");
-        for (int i = 0; i < v.length; i++) {
-            s.append(String.format(Locale.ROOT, "%.1f,%.1f ", ax.x(from + i), ax.y(v[i])));
-        }
-        s.append("\"><title>").append(title).append("</title></polyline>\n");
+    private static String subtitle(ForecastReport r) {
+        return r.source() + "; MASE in the legend, lower is better";
     }
 
-    private static void band(StringBuilder s, Axis ax, int from, double[] lower, double[] upper) {
-        if (lower.length == 0) {
-            return;
-        }
-        s.append("<polygon fill=\"#1f5fbf\" fill-opacity=\"0.18\" stroke=\"none\" points=\"");
-        for (int i = 0; i < upper.length; i++) {
-            s.append(String.format(Locale.ROOT, "%.1f,%.1f ", ax.x(from + i), ax.y(upper[i])));
-        }
-        for (int i = lower.length - 1; i >= 0; i--) {
-            s.append(String.format(Locale.ROOT, "%.1f,%.1f ", ax.x(from + i), ax.y(lower[i])));
-        }
-        s.append("\"><title>interval</title></polygon>\n");
+    private static String mase(ForecastMetrics m) {
+        return m == null ? "" : String.format(Locale.ROOT, "(MASE %.3f)", m.mase());
     }
 
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.4g", v);
+    /** {@code times} with {@code n} more stamps, spaced as the last two (whole months when they are). */
+    static LocalDateTime[] extend(LocalDateTime[] times, int n) {
+        LocalDateTime[] out = java.util.Arrays.copyOf(times, times.length + n);
+        if (n == 0) {
+            return out;
+        }
+        LocalDateTime a = times[times.length - 2 >= 0 ? times.length - 2 : 0];
+        LocalDateTime b = times[times.length - 1];
+        long months = ChronoUnit.MONTHS.between(a, b);
+        boolean monthly = months > 0 && a.plusMonths(months).equals(b);
+        Duration step = times.length > 1 ? Duration.between(a, b) : Duration.ofDays(1);
+        for (int i = 0; i < n; i++) {
+            out[times.length + i] = monthly ? b.plusMonths(months * (i + 1)) : b.plus(step.multipliedBy(i + 1));
+        }
+        return out;
     }
 
-    private static String escape(String t) {
-        return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    private static double[] slice(double[] a, int from, int to) {
+        return java.util.Arrays.copyOfRange(a, from, to);
+    }
+
+    private static double[] join(double first, double[] rest) {
+        double[] out = new double[rest.length + 1];
+        out[0] = first;
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
     }
 }

@@ -77,13 +77,33 @@ class ForecastEndToEndTest {
     }
 
     @Test
-    void plotDrawsHistoryHoldoutForecastAndBand() {
+    void plotDrawsHistoryHoldoutForecastBandBaselinesAndFuture() {
         String svg = SvgPlot.render(report);
         assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""));
-        for (String part : new String[] {"<title>history</title>", "<title>hold-out</title>", "<title>forecast</title>",
-                "<title>interval</title>", "<title>future</title>"}) {
+        for (String part : new String[] {"<title>history</title>", "<title>hold-out (actual)</title>",
+                "<title>forecast (MASE ", "<title>90% interval</title>", "<title>seasonal naive (MASE ",
+                "<title>naive (MASE ", "<title>drift (MASE ", "<title>forecast past the data</title>",
+                "vs. their actual values and the naive, seasonal-naive and drift baselines", ">index in the series (first point = 1)<"}) {
             assertTrue(svg.contains(part), part);
         }
+        assertTrue(!svg.contains("<script") && !svg.contains("url("), "self-contained");
+    }
+
+    @Test
+    void plotOfADatedSeriesHasADateAxisThatRunsPastTheData() {
+        java.time.LocalDateTime[] months = new java.time.LocalDateTime[synthetic.length()];
+        for (int i = 0; i < months.length; i++) {
+            months[i] = java.time.LocalDateTime.of(2000, 1, 1, 0, 0).plusMonths(i);
+        }
+        TimeSeries dated = new TimeSeries("dated", "Demand", synthetic.values(), months, java.util.List.of(),
+                new double[0][]);
+        String svg = SvgPlot.render(report, dated);
+        // 48 months of history, 12 held out, 6 past the end (2020-01 to 2020-06): ticks each year.
+        for (String year : new String[] {">2016<", ">2017<", ">2018<", ">2019<", ">2020<"}) {
+            assertTrue(svg.contains(year), year);
+        }
+        assertTrue(svg.contains(">Demand<") && !svg.contains(">index in the series (first point = 1)<"), "value column as the y label");
+        assertEquals(java.time.LocalDateTime.of(2020, 6, 1, 0, 0), SvgPlot.extend(months, 6)[months.length + 5]);
     }
 
     @Test

@@ -2,8 +2,7 @@ package dev.ballast.inference;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.ballast.engine.io.Json;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,11 +17,8 @@ import java.util.regex.Pattern;
  */
 final class RequestBody {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-
-    private static final Pattern DUPLICATE = Pattern.compile("^Duplicate field '(.*)' for ");
+    /** Jackson's words for a repeated key, from the parser ({@link Json#MAPPER}) or from tree binding. */
+    private static final Pattern DUPLICATE = Pattern.compile("^Duplicate field '(.*)'(?: for |$)");
 
     private final JsonNode root;
 
@@ -33,7 +29,7 @@ final class RequestBody {
     static RequestBody parse(byte[] body, Set<String> allowed) {
         JsonNode root;
         try {
-            root = JSON.readTree(body);
+            root = Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw new RequestException(400, "malformed JSON: " + problem(e));
         } catch (java.io.IOException e) {
@@ -183,7 +179,7 @@ final class RequestBody {
      * has no use for.
      */
     static String problem(JsonProcessingException e) {
-        String m = firstLine(e.getOriginalMessage());
+        String m = shortened(Json.firstLine(e.getOriginalMessage()));
         if (m.startsWith("Trailing token")) {
             return "more data after the JSON value";
         }
@@ -205,12 +201,7 @@ final class RequestBody {
         return m.isBlank() ? "not valid JSON" : m;
     }
 
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        String line = nl < 0 ? s : s.substring(0, nl);
+    private static String shortened(String line) {
         return line.length() > 160 ? line.substring(0, 160) + "..." : line;
     }
 }

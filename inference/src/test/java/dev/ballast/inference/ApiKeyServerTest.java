@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.engine.io.Json;
 import dev.ballast.engine.ConfigException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A server started with an API key: everything but GET /health needs {@code Authorization: Bearer KEY}. */
 class ApiKeyServerTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.MAPPER;
     static final String KEY = "s3cret-Key_0123456789";
     @TempDir
     static Path tmp;

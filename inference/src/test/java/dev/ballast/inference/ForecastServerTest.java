@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.engine.io.Json;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.ballast.corpora.timeseries.TimeSeries;
 import dev.ballast.export.ForecastOnnxExporter;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Forecasting through the inference module: both back-ends agree, and POST /v1/forecast over loopback. */
 class ForecastServerTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.MAPPER;
     @TempDir
     static Path tmp;
     static double[] y;

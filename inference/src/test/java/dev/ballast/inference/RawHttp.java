@@ -2,6 +2,7 @@ package dev.ballast.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.engine.io.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +19,7 @@ record RawHttp(int status, Map<String, String> headers, String body) {
     /** A fully qualified Java name or an exception's class name: none may reach a client. */
     static final Pattern JAVA_NAMES = Pattern.compile("\\b[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+\\.[A-Z]\\w*|[A-Z]\\w*(Exception|Error)\\b|\\bjava\\.");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** Sends the bytes, then reads the reply until the server closes the connection (20 s at most). */
     static RawHttp send(int port, byte[] request) throws IOException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.engine.io.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServerReliabilityTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.MAPPER;
     static final int SLOW_CLIENTS = 50;
     /** How long a probe may take with the slow clients connected: generous, so a busy machine does not fail it. */
     static final Duration PROMPT = Duration.ofSeconds(2);

@@ -3,15 +3,14 @@ package dev.ballast.lm;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.engine.io.CheckpointException;
+import dev.ballast.engine.io.Json;
 import dev.ballast.engine.math.Kernels;
 import dev.ballast.engine.nn.CellType;
 import dev.ballast.tokenizer.Tokenizer;
@@ -41,10 +40,11 @@ public final class ModelFiles {
     public static final int VERSION = 1;
     public static final String KIND = "language-model";
 
-    /** JSON settings for configurations: snake_case field names, unknown fields rejected, pretty output. */
-    public static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /**
+     * {@link Json#MAPPER} under the name callers of this class know: unknown fields, duplicate keys and
+     * trailing junk are rejected; the records name their fields in snake_case themselves.
+     */
+    public static final ObjectMapper JSON = Json.MAPPER;
 
     /**
      * The {@code model} block: the {@link ModelConfig}, and the parameter count for people reading the

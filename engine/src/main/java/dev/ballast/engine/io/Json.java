@@ -53,12 +53,15 @@ public final class Json {
         }
     }
 
-    /** The first line of a message (parsers append source excerpts on later lines). */
+    /**
+     * The first line of a message, trimmed (parsers and native libraries append source excerpts and
+     * stack traces on later lines); {@code "unknown error"} for a null message.
+     */
     public static String firstLine(String s) {
         if (s == null) {
-            return "";
+            return "unknown error";
         }
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
     }
 }

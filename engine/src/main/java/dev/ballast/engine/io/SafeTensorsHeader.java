@@ -39,7 +39,7 @@ record SafeTensorsHeader(List<Entry> entries, Map<String, String> metadata) {
         try {
             root = MAPPER.readTree(json);
         } catch (JacksonException e) {
-            throw malformed(file, "not valid JSON (" + firstLine(e.getOriginalMessage()) + ")");
+            throw malformed(file, "not valid JSON (" + Json.firstLine(e.getOriginalMessage()) + ")");
         } catch (java.io.IOException e) {
             throw malformed(file, "unreadable (" + AtomicFiles.describe(e) + ")");
         }
@@ -184,13 +184,5 @@ record SafeTensorsHeader(List<Entry> entries, Map<String, String> metadata) {
 
     private static CheckpointException malformed(Path file, String what) {
         return new CheckpointException(file + " has a malformed safetensors header: " + what);
-    }
-
-    private static String firstLine(String text) {
-        if (text == null) {
-            return "unknown error";
-        }
-        int newline = text.indexOf('\n');
-        return newline < 0 ? text : text.substring(0, newline);
     }
 }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -122,7 +121,7 @@ class SafeTensorsTest {
         assertTrue(header.startsWith("{"), "padding is trailing");
         assertTrue(header.substring(header.strip().length()).chars().allMatch(c -> c == ' '), "padding is spaces");
 
-        JsonNode root = new ObjectMapper().readTree(header);
+        JsonNode root = Json.MAPPER.readTree(header);
         JsonNode meta = root.get("__metadata__");
         assertEquals("ballast-weights", meta.get("format").asText());
         assertEquals("1", meta.get("format_version").asText());

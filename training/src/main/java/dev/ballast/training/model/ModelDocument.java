@@ -81,7 +81,7 @@ public final class ModelDocument {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new CheckpointException(file + " is not valid JSON: " + firstLine(e.getOriginalMessage())
+            throw new CheckpointException(file + " is not valid JSON: " + Json.firstLine(e.getOriginalMessage())
                     + " (line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")");
         } catch (IOException e) {
             throw new CheckpointException("cannot read " + file + ": " + AtomicFiles.describe(e));
@@ -113,14 +113,6 @@ public final class ModelDocument {
             cause = cause.getCause();
         }
         String message = cause instanceof JsonProcessingException j ? j.getOriginalMessage() : cause.getMessage();
-        return (path.isEmpty() ? "" : path + ": ") + firstLine(message);
-    }
-
-    static String firstLine(String s) {
-        if (s == null) {
-            return "unknown error";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        return (path.isEmpty() ? "" : path + ": ") + Json.firstLine(message);
     }
 }

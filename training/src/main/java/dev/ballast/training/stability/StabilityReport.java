@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.corpora.Batches;
 import dev.ballast.engine.io.AtomicFiles;
 import dev.ballast.engine.io.Json;
+import dev.ballast.training.chart.SvgChart;
+import dev.ballast.training.chart.SvgChart.Style;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -229,24 +231,29 @@ public final class StabilityReport {
 
     private static Charts charts(StabilityMonitor m) {
         double[] steps = m.steps.toArray();
-        String loss = new SvgChart("Loss", "step", false)
-                .line("train", steps, m.loss.toArray(), "#1f77b4")
-                .line("validation", m.valSteps.toArray(), m.valLoss.toArray(), "#d62728").render();
-        String grad = new SvgChart("Gradient norm", "step", true)
-                .line("before clip", steps, m.gradNorm.toArray(), "#2ca02c")
-                .dashed("clip threshold", steps, m.threshold.toArray(), "#d62728").render();
+        String loss = new SvgChart("Loss").xLabel("step").yLabel("loss").includeX(0)
+                .line("training (per step)", steps, m.loss.toArray(), SvgChart.BLUE)
+                .line("validation", m.valSteps.toArray(), m.valLoss.toArray(), SvgChart.RED, Style.MARKERS).render();
+        String grad = new SvgChart("Gradient norm").xLabel("step").yLabel("L2 norm").logY().includeX(0)
+                .line("before clipping", steps, m.gradNorm.toArray(), SvgChart.GREEN)
+                .line("clip threshold", steps, m.threshold.toArray(), SvgChart.RED, Style.DASHED).render();
         double[] c = m.clipped.toArray();
-        double[] running = new double[c.length]; // share of the last 50 steps that were clipped
+        double[] running = new double[c.length]; // percentage of the last 50 steps that were clipped
         double sum = 0;
         for (int i = 0; i < c.length; i++) {
             sum += c[i] - (i >= 50 ? c[i - 50] : 0);
-            running[i] = sum / Math.min(i + 1, 50);
+            running[i] = 100 * sum / Math.min(i + 1, 50);
         }
-        String clipped = new SvgChart("Clipped fraction (last 50 steps)", "step", false)
-                .line("clipped", steps, running, "#ff7f0e").render();
-        String lr = new SvgChart("Learning rate", "step", false).line("lr", steps, m.lr.toArray(), "#9467bd").render();
-        SvgChart spectral = new SvgChart("Spectral norm of recurrent matrices", "step", false);
-        String[] colors = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"};
+        String clipped = new SvgChart("Clipped steps (share of the last 50)").xLabel("step").yLabel("% clipped")
+                .includeX(0).includeY(0).includeY(100).ifAllZero("no steps clipped")
+                .line("clipped", steps, running, SvgChart.ORANGE).render();
+        String lr = new SvgChart("Learning rate").xLabel("step").yLabel("learning rate").includeX(0).includeY(0)
+                .line("learning rate", steps, m.lr.toArray(), SvgChart.PURPLE, Style.STEP).render();
+        SvgChart spectral = new SvgChart("Spectral norm of the recurrent matrices").xLabel("step")
+                .yLabel("largest singular value").includeX(0).ifEmpty("no spectral norms: diagnoses were off");
+        if (steps.length > 0) {
+            spectral.includeX(steps[steps.length - 1]); // the same steps as the other charts
+        }
         int layers = m.diagnostics.isEmpty() ? 0 : m.diagnostics.get(0).spectral().length;
         for (int l = 0; l < layers; l++) {
             double[] x = new double[m.diagnostics.size()];
@@ -255,7 +262,7 @@ public final class StabilityReport {
                 x[i] = m.diagnostics.get(i).step();
                 y[i] = m.diagnostics.get(i).spectral()[l];
             }
-            spectral.line("layers." + l, x, y, colors[l % colors.length]);
+            spectral.line("layers." + l, x, y, SvgChart.PALETTE.get(l % SvgChart.PALETTE.size()), Style.MARKERS);
         }
         return new Charts(loss, grad, clipped, lr, spectral.render());
     }
@@ -265,7 +272,7 @@ public final class StabilityReport {
         sb.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Ballast stability report</title>\n")
                 .append("<style>body{font-family:sans-serif;max-width:700px;margin:2em auto;color:#222}"
                         + "td,th{padding:2px 10px;text-align:left}.error{color:#b00}.warning{color:#a60}"
-                        + "pre{background:#f6f6f6;padding:8px;overflow:auto}</style></head><body>\n")
+                        + "pre{background:#f6f6f6;padding:8px;overflow:auto}svg{display:block;margin:14px 0}</style></head><body>\n")
                 .append("<h1>Stability report</h1>\n<h2>Summary</h2>\n<table>\n");
         root.get("summary").fields().forEachRemaining(e -> sb.append("<tr><th>").append(SvgChart.escape(e.getKey()))
                 .append("</th><td>").append(SvgChart.escape(e.getValue().asText())).append("</td></tr>\n"));

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.engine.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ class CheckpointStoreTest {
         assertFalse(Files.exists(staged));
         assertEquals(Optional.of(committed), store.latest());
         assertEquals(Optional.empty(), store.best());
-        JsonNode pointer = new ObjectMapper().readTree(run.resolve("latest.json").toFile());
+        JsonNode pointer = Json.MAPPER.readTree(run.resolve("latest.json").toFile());
         assertEquals("ballast-pointer", pointer.get("format").asText());
         assertEquals(1, pointer.get("version").asInt());
         assertEquals("checkpoints/step-00000600", pointer.get("checkpoint").asText());
@@ -51,7 +51,7 @@ class CheckpointStoreTest {
         CheckpointStore store = new CheckpointStore(run);
         store.commit(store.stage(1), 1, true, Double.NaN);
 
-        JsonNode pointer = new ObjectMapper().readTree(run.resolve("best.json").toFile());
+        JsonNode pointer = Json.MAPPER.readTree(run.resolve("best.json").toFile());
         assertFalse(pointer.has("val_loss"));
         assertEquals(OptionalDouble.empty(), store.bestValLoss());
         assertEquals(store.latest(), store.best());
