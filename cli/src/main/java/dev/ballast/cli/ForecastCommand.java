@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
  * points next to the naive, seasonal-naive and drift baselines, saves it, and prints the forecast with its
  * prediction interval. Without {@code --data} it forecasts the embedded synthetic monthly series.
  */
-@Command(name = "forecast", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "forecast", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {"Train a recurrent forecaster and score it against simple baselines.",
                 "It holds out the last --horizon points, compares its forecast of them with the",
                 "naive, seasonal-naive and drift baselines, saves the model and prints the",

@@ -52,6 +52,33 @@ class ForecastCommandTest {
         assertEquals(3, j.get("future").size());
         assertTrue(Files.exists(model.resolve("forecaster.json")) && Files.exists(model.resolve("forecaster.safetensors")));
         assertTrue(Files.readString(plot).startsWith("<svg"));
+        JsonNode stability = j.path("stability");
+        for (String k : new String[] {"clipped_fraction", "nonfinite_steps", "rollbacks", "max_grad_norm", "incidents"}) {
+            assertTrue(stability.has(k), "stability." + k + " in " + stability);
+        }
+        assertEquals(40, j.get("steps").asInt());
+        assertTrue(Files.exists(model.resolve("stability.json")) && Files.exists(model.resolve("report.html")));
+    }
+
+    @Test
+    void diagnoseExplainsAForecasterRunAndResumeContinuesIt() throws Exception {
+        Path run = tmp.resolve("run");
+        String[] common = {"--data", csv().toString(), "--column", "Sales", "--horizon", "6", "--season", "12",
+                "--lookback", "12", "--hidden", "8"};
+        CliRun first = ballast(concat(new String[] {"forecast", "--steps", "40", "--out", run.toString()}, common));
+        assertEquals(0, first.code(), first.err());
+        CliRun d = ballast("diagnose", run.toString());
+        assertEquals(0, d.code(), d.err());
+        CliRun more = ballast(concat(new String[] {"forecast", "--resume", run.toString(), "--steps", "60", "--json"},
+                common));
+        assertEquals(0, more.code(), more.err());
+        assertEquals(60, Json.MAPPER.readTree(more.out()).get("steps").asInt());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
