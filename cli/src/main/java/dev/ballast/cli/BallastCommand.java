@@ -1,10 +1,7 @@
 package dev.ballast.cli;
 
-import dev.ballast.corpora.CorpusException;
-import dev.ballast.tokenizer.UnknownSymbolException;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.training.TrainingDivergedException;
-import dev.ballast.engine.io.CheckpointException;
 import dev.ballast.training.model.Provenance;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +10,8 @@ import picocli.CommandLine.Command;
  * {@code ballast}: train, evaluate and sample recurrent language models.
  *
  * <p>Exit codes: 0 success; 1 training diverged or another run-time failure; 2 a bad flag, file,
- * corpus or model (one line on stderr names it); 130 stopped by Ctrl-C after saving a checkpoint.
+ * corpus or model — a picocli parameter error or an {@link InputException}, one line on stderr naming it;
+ * 130 stopped by Ctrl-C after saving a checkpoint. Any other exception is an internal error (exit 1).
  */
 @Command(name = "ballast", mixinStandardHelpOptions = true, versionProvider = BallastCommand.Version.class,
         description = "Train, evaluate and sample char-level LSTM and vanilla-RNN language models.",
@@ -47,8 +45,8 @@ public final class BallastCommand implements Runnable {
         });
         cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             String name = cmd.getCommandName();
-            if (isUserError(e)) {
-                cmd.getErr().println("ballast " + name + ": " + e.getMessage());
+            if (e instanceof InputException input) {
+                cmd.getErr().println("ballast " + name + ": " + input.getMessage());
                 return EXIT_BAD_INPUT;
             }
             if (e instanceof TrainingDivergedException) {
@@ -67,11 +65,6 @@ public final class BallastCommand implements Runnable {
             return EXIT_FAILED;
         });
         return cl;
-    }
-
-    static boolean isUserError(Throwable e) {
-        return e instanceof ConfigException || e instanceof CorpusException || e instanceof CheckpointException
-                || e instanceof UnknownSymbolException;
     }
 
     /** Prints the Ballast version with the JVM it runs on. */

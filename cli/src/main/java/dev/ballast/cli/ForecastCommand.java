@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.corpora.timeseries.FillPolicy;
 import dev.ballast.corpora.timeseries.TimeSeries;
 import dev.ballast.corpora.timeseries.TimeSeriesCsv;
-import dev.ballast.corpora.timeseries.TimeSeriesException;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.forecast.Backtest;
 import dev.ballast.forecast.DefaultSeries;
 import dev.ballast.forecast.ForecastConfig;
-import dev.ballast.forecast.ForecastException;
 import dev.ballast.forecast.ForecastMetrics;
 import dev.ballast.forecast.ForecastPipeline;
 import dev.ballast.forecast.ForecastReport;
@@ -173,19 +171,6 @@ final class ForecastCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            return run();
-        } catch (ForecastException | TimeSeriesException e) {
-            throw new ConfigException(e.getMessage());
-        } catch (IllegalArgumentException e) {
-            if (e instanceof ConfigException) {
-                throw e;
-            }
-            throw new ConfigException(e.getMessage()); // e.g. CellType.parse naming the choices
-        }
-    }
-
-    private int run() {
         TimeSeries series = load();
         int m = season != null ? season : data == null ? DefaultSeries.SEASON : 1;
         ForecastConfig config = ForecastConfig.builder()
@@ -246,12 +231,12 @@ final class ForecastCommand implements Callable<Integer> {
         FillPolicy policy = FillPolicy.parse(fill);
         if (data == null) {
             if (column != null || timeColumn != null || !covariates.isEmpty()) {
-                throw new ConfigException("--column, --time-column and --covariates need --data");
+                throw new InputException("--column, --time-column and --covariates need --data");
             }
             return DefaultSeries.load();
         }
         if (column == null) {
-            throw new ConfigException("--data needs --column to name the value column");
+            throw new InputException("--data needs --column to name the value column");
         }
         TimeSeriesCsv.Options options = TimeSeriesCsv.Options.of(column).withTimeColumn(timeColumn)
                 .withCovariates(covariates).withFill(policy);
@@ -356,7 +341,7 @@ final class ForecastCommand implements Callable<Integer> {
 
     private boolean recoveryOn() {
         if (!"on".equals(recovery) && !"off".equals(recovery)) {
-            throw new ConfigException("--recovery must be on or off, got '" + recovery + "'");
+            throw new InputException("--recovery must be on or off, got '" + recovery + "'");
         }
         return "on".equals(recovery);
     }

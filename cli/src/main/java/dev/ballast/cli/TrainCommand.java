@@ -5,7 +5,7 @@ import dev.ballast.lm.LanguageModelTask;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.training.Trainer;
 import dev.ballast.lm.TrainingConfig;
 import dev.ballast.lm.TrainingData;
@@ -235,7 +235,7 @@ final class TrainCommand implements Callable<Integer> {
         CommandLine.ParseResult pr = spec.commandLine().getParseResult();
         for (CommandLine.Model.OptionSpec o : pr.matchedOptions()) {
             if (!RESUMABLE.contains(o.longestName())) {
-                throw new ConfigException(o.longestName() + " cannot be combined with --resume: a resumed run keeps its configuration"
+                throw new InputException(o.longestName() + " cannot be combined with --resume: a resumed run keeps its configuration"
                         + " (only " + String.join(", ", List.of("--steps", "--epochs", "--threads", "--eval-every", "--sample-length", "--out")) + " may change)");
             }
         }

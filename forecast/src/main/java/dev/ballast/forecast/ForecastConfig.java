@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -186,11 +188,11 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
             positive("--horizon", horizon);
             positive("--season", season);
             if (lookback < 0) {
-                throw new ForecastException("--lookback must be >= 1 (or 0 for automatic), got " + lookback);
+                throw new InputException("--lookback must be >= 1 (or 0 for automatic), got " + lookback);
             }
             int look = lookback > 0 ? lookback : Math.max(24, Math.min(48, 3 * season));
             if (validation < 0) {
-                throw new ForecastException("--validation must be >= 1 (or 0 for automatic), got " + validation);
+                throw new InputException("--validation must be >= 1 (or 0 for automatic), got " + validation);
             }
             positive("--hidden", hidden);
             positive("--layers", layers);
@@ -198,58 +200,58 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
             positive("--batch", batch);
             positive("eval-every", evalEvery);
             if (!(lr > 0 && Double.isFinite(lr))) {
-                throw new ForecastException("--lr must be > 0, got " + lr);
+                throw new InputException("--lr must be > 0, got " + lr);
             }
             if (!Optimizers.NAMES.contains(optimizer)) {
-                throw new ForecastException("--optimizer must be one of " + String.join(", ", Optimizers.NAMES)
+                throw new InputException("--optimizer must be one of " + String.join(", ", Optimizers.NAMES)
                         + ", got '" + optimizer + "'");
             }
             if (!Clippers.MODES.contains(clip)) {
-                throw new ForecastException("--clip must be one of " + String.join(", ", Clippers.MODES)
+                throw new InputException("--clip must be one of " + String.join(", ", Clippers.MODES)
                         + ", got '" + clip + "'");
             }
             if (!(clipNorm > 0 && Double.isFinite(clipNorm))) {
-                throw new ForecastException("--clip-norm must be > 0, got " + clipNorm);
+                throw new InputException("--clip-norm must be > 0, got " + clipNorm);
             }
             if (!(l2 >= 0 && Double.isFinite(l2))) {
-                throw new ForecastException("--l2 must be >= 0, got " + l2);
+                throw new InputException("--l2 must be >= 0, got " + l2);
             }
             if (!(l1 >= 0 && Double.isFinite(l1))) {
-                throw new ForecastException("--l1 must be >= 0, got " + l1);
+                throw new InputException("--l1 must be >= 0, got " + l1);
             }
             if (!(clipValue >= 0 && Double.isFinite(clipValue))) {
-                throw new ForecastException("--clip-value must be > 0, got " + clipValue);
+                throw new InputException("--clip-value must be > 0, got " + clipValue);
             }
             if (!Double.isNaN(weightDecay) && !(weightDecay >= 0 && Double.isFinite(weightDecay))) {
-                throw new ForecastException("--weight-decay must be >= 0, got " + weightDecay);
+                throw new InputException("--weight-decay must be >= 0, got " + weightDecay);
             }
             if (diagnoseEvery < 0) {
-                throw new ForecastException("diagnose-every must be >= 0, got " + diagnoseEvery);
+                throw new InputException("diagnose-every must be >= 0, got " + diagnoseEvery);
             }
             if (lrSchedule != null) {
                 try {
                     Schedules.parse(lrSchedule, (float) lr, steps);
                 } catch (IllegalArgumentException e) {
-                    throw new ForecastException("--lr-schedule: " + e.getMessage());
+                    throw new InputException("--lr-schedule: " + e.getMessage());
                 }
             }
             RegressionLoss.create(loss);
             String sc = String.valueOf(scale).toLowerCase(Locale.ROOT);
             if (!List.of("standard", "minmax", "mean").contains(sc)) {
-                throw new ForecastException("--scale must be standard, minmax or mean, got '" + scale + "'");
+                throw new InputException("--scale must be standard, minmax or mean, got '" + scale + "'");
             }
             String tr = String.valueOf(transform).toLowerCase(Locale.ROOT);
             if (!List.of("none", "log").contains(tr)) {
-                throw new ForecastException("--transform must be none or log, got '" + transform + "'");
+                throw new InputException("--transform must be none or log, got '" + transform + "'");
             }
             if (difference < 0) {
-                throw new ForecastException("--difference must be 0 (none) or a lag >= 1, got " + difference);
+                throw new InputException("--difference must be 0 (none) or a lag >= 1, got " + difference);
             }
             if (!(interval > 0 && interval < 1)) {
-                throw new ForecastException("--interval must be in (0, 1), got " + interval);
+                throw new InputException("--interval must be in (0, 1), got " + interval);
             }
             if (strategy == null || cell == null) {
-                throw new ForecastException("--strategy and --cell must be set");
+                throw new InputException("--strategy and --cell must be set");
             }
             return new ForecastConfig(look, horizon, season, validation, cell, hidden, layers, steps, batch, lr,
                     optimizer, clip, clipNorm, l2, loss.toLowerCase(Locale.ROOT), sc, tr, difference, seasonFeatures,
@@ -259,7 +261,7 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
 
         private static void positive(String flag, int v) {
             if (v < 1) {
-                throw new ForecastException(flag + " must be >= 1, got " + v);
+                throw new InputException(flag + " must be >= 1, got " + v);
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import dev.ballast.corpora.timeseries.TimeSeries;
 
 import dev.ballast.training.Trainer;
@@ -56,10 +58,10 @@ public final class ForecastPipeline {
     public static ForecastReport run(TimeSeries series, ForecastConfig config, int future, Training training) {
         long started = System.nanoTime();
         if (future < 0) {
-            throw new ForecastException("--future must be >= 0, got " + future);
+            throw new InputException("--future must be >= 0, got " + future);
         }
         if (future > 0 && !series.covariateNames().isEmpty()) {
-            throw new ForecastException("--future needs future values of the covariates "
+            throw new InputException("--future needs future values of the covariates "
                     + String.join(", ", series.covariateNames()) + ", which the data does not have");
         }
         double[] y = series.values();

@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.corpora.Batches;
 import dev.ballast.engine.Rng;
@@ -68,7 +70,7 @@ public final class ForecastTask implements TrainingTask {
         this.windows = new Windows(forecaster.inputRows(s, covariates), sf, encoding.features(), encoding.first(),
                 split.trainEnd(), look, config.horizon(), config.strategy());
         if (windows.count() < 1) {
-            throw new ForecastException("no training window fits in the " + split.trainEnd()
+            throw new InputException("no training window fits in the " + split.trainEnd()
                     + " training points with --lookback " + look + "; lower --lookback or --horizon");
         }
         int batch = config.batch();

@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import dev.ballast.engine.math.KernelProvider;
 
 import java.util.List;
@@ -76,7 +78,7 @@ public record Forecaster(ForecastConfig config, SeriesEncoding encoding, Forecas
         int f = encoding.features();
         for (int o : origins) {
             if (o < earliestOrigin() || o > y.length) {
-                throw new ForecastException("cannot forecast from position " + o + ": needs " + earliestOrigin()
+                throw new InputException("cannot forecast from position " + o + ": needs " + earliestOrigin()
                         + " earlier values (--lookback " + look + " plus the difference lag) and at most " + y.length);
             }
         }

@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 /**
  * Where a series is cut: {@code [0, trainEnd)} trains the network (and fits the scalers),
  * {@code [trainEnd, validEnd)} chooses the step to keep (early stopping) and calibrates the intervals,
@@ -21,7 +23,7 @@ public record HoldoutSplit(int length, int trainEnd, int validEnd) {
         int v = validation > 0 ? validation : Math.max(1, Math.min(horizon, length / 5));
         int trainEnd = length - horizon - v;
         if (trainEnd < minTrain) {
-            throw new ForecastException("the series has " + length + " points: holding out --horizon " + horizon
+            throw new InputException("the series has " + length + " points: holding out --horizon " + horizon
                     + " and " + v + " validation points leaves " + Math.max(0, trainEnd) + " to train on, but the"
                     + " windows need at least " + minTrain + " (lower --lookback or --horizon)");
         }

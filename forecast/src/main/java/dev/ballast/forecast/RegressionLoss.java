@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import java.util.Locale;
 
 /**
@@ -33,7 +35,7 @@ public interface RegressionLoss {
             case "mse" -> new Mse();
             case "mae" -> new Mae();
             case "huber" -> new Huber(HUBER_DELTA);
-            default -> throw new ForecastException("--loss must be mse, mae or huber, got '" + name + "'");
+            default -> throw new InputException("--loss must be mse, mae or huber, got '" + name + "'");
         };
     }
 

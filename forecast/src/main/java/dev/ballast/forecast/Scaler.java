@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import java.util.Locale;
 
 /**
@@ -76,7 +78,7 @@ public record Scaler(String kind, double shift, double scale) {
                 shift = 0;
                 scale = sum / n;
             }
-            default -> throw new ForecastException("--scale must be standard, minmax or mean, got '" + kind + "'");
+            default -> throw new InputException("--scale must be standard, minmax or mean, got '" + kind + "'");
         }
         if (!(scale > NEGLIGIBLE * Math.max(1, magnitude))) {
             scale = 1; // zero-scale guard: a constant training part

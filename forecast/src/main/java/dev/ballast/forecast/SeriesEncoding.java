@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.Arrays;
@@ -41,7 +43,7 @@ public record SeriesEncoding(@JsonProperty(required = true) String transform, @J
         if (c.transform().equals("log")) {
             for (int t = 0; t < y.length; t++) {
                 if (!(y[t] > 0)) {
-                    throw new ForecastException("--transform log needs positive values, but " + source
+                    throw new InputException("--transform log needs positive values, but " + source
                             + " has " + y[t] + " at position " + (t + 1));
                 }
             }
@@ -100,7 +102,7 @@ public record SeriesEncoding(@JsonProperty(required = true) String transform, @J
         int j = off + 1;
         for (int k = 0; k < covariateScalers.length; k++) {
             if (t >= covariates[k].length) {
-                throw new ForecastException("forecasting position " + (t + 1) + " needs covariate values there, "
+                throw new InputException("forecasting position " + (t + 1) + " needs covariate values there, "
                         + "but the data ends at " + covariates[k].length + "; forecast within the data or drop covariates");
             }
             out[j++] = (float) covariateScalers[k].transform(covariates[k][t]);

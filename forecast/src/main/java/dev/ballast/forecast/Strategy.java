@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
@@ -31,6 +33,6 @@ public enum Strategy {
                 return s;
             }
         }
-        throw new ForecastException("--strategy must be recursive or direct, got '" + text + "'");
+        throw new InputException("--strategy must be recursive or direct, got '" + text + "'");
     }
 }

@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import dev.ballast.corpora.timeseries.TimeSeries;
 import dev.ballast.corpora.timeseries.TimeSeriesCsv;
 import dev.ballast.engine.Rng;
@@ -72,7 +74,7 @@ class ForecastEndToEndTest {
     @Test
     void loadingSomethingElseNamesTheFormat(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve(ForecasterFiles.METADATA), "{\"format\": \"ballast-model\", \"format_version\": 1}");
-        String m = assertThrows(ForecastException.class, () -> ForecasterFiles.load(dir)).getMessage();
+        String m = assertThrows(InputException.class, () -> ForecasterFiles.load(dir)).getMessage();
         assertTrue(m.endsWith("is not a ballast-forecaster file (its format is 'ballast-model')"), m);
     }
 
@@ -104,7 +106,7 @@ class ForecastEndToEndTest {
     void futureWithCovariatesIsRefused() {
         TimeSeries withCov = new TimeSeries("s", "y", synthetic.values(), null, java.util.List.of("x"),
                 new double[][] {synthetic.values().clone()});
-        String m = assertThrows(ForecastException.class,
+        String m = assertThrows(InputException.class,
                 () -> ForecastPipeline.run(withCov, ForecastConfig.builder().horizon(12).build(), 3)).getMessage();
         assertTrue(m.startsWith("--future needs future values of the covariates x"), m);
     }
@@ -112,15 +114,15 @@ class ForecastEndToEndTest {
     @Test
     void configErrorsNameTheFlag() {
         assertEquals("--horizon must be >= 1, got 0",
-                assertThrows(ForecastException.class, () -> ForecastConfig.builder().horizon(0).build()).getMessage());
+                assertThrows(InputException.class, () -> ForecastConfig.builder().horizon(0).build()).getMessage());
         assertEquals("--loss must be mse, mae or huber, got 'l3'",
-                assertThrows(ForecastException.class, () -> ForecastConfig.builder().loss("l3").build()).getMessage());
+                assertThrows(InputException.class, () -> ForecastConfig.builder().loss("l3").build()).getMessage());
         assertEquals("--interval must be in (0, 1), got 1.0",
-                assertThrows(ForecastException.class, () -> ForecastConfig.builder().interval(1).build()).getMessage());
+                assertThrows(InputException.class, () -> ForecastConfig.builder().interval(1).build()).getMessage());
         assertEquals("--transform must be none or log, got 'sqrt'",
-                assertThrows(ForecastException.class, () -> ForecastConfig.builder().transform("sqrt").build()).getMessage());
+                assertThrows(InputException.class, () -> ForecastConfig.builder().transform("sqrt").build()).getMessage());
         assertEquals("--strategy must be recursive or direct, got 'mimo'",
-                assertThrows(ForecastException.class, () -> Strategy.parse("mimo")).getMessage());
+                assertThrows(InputException.class, () -> Strategy.parse("mimo")).getMessage());
         // automatic lookback: three seasons within [24, 48]
         assertEquals(36, ForecastConfig.builder().season(12).build().lookback());
         assertEquals(48, ForecastConfig.builder().season(365).build().lookback());

@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -51,7 +53,7 @@ class ScalerTest {
     @Test
     void unknownKindNamesTheFlag() {
         assertEquals("--scale must be standard, minmax or mean, got 'robust'",
-                assertThrows(ForecastException.class, () -> Scaler.fit("robust", X, 0, 2)).getMessage());
+                assertThrows(InputException.class, () -> Scaler.fit("robust", X, 0, 2)).getMessage());
     }
 
     @Test
@@ -71,7 +73,7 @@ class ScalerTest {
     void logTransformRefusesNonPositiveValues() {
         ForecastConfig c = ForecastConfig.builder().transform("log").build();
         assertEquals("--transform log needs positive values, but y has 0.0 at position 2",
-                assertThrows(ForecastException.class,
+                assertThrows(InputException.class,
                         () -> SeriesEncoding.fit(new double[] {1, 0, 2}, new double[0][], 3, c, "y")).getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -53,7 +55,7 @@ class WindowsTest {
         assertArrayEquals(new int[] {80, 85}, s.validationOrigins(2));
         assertEquals("the series has 30 points: holding out --horizon 12 and 6 validation points leaves 12 to train on,"
                         + " but the windows need at least 40 (lower --lookback or --horizon)",
-                org.junit.jupiter.api.Assertions.assertThrows(ForecastException.class,
+                org.junit.jupiter.api.Assertions.assertThrows(InputException.class,
                         () -> HoldoutSplit.of(30, 12, 0, 40)).getMessage());
     }
 }

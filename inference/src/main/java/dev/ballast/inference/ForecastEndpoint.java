@@ -2,7 +2,6 @@ package dev.ballast.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.forecast.ForecastException;
 
 import java.util.Iterator;
 import java.util.List;
@@ -38,11 +37,7 @@ final class ForecastEndpoint {
             throw new RequestException(400, "field 'horizon' must be in [1, " + limits.maxNewTokens() + "], got " + horizon);
         }
         double[][] covariates = covariates(model, body.object("covariates"), history.length + horizon, limits);
-        try {
-            return model.forecast(history, covariates, horizon).toJson();
-        } catch (ForecastException e) {
-            throw new RequestException(400, e.getMessage());
-        }
+        return model.forecast(history, covariates, horizon).toJson();
     }
 
     private static double[][] covariates(ForecastModel model, JsonNode given, int length, ServerLimits limits) {

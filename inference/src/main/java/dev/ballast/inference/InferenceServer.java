@@ -2,8 +2,7 @@ package dev.ballast.inference;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.tokenizer.UnknownSymbolException;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.lm.generate.SamplingOptions;
 
 import java.io.ByteArrayOutputStream;
@@ -219,10 +218,8 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     private void fail(Exchange ex, Throwable t) {
-        if (t instanceof RequestException e) {
-            ex.error(e.status(), e.getMessage());
-        } else if (t instanceof UnknownSymbolException || t instanceof ConfigException) {
-            ex.error(400, t.getMessage());
+        if (t instanceof InputException e) {
+            ex.error(e instanceof RequestException r ? r.status() : 400, e.getMessage());
         } else if (t instanceof ClientGone) {
             ex.callback().failed(t.getCause()); // a streaming client went away mid-answer; nothing to answer
         } else {
@@ -402,7 +399,7 @@ public final class InferenceServer implements AutoCloseable {
         SamplingOptions sampling;
         try {
             sampling = new SamplingOptions(temperature, topK, topP);
-        } catch (IllegalArgumentException e) {
+        } catch (InputException e) {
             // SamplingOptions names the CLI flag; a request names the field.
             throw new RequestException(400, e.getMessage().replace("--temperature", "field 'temperature'")
                     .replace("--top-k", "field 'top_k'").replace("--top-p", "field 'top_p'"));

@@ -1,7 +1,11 @@
 package dev.ballast.inference;
 
-/** A bad HTTP request: the status to answer with and a one-line message for the JSON error body. */
-final class RequestException extends RuntimeException {
+import dev.ballast.engine.InputException;
+
+/** A bad HTTP request: the status to answer with (400, 401, 404, ...) and a one-line message for the JSON error body. */
+final class RequestException extends InputException {
+
+    private static final long serialVersionUID = 1L;
 
     private final int status;
 

@@ -1,6 +1,6 @@
 package dev.ballast.inference;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 
 /**
  * The bounds {@link InferenceServer} enforces on every request and connection, validated in one place.
@@ -37,7 +37,7 @@ public record ServerLimits(int maxBodyBytes, int maxInputTokens, int maxNewToken
 
     private static void positive(String field, int value) {
         if (value < 1) {
-            throw new ConfigException(field + " must be at least 1, got " + value);
+            throw new InputException(field + " must be at least 1, got " + value);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.ballast.lm;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -251,7 +251,7 @@ public record TrainingConfig(
         public Builder residual(boolean v) { residual = v; return this; }
         public Builder recurrentBound(double v) { recurrentBound = v; return this; }
 
-        /** Validates every field; the first problem found is thrown as a {@link ConfigException}. */
+        /** Validates every field; the first problem found is thrown as an {@link InputException}. */
         public TrainingConfig build() {
             require(corpus != null && !corpus.isBlank(), "--corpus must name a file, a directory or a corpus");
             require(validFraction >= 0 && validFraction < 1,
@@ -336,14 +336,14 @@ public record TrainingConfig(
             return b.build();
         }
 
-        /** Runs a parser of a user-given value; its IllegalArgumentException becomes a ConfigException. */
+        /** Runs a parser of a user-given value; its IllegalArgumentException becomes an InputException. */
         private static void userInput(Runnable parse) {
             try {
                 parse.run();
-            } catch (ConfigException e) {
+            } catch (InputException e) {
                 throw e;
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(e.getMessage());
+                throw new InputException(e.getMessage());
             }
         }
 
@@ -357,7 +357,7 @@ public record TrainingConfig(
 
         private static void require(boolean ok, String message) {
             if (!ok) {
-                throw new ConfigException(message);
+                throw new InputException(message);
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.ballast.lm;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,9 +32,9 @@ class TrainingConfigTest {
         assertMessage("--dropout must be in [0, 1), got 1.0", TrainingConfig.builder().dropout(1f));
         assertMessage("--valid-fraction must be in [0, 1), got 1.5", TrainingConfig.builder().validFraction(1.5));
         assertMessage("give --steps or --epochs, not both", TrainingConfig.builder().steps(5).epochs(2));
-        ConfigException e = assertThrows(ConfigException.class, () -> TrainingConfig.builder().cell("gru").build());
+        InputException e = assertThrows(InputException.class, () -> TrainingConfig.builder().cell("gru").build());
         assertTrue(e.getMessage().contains("gru"), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> TrainingConfig.builder().optimizer("lion").build());
+        e = assertThrows(InputException.class, () -> TrainingConfig.builder().optimizer("lion").build());
         assertTrue(e.getMessage().contains("lion"), e.getMessage());
     }
 
@@ -65,7 +65,7 @@ class TrainingConfigTest {
     }
 
     private static void assertMessage(String expected, TrainingConfig.Builder b) {
-        ConfigException e = assertThrows(ConfigException.class, b::build);
+        InputException e = assertThrows(InputException.class, b::build);
         assertEquals(expected, e.getMessage());
     }
 }

@@ -1,7 +1,6 @@
 package dev.ballast.lm;
 
-import dev.ballast.engine.ConfigException;
-import dev.ballast.training.Trainer;
+import dev.ballast.engine.InputException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,7 +45,7 @@ class WordLevelTrainingTest {
     }
 
     private static void assertMessage(TrainingConfig.Builder b, String part) {
-        ConfigException e = assertThrows(ConfigException.class, b::build);
+        InputException e = assertThrows(InputException.class, b::build);
         assertTrue(e.getMessage().contains(part), e.getMessage());
     }
 

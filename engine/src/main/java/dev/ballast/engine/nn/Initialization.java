@@ -1,6 +1,6 @@
 package dev.ballast.engine.nn;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import java.util.List;
 
 /**
@@ -28,13 +28,13 @@ public record Initialization(String recurrent, double scale, float forgetBias) {
 
     public Initialization {
         if (!CHOICES.contains(recurrent)) {
-            throw new ConfigException("--init must be one of " + String.join(", ", CHOICES) + ", got '" + recurrent + "'");
+            throw new InputException("--init must be one of " + String.join(", ", CHOICES) + ", got '" + recurrent + "'");
         }
         if (!(scale > 0) || Double.isInfinite(scale)) {
-            throw new ConfigException("--init-scale must be a positive number, got " + scale);
+            throw new InputException("--init-scale must be a positive number, got " + scale);
         }
         if (!Float.isFinite(forgetBias)) {
-            throw new ConfigException("--forget-bias must be a finite number, got " + forgetBias);
+            throw new InputException("--forget-bias must be a finite number, got " + forgetBias);
         }
     }
 }
