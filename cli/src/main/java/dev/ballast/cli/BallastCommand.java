@@ -46,7 +46,7 @@ public final class BallastCommand implements Runnable {
         cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             String name = cmd.getCommandName();
             if (e instanceof InputException input) {
-                cmd.getErr().println("ballast " + name + ": " + input.getMessage());
+                cmd.getErr().println("ballast " + name + ": " + FlagNames.message(input, cmd.getCommandSpec()));
                 return EXIT_BAD_INPUT;
             }
             if (e instanceof TrainingDivergedException) {

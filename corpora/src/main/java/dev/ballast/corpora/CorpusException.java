@@ -18,4 +18,13 @@ public class CorpusException extends InputException {
     public CorpusException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    private CorpusException(String subject, String template) {
+        super(subject, template, null);
+    }
+
+    /** A message naming configuration fields as {@code {name}} (see {@link InputException}). */
+    public static CorpusException naming(String template) {
+        return new CorpusException(null, template);
+    }
 }

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * type for user input: a front end shows its one-line message and nothing else (the CLI exits 2, the
  * server answers 400 or the status of a subclass), and treats any other exception as an internal error.
  * Subclasses say where the problem is when that carries meaning ({@code CheckpointException},
- * {@code CorpusException}, {@code UnknownSymbolException}, ...).
+ * {@code CorpusException}, {@code UnknownSymbolException}, ...). It is an {@link IllegalArgumentException}
+ * whose argument came from the user, so code that validates arguments keeps its contract.
  *
  * <p>A message about a configuration field names it by its snake_case JSON name, and carries it as data:
  * {@link #field(String, String)} makes {@code "clip_norm must be > 0, got -1.0"} with {@link #field()}
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
  * lets a front end spell them in its own vocabulary — the CLI as the flag the user typed
  * ({@code --clip-norm}), the server as the request's JSON field.
  */
-public class InputException extends RuntimeException {
+public class InputException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 

@@ -24,7 +24,7 @@ public record Backtest(List<ForecastReport> cuts, ForecastMetrics mean, Map<Stri
 
     public static Backtest run(TimeSeries series, ForecastConfig c, int folds, dev.ballast.training.TrainingListener listener) {
         if (folds < 1) {
-            throw new InputException("--backtest must be >= 1, got " + folds);
+            throw InputException.field("backtest", "must be >= 1, got " + folds);
         }
         List<ForecastReport> cuts = new ArrayList<>();
         for (int k = 0; k < folds; k++) {

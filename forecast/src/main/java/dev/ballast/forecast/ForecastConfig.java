@@ -16,7 +16,7 @@ import java.util.Locale;
 
 /**
  * Everything that decides a forecast, as one immutable object validated in one place
- * ({@link Builder#build()}); every message names the CLI flag. The CLI maps its flags onto the builder
+ * ({@link Builder#build()}); every message names the field by its snake_case JSON name (the CLI shows the flag). The CLI maps its flags onto the builder
  * and adds nothing. It is saved in {@code forecaster.json} as snake_case JSON, read back through the builder
  * (so a saved config is validated like a typed one).
  *
@@ -185,73 +185,69 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
         public Builder diagnoseEvery(int v) { diagnoseEvery = v; return this; }
 
         public ForecastConfig build() {
-            positive("--horizon", horizon);
-            positive("--season", season);
+            positive("horizon", horizon);
+            positive("season", season);
             if (lookback < 0) {
-                throw new InputException("--lookback must be >= 1 (or 0 for automatic), got " + lookback);
+                throw InputException.field("lookback", "must be >= 1 (or 0 for automatic), got " + lookback);
             }
             int look = lookback > 0 ? lookback : Math.max(24, Math.min(48, 3 * season));
             if (validation < 0) {
-                throw new InputException("--validation must be >= 1 (or 0 for automatic), got " + validation);
+                throw InputException.field("validation", "must be >= 1 (or 0 for automatic), got " + validation);
             }
-            positive("--hidden", hidden);
-            positive("--layers", layers);
-            positive("--steps", steps);
-            positive("--batch", batch);
-            positive("eval-every", evalEvery);
+            positive("hidden", hidden);
+            positive("layers", layers);
+            positive("steps", steps);
+            positive("batch", batch);
+            positive("eval_every", evalEvery);
             if (!(lr > 0 && Double.isFinite(lr))) {
-                throw new InputException("--lr must be > 0, got " + lr);
+                throw InputException.field("lr", "must be > 0, got " + lr);
             }
             if (!Optimizers.NAMES.contains(optimizer)) {
-                throw new InputException("--optimizer must be one of " + String.join(", ", Optimizers.NAMES)
+                throw InputException.field("optimizer", "must be one of " + String.join(", ", Optimizers.NAMES)
                         + ", got '" + optimizer + "'");
             }
             if (!Clippers.MODES.contains(clip)) {
-                throw new InputException("--clip must be one of " + String.join(", ", Clippers.MODES)
+                throw InputException.field("clip", "must be one of " + String.join(", ", Clippers.MODES)
                         + ", got '" + clip + "'");
             }
             if (!(clipNorm > 0 && Double.isFinite(clipNorm))) {
-                throw new InputException("--clip-norm must be > 0, got " + clipNorm);
+                throw InputException.field("clip_norm", "must be > 0, got " + clipNorm);
             }
             if (!(l2 >= 0 && Double.isFinite(l2))) {
-                throw new InputException("--l2 must be >= 0, got " + l2);
+                throw InputException.field("l2", "must be >= 0, got " + l2);
             }
             if (!(l1 >= 0 && Double.isFinite(l1))) {
-                throw new InputException("--l1 must be >= 0, got " + l1);
+                throw InputException.field("l1", "must be >= 0, got " + l1);
             }
             if (!(clipValue >= 0 && Double.isFinite(clipValue))) {
-                throw new InputException("--clip-value must be > 0, got " + clipValue);
+                throw InputException.field("clip_value", "must be > 0, got " + clipValue);
             }
             if (!Double.isNaN(weightDecay) && !(weightDecay >= 0 && Double.isFinite(weightDecay))) {
-                throw new InputException("--weight-decay must be >= 0, got " + weightDecay);
+                throw InputException.field("weight_decay", "must be >= 0, got " + weightDecay);
             }
             if (diagnoseEvery < 0) {
-                throw new InputException("diagnose-every must be >= 0, got " + diagnoseEvery);
+                throw InputException.field("diagnose_every", "must be >= 0, got " + diagnoseEvery);
             }
             if (lrSchedule != null) {
-                try {
-                    Schedules.parse(lrSchedule, (float) lr, steps);
-                } catch (IllegalArgumentException e) {
-                    throw new InputException("--lr-schedule: " + e.getMessage());
-                }
+                Schedules.parse(lrSchedule, (float) lr, steps);
             }
             RegressionLoss.create(loss);
             String sc = String.valueOf(scale).toLowerCase(Locale.ROOT);
             if (!List.of("standard", "minmax", "mean").contains(sc)) {
-                throw new InputException("--scale must be standard, minmax or mean, got '" + scale + "'");
+                throw InputException.field("scale", "must be standard, minmax or mean, got '" + scale + "'");
             }
             String tr = String.valueOf(transform).toLowerCase(Locale.ROOT);
             if (!List.of("none", "log").contains(tr)) {
-                throw new InputException("--transform must be none or log, got '" + transform + "'");
+                throw InputException.field("transform", "must be none or log, got '" + transform + "'");
             }
             if (difference < 0) {
-                throw new InputException("--difference must be 0 (none) or a lag >= 1, got " + difference);
+                throw InputException.field("difference", "must be 0 (none) or a lag >= 1, got " + difference);
             }
             if (!(interval > 0 && interval < 1)) {
-                throw new InputException("--interval must be in (0, 1), got " + interval);
+                throw InputException.field("interval", "must be in (0, 1), got " + interval);
             }
             if (strategy == null || cell == null) {
-                throw new InputException("--strategy and --cell must be set");
+                throw InputException.naming("{strategy} and {cell} must be set");
             }
             return new ForecastConfig(look, horizon, season, validation, cell, hidden, layers, steps, batch, lr,
                     optimizer, clip, clipNorm, l2, loss.toLowerCase(Locale.ROOT), sc, tr, difference, seasonFeatures,
@@ -259,9 +255,9 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
                     diagnoseEvery);
         }
 
-        private static void positive(String flag, int v) {
+        private static void positive(String field, int v) {
             if (v < 1) {
-                throw new InputException(flag + " must be >= 1, got " + v);
+                throw InputException.field(field, "must be >= 1, got " + v);
             }
         }
     }

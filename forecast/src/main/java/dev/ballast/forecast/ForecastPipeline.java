@@ -58,10 +58,10 @@ public final class ForecastPipeline {
     public static ForecastReport run(TimeSeries series, ForecastConfig config, int future, Training training) {
         long started = System.nanoTime();
         if (future < 0) {
-            throw new InputException("--future must be >= 0, got " + future);
+            throw InputException.field("future", "must be >= 0, got " + future);
         }
         if (future > 0 && !series.covariateNames().isEmpty()) {
-            throw new InputException("--future needs future values of the covariates "
+            throw InputException.field("future", "needs future values of the covariates "
                     + String.join(", ", series.covariateNames()) + ", which the data does not have");
         }
         double[] y = series.values();

@@ -70,8 +70,8 @@ public final class ForecastTask implements TrainingTask {
         this.windows = new Windows(forecaster.inputRows(s, covariates), sf, encoding.features(), encoding.first(),
                 split.trainEnd(), look, config.horizon(), config.strategy());
         if (windows.count() < 1) {
-            throw new InputException("no training window fits in the " + split.trainEnd()
-                    + " training points with --lookback " + look + "; lower --lookback or --horizon");
+            throw InputException.naming("no training window fits in the " + split.trainEnd()
+                    + " training points with {lookback} " + look + "; lower {lookback} or {horizon}");
         }
         int batch = config.batch();
         this.rows = net.outputRows(look, batch) * net.shape().outputs();

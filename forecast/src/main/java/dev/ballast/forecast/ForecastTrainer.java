@@ -75,8 +75,8 @@ public final class ForecastTrainer {
         JsonNode json = ForecasterFiles.readJson(dir);
         JsonNode expected = json.path("metrics").path("data_fingerprint");
         if (expected.isNumber() && expected.asDouble() != fingerprint(y)) {
-            throw new InputException("the series " + source + " is not the one " + dir
-                    + " was trained on; --resume needs the same --data and --column");
+            throw InputException.naming("the series " + source + " is not the one " + dir
+                    + " was trained on; {resume} needs the same {data} and {column}");
         }
         Forecaster f = Forecaster.create(c, saved.encoding(), saved.covariateNames());
         copy(saved.network().parameters(), f.network().parameters());

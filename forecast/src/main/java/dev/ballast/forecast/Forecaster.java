@@ -78,8 +78,8 @@ public record Forecaster(ForecastConfig config, SeriesEncoding encoding, Forecas
         int f = encoding.features();
         for (int o : origins) {
             if (o < earliestOrigin() || o > y.length) {
-                throw new InputException("cannot forecast from position " + o + ": needs " + earliestOrigin()
-                        + " earlier values (--lookback " + look + " plus the difference lag) and at most " + y.length);
+                throw InputException.naming("cannot forecast from position " + o + ": needs " + earliestOrigin()
+                        + " earlier values ({lookback} " + look + " plus the {difference} lag) and at most " + y.length);
             }
         }
         double[] s = encoding.encode(y);

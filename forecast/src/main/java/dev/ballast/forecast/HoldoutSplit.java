@@ -23,9 +23,9 @@ public record HoldoutSplit(int length, int trainEnd, int validEnd) {
         int v = validation > 0 ? validation : Math.max(1, Math.min(horizon, length / 5));
         int trainEnd = length - horizon - v;
         if (trainEnd < minTrain) {
-            throw new InputException("the series has " + length + " points: holding out --horizon " + horizon
+            throw InputException.naming("the series has " + length + " points: holding out {horizon} " + horizon
                     + " and " + v + " validation points leaves " + Math.max(0, trainEnd) + " to train on, but the"
-                    + " windows need at least " + minTrain + " (lower --lookback or --horizon)");
+                    + " windows need at least " + minTrain + " (lower {lookback} or {horizon})");
         }
         return new HoldoutSplit(length, trainEnd, length - horizon);
     }

@@ -35,7 +35,7 @@ public interface RegressionLoss {
             case "mse" -> new Mse();
             case "mae" -> new Mae();
             case "huber" -> new Huber(HUBER_DELTA);
-            default -> throw new InputException("--loss must be mse, mae or huber, got '" + name + "'");
+            default -> throw InputException.field("loss", "must be mse, mae or huber, got '" + name + "'");
         };
     }
 

@@ -78,7 +78,7 @@ public record Scaler(String kind, double shift, double scale) {
                 shift = 0;
                 scale = sum / n;
             }
-            default -> throw new InputException("--scale must be standard, minmax or mean, got '" + kind + "'");
+            default -> throw InputException.field("scale", "must be standard, minmax or mean, got '" + kind + "'");
         }
         if (!(scale > NEGLIGIBLE * Math.max(1, magnitude))) {
             scale = 1; // zero-scale guard: a constant training part

@@ -43,7 +43,7 @@ public record SeriesEncoding(@JsonProperty(required = true) String transform, @J
         if (c.transform().equals("log")) {
             for (int t = 0; t < y.length; t++) {
                 if (!(y[t] > 0)) {
-                    throw new InputException("--transform log needs positive values, but " + source
+                    throw InputException.field("transform", "log needs positive values, but " + source
                             + " has " + y[t] + " at position " + (t + 1));
                 }
             }

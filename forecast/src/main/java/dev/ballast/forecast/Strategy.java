@@ -33,6 +33,6 @@ public enum Strategy {
                 return s;
             }
         }
-        throw new InputException("--strategy must be recursive or direct, got '" + text + "'");
+        throw InputException.field("strategy", "must be recursive or direct, got '" + text + "'");
     }
 }

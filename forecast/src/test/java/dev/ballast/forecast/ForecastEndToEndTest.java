@@ -108,20 +108,20 @@ class ForecastEndToEndTest {
                 new double[][] {synthetic.values().clone()});
         String m = assertThrows(InputException.class,
                 () -> ForecastPipeline.run(withCov, ForecastConfig.builder().horizon(12).build(), 3)).getMessage();
-        assertTrue(m.startsWith("--future needs future values of the covariates x"), m);
+        assertTrue(m.startsWith("future needs future values of the covariates x"), m);
     }
 
     @Test
     void configErrorsNameTheFlag() {
-        assertEquals("--horizon must be >= 1, got 0",
+        assertEquals("horizon must be >= 1, got 0",
                 assertThrows(InputException.class, () -> ForecastConfig.builder().horizon(0).build()).getMessage());
-        assertEquals("--loss must be mse, mae or huber, got 'l3'",
+        assertEquals("loss must be mse, mae or huber, got 'l3'",
                 assertThrows(InputException.class, () -> ForecastConfig.builder().loss("l3").build()).getMessage());
-        assertEquals("--interval must be in (0, 1), got 1.0",
+        assertEquals("interval must be in (0, 1), got 1.0",
                 assertThrows(InputException.class, () -> ForecastConfig.builder().interval(1).build()).getMessage());
-        assertEquals("--transform must be none or log, got 'sqrt'",
+        assertEquals("transform must be none or log, got 'sqrt'",
                 assertThrows(InputException.class, () -> ForecastConfig.builder().transform("sqrt").build()).getMessage());
-        assertEquals("--strategy must be recursive or direct, got 'mimo'",
+        assertEquals("strategy must be recursive or direct, got 'mimo'",
                 assertThrows(InputException.class, () -> Strategy.parse("mimo")).getMessage());
         // automatic lookback: three seasons within [24, 48]
         assertEquals(36, ForecastConfig.builder().season(12).build().lookback());

@@ -110,7 +110,7 @@ class ForecasterFilesTest {
         ObjectNode doc = (ObjectNode) ForecasterFiles.readJson(dir);
         ((ObjectNode) doc.get("config")).put("hidden", 0);
         rewrite(dir, doc);
-        assertEquals(json + ": config: --hidden must be >= 1, got 0",
+        assertEquals(json + ": config: hidden must be >= 1, got 0",
                 assertThrows(InputException.class, () -> ForecasterFiles.load(dir)).getMessage());
 
         ((ObjectNode) doc.get("config")).put("hidden", 4);

@@ -52,7 +52,7 @@ class ScalerTest {
 
     @Test
     void unknownKindNamesTheFlag() {
-        assertEquals("--scale must be standard, minmax or mean, got 'robust'",
+        assertEquals("scale must be standard, minmax or mean, got 'robust'",
                 assertThrows(InputException.class, () -> Scaler.fit("robust", X, 0, 2)).getMessage());
     }
 
@@ -72,7 +72,7 @@ class ScalerTest {
     @Test
     void logTransformRefusesNonPositiveValues() {
         ForecastConfig c = ForecastConfig.builder().transform("log").build();
-        assertEquals("--transform log needs positive values, but y has 0.0 at position 2",
+        assertEquals("transform log needs positive values, but y has 0.0 at position 2",
                 assertThrows(InputException.class,
                         () -> SeriesEncoding.fit(new double[] {1, 0, 2}, new double[0][], 3, c, "y")).getMessage());
     }

@@ -53,8 +53,8 @@ class WindowsTest {
         assertEquals(80, s.trainEnd());
         assertEquals(90, s.validEnd());
         assertArrayEquals(new int[] {80, 85}, s.validationOrigins(2));
-        assertEquals("the series has 30 points: holding out --horizon 12 and 6 validation points leaves 12 to train on,"
-                        + " but the windows need at least 40 (lower --lookback or --horizon)",
+        assertEquals("the series has 30 points: holding out horizon 12 and 6 validation points leaves 12 to train on,"
+                        + " but the windows need at least 40 (lower lookback or horizon)",
                 org.junit.jupiter.api.Assertions.assertThrows(InputException.class,
                         () -> HoldoutSplit.of(30, 12, 0, 40)).getMessage());
     }

@@ -29,12 +29,12 @@ final class ForecastEndpoint {
         }
         double[] history = body.numbers("history", limits.maxInputTokens());
         if (history.length < model.minHistory()) {
-            throw new RequestException(400, "field 'history' has " + history.length + " values; this model needs at least "
+            throw RequestException.field("history", "has " + history.length + " values; this model needs at least "
                     + model.minHistory());
         }
         int horizon = body.integer("horizon", model.config().horizon());
         if (horizon < 1 || horizon > limits.maxNewTokens()) {
-            throw new RequestException(400, "field 'horizon' must be in [1, " + limits.maxNewTokens() + "], got " + horizon);
+            throw RequestException.field("horizon", "must be in [1, " + limits.maxNewTokens() + "], got " + horizon);
         }
         double[][] covariates = covariates(model, body.object("covariates"), history.length + horizon, limits);
         return model.forecast(history, covariates, horizon).toJson();
@@ -44,7 +44,7 @@ final class ForecastEndpoint {
         List<String> names = model.covariates();
         if (names.isEmpty()) {
             if (given != null) {
-                throw new RequestException(400, "field 'covariates' is not accepted: this model reads no covariates");
+                throw RequestException.field("covariates", "is not accepted: this model reads no covariates");
             }
             return new double[0][];
         }

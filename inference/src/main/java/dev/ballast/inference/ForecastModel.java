@@ -130,19 +130,19 @@ public final class ForecastModel implements AutoCloseable {
      */
     public Forecast forecast(double[] history, double[][] covariates, int horizon) {
         if (horizon < 1) {
-            throw new InputException("horizon must be >= 1, got " + horizon);
+            throw InputException.field("horizon", "must be >= 1, got " + horizon);
         }
         if (history.length < minHistory()) {
-            throw new InputException("history has " + history.length + " values; this model needs at least "
+            throw InputException.field("history", "has " + history.length + " values; this model needs at least "
                     + minHistory() + " (lookback " + config().lookback() + " plus difference lag " + config().difference() + ")");
         }
         for (int t = 0; t < history.length; t++) {
             if (!Double.isFinite(history[t])) {
-                throw new InputException("history[" + t + "] is not a finite number");
+                throw InputException.field("history", "must hold finite numbers; item " + t + " is not one");
             }
             if (config().transform().equals("log") && !(history[t] > 0)) {
-                throw new InputException("this model log-transforms the series, so history values must be > 0; history["
-                        + t + "] is " + history[t]);
+                throw InputException.field("history", "must hold values > 0 (this model log-transforms the series); item "
+                        + t + " is " + history[t]);
             }
         }
         double[][] cov = covariates == null ? new double[0][] : covariates;

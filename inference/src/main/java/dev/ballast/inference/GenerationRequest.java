@@ -14,10 +14,10 @@ public record GenerationRequest(String prompt, int maxTokens, SamplingOptions sa
 
     public GenerationRequest {
         if (prompt == null) {
-            throw new InputException("prompt must not be null");
+            throw InputException.field("prompt", "must not be null");
         }
         if (maxTokens < 0) {
-            throw new InputException("max_tokens must be at least 0, got " + maxTokens);
+            throw InputException.field("max_tokens", "must be at least 0, got " + maxTokens);
         }
         if (sampling == null) {
             throw new InputException("sampling options must not be null");
@@ -25,7 +25,7 @@ public record GenerationRequest(String prompt, int maxTokens, SamplingOptions sa
         stop = stop == null ? List.of() : List.copyOf(stop);
         for (String s : stop) {
             if (s.isEmpty()) {
-                throw new InputException("stop strings must not be empty");
+                throw InputException.field("stop", "strings must not be empty");
             }
         }
     }

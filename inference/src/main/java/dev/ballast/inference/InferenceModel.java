@@ -34,7 +34,7 @@ public interface InferenceModel extends AutoCloseable {
      */
     static InferenceModel open(Path path, int threads) {
         if (threads < 0) {
-            throw new InputException("--threads must be at least 0, got " + threads);
+            throw InputException.field("threads", "must be at least 0, got " + threads);
         }
         if (Files.isDirectory(path)) {
             return EngineModel.open(path, threads);

@@ -14,13 +14,13 @@ public final class ListenAddress {
     /** The address {@code --host} names: an IP literal or a name that resolves; anything else is an {@link InputException}. */
     public static InetAddress resolve(String host) {
         if (host == null || host.isBlank()) {
-            throw new InputException("--host must name an address, e.g. 127.0.0.1 (loopback) or 0.0.0.0 (every interface)");
+            throw InputException.field("host", "must name an address, e.g. 127.0.0.1 (loopback) or 0.0.0.0 (every interface)");
         }
         String h = host.strip();
         try {
             return InetAddress.getByName(h);
         } catch (UnknownHostException | SecurityException e) {
-            throw new InputException("--host " + (h.length() > 80 ? h.substring(0, 80) + "..." : h)
+            throw InputException.field("host", (h.length() > 80 ? h.substring(0, 80) + "..." : h)
                     + " is neither an IP address nor a host name that resolves");
         }
     }

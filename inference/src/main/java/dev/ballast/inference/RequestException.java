@@ -14,6 +14,16 @@ final class RequestException extends InputException {
         this.status = status;
     }
 
+    private RequestException(String field, String problem) {
+        super(field, problem, null);
+        this.status = 400;
+    }
+
+    /** A 400 about {@code field} of the request body: the field (as the server spells it) then {@code problem}. */
+    public static RequestException field(String field, String problem) {
+        return new RequestException(field, problem);
+    }
+
     int status() {
         return status;
     }

@@ -20,8 +20,9 @@ import dev.ballast.training.stability.StabilityGuard;
 /**
  * Everything that defines a training run: data, architecture, optimisation and bookkeeping.
  * Immutable; built with {@link #builder()} and validated in one place ({@link Builder#build()}),
- * where every message names the command-line flag and the allowed range. The CLI maps flags onto
- * the builder and adds nothing; the same object is stored in every checkpoint (snake_case JSON).
+ * where every message names the field by its snake_case JSON name and says the allowed range (front ends
+ * spell the field their own way: the CLI as its flag). The CLI maps flags onto the builder and adds
+ * nothing; the same object is stored in every checkpoint (snake_case JSON).
  *
  * <pre>{@code
  * TrainingConfig config = TrainingConfig.builder()
@@ -251,73 +252,76 @@ public record TrainingConfig(
         public Builder residual(boolean v) { residual = v; return this; }
         public Builder recurrentBound(double v) { recurrentBound = v; return this; }
 
-        /** Validates every field; the first problem found is thrown as an {@link InputException}. */
+        /**
+         * Validates every field; the first problem found is thrown as an {@link InputException} naming the
+         * field by its JSON name ({@code clip_norm must be > 0, got -1.0}).
+         */
         public TrainingConfig build() {
-            require(corpus != null && !corpus.isBlank(), "--corpus must name a file, a directory or a corpus");
-            require(validFraction >= 0 && validFraction < 1,
-                    "--valid-fraction must be in [0, 1), got " + validFraction);
-            require(valid != null || validFraction > 0,
-                    "--valid-fraction must be above 0 when no --valid file is given");
-            userInput(() -> UnknownPolicy.parse(unknownPolicy));
-            userInput(() -> CellType.parse(cell));
-            positive("--layers", layers);
-            positive("--hidden", hidden);
-            positive("--embed", embed);
-            require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
-            require(init != null, "--init must be uniform, orthogonal or identity");
+            require(corpus != null && !corpus.isBlank(), "corpus", "must name a file, a directory or a corpus");
+            require(validFraction >= 0 && validFraction < 1, "valid_fraction", "must be in [0, 1), got " + validFraction);
+            require(valid != null || validFraction > 0, "valid_fraction", "must be above 0 when no {valid} file is given");
+            userInput("unknown_policy", () -> UnknownPolicy.parse(unknownPolicy));
+            userInput("cell", () -> CellType.parse(cell));
+            positive("layers", layers);
+            positive("hidden", hidden);
+            positive("embed", embed);
+            require(dropout >= 0 && dropout < 1, "dropout", "must be in [0, 1), got " + dropout);
+            require(init != null, "init", "must be uniform, orthogonal or identity");
             new Initialization(init, initScale, forgetBias);
-            positive("--seq", seq);
-            positive("--batch", batch);
-            require(steps >= 0, "--steps must be at least 1, got " + steps);
-            require(epochs >= 0, "--epochs must be at least 1, got " + epochs);
-            require(steps == 0 || epochs == 0, "give --steps or --epochs, not both");
-            require(lr > 0 && Float.isFinite(lr), "--lr must be a positive number, got " + lr);
-            userInput(() -> Optimizers.create(optimizer, toSettings()));
-            userInput(() -> Clippers.create(clip, clipNorm, clipValue, clipPercentile, clipRatio));
-            require(l2 >= 0, "--l2 must be at least 0, got " + l2);
-            require(l1 >= 0, "--l1 must be at least 0, got " + l1);
-            userInput(() -> Schedules.parse(lrSchedule, lr, Math.max(1, steps)));
-            require(threads >= 0, "--threads must be at least 0 (0 = one per core), got " + threads);
-            require(evalEvery >= 0, "--eval-every must be at least 0 (0 = only at the end), got " + evalEvery);
-            positive("--eval-batch", evalBatch);
-            require(sampleLength >= 0, "--sample-length must be at least 0, got " + sampleLength);
-            require("on".equals(recovery) || "off".equals(recovery), "--recovery must be on or off, got " + recovery);
-            require(spikeFactor > 1 && Double.isFinite(spikeFactor),
-                    "--spike-factor must be a number above 1, got " + spikeFactor);
-            require(maxRetries >= 0, "--max-retries must be at least 0, got " + maxRetries);
-            require(diagnoseEvery >= 0, "--diagnose-every must be at least 0 (0 = never), got " + diagnoseEvery);
-            optionalNonNegative("--l2-input", l2Input);
-            optionalNonNegative("--l2-recurrent", l2Recurrent);
-            optionalNonNegative("--l2-bias", l2Bias);
-            require(maxNorm >= 0 && Double.isFinite(maxNorm), "--max-norm must be at least 0 (0 = off), got " + maxNorm);
-            require("char".equals(level) || "word".equals(level), "--level must be char or word, got '" + level + "'");
-            if ("word".equals(level)) {
-                require(analyzer != null, "--analyzer must name a preset or a chain with --level word");
-                userInput(() -> AnalyzerSpec.parse(analyzer));
-                require(UnknownPolicy.parse(unknownPolicy) == UnknownPolicy.REPLACE,
-                        "--unknown-policy must be replace with --level word (unknown words become <unk>), got '" + unknownPolicy + "'");
+            positive("seq", seq);
+            positive("batch", batch);
+            require(steps >= 0, "steps", "must be at least 1, got " + steps);
+            require(epochs >= 0, "epochs", "must be at least 1, got " + epochs);
+            if (steps != 0 && epochs != 0) {
+                throw InputException.naming("give {steps} or {epochs}, not both");
             }
-            positive("--min-freq", minFreq);
-            require(maxVocab == 0 || maxVocab >= 3,
-                    "--max-vocab must be 0 (no limit) or at least 3 (<unk>, <eos> and a word), got " + maxVocab);
-            require("train".equals(vocabScope) || "corpus".equals(vocabScope),
-                    "--vocab-scope must be train or corpus, got '" + vocabScope + "'");
-            require("train".equals(vocabScope) || valid == null,
-                    "--vocab-scope corpus takes the validation part from --valid-fraction, not --valid");
-            require(!tieWeights || embed == hidden,
-                    "--tie-weights needs --embed equal to --hidden, got --embed " + embed + " and --hidden " + hidden);
-            require(regressTolerance > 0 && Double.isFinite(regressTolerance),
-                    "--regress-tolerance must be a positive number, got " + regressTolerance);
-            require(regressPatience >= 0, "--regress-patience must be at least 0 (0 = off), got " + regressPatience);
-            require(valTolerance >= 0 && Double.isFinite(valTolerance),
-                    "--val-tolerance must be at least 0, got " + valTolerance);
-            require(clipAlarmFactor >= 1 && Double.isFinite(clipAlarmFactor),
-                    "--clip-alarm-factor must be a number of at least 1, got " + clipAlarmFactor);
-            require(clipAlarmWindow >= 0, "--clip-alarm-window must be at least 0 (0 = off), got " + clipAlarmWindow);
-            require(recurrentBound == 0 || recurrentBound >= 1 && Double.isFinite(recurrentBound),
-                    "--recurrent-bound must be 0 (off) or a number of at least 1, got " + recurrentBound);
-            require(!residual || layers >= 2,
-                    "--residual adds each layer's input to its output from layer 1 up, so it needs --layers 2 or more, got " + layers);
+            require(lr > 0 && Float.isFinite(lr), "lr", "must be a positive number, got " + lr);
+            userInput("optimizer", () -> Optimizers.create(optimizer, toSettings()));
+            userInput("clip", () -> Clippers.create(clip, clipNorm, clipValue, clipPercentile, clipRatio));
+            require(l2 >= 0, "l2", "must be at least 0, got " + l2);
+            require(l1 >= 0, "l1", "must be at least 0, got " + l1);
+            Schedules.parse(lrSchedule, lr, Math.max(1, steps));
+            require(threads >= 0, "threads", "must be at least 0 (0 = one per core), got " + threads);
+            require(evalEvery >= 0, "eval_every", "must be at least 0 (0 = only at the end), got " + evalEvery);
+            positive("eval_batch", evalBatch);
+            require(sampleLength >= 0, "sample_length", "must be at least 0, got " + sampleLength);
+            require("on".equals(recovery) || "off".equals(recovery), "recovery", "must be on or off, got " + recovery);
+            require(spikeFactor > 1 && Double.isFinite(spikeFactor), "spike_factor",
+                    "must be a number above 1, got " + spikeFactor);
+            require(maxRetries >= 0, "max_retries", "must be at least 0, got " + maxRetries);
+            require(diagnoseEvery >= 0, "diagnose_every", "must be at least 0 (0 = never), got " + diagnoseEvery);
+            optionalNonNegative("l2_input", l2Input);
+            optionalNonNegative("l2_recurrent", l2Recurrent);
+            optionalNonNegative("l2_bias", l2Bias);
+            require(maxNorm >= 0 && Double.isFinite(maxNorm), "max_norm", "must be at least 0 (0 = off), got " + maxNorm);
+            require("char".equals(level) || "word".equals(level), "level", "must be char or word, got '" + level + "'");
+            if ("word".equals(level)) {
+                require(analyzer != null, "analyzer", "must name a preset or a chain with {level} word");
+                userInput("analyzer", () -> AnalyzerSpec.parse(analyzer));
+                require(UnknownPolicy.parse(unknownPolicy) == UnknownPolicy.REPLACE, "unknown_policy",
+                        "must be replace with {level} word (unknown words become <unk>), got '" + unknownPolicy + "'");
+            }
+            positive("min_freq", minFreq);
+            require(maxVocab == 0 || maxVocab >= 3, "max_vocab",
+                    "must be 0 (no limit) or at least 3 (<unk>, <eos> and a word), got " + maxVocab);
+            require("train".equals(vocabScope) || "corpus".equals(vocabScope), "vocab_scope",
+                    "must be train or corpus, got '" + vocabScope + "'");
+            require("train".equals(vocabScope) || valid == null, "vocab_scope",
+                    "corpus takes the validation part from {valid_fraction}, not {valid}");
+            require(!tieWeights || embed == hidden, "tie_weights",
+                    "needs {embed} equal to {hidden}, got {embed} " + embed + " and {hidden} " + hidden);
+            require(regressTolerance > 0 && Double.isFinite(regressTolerance), "regress_tolerance",
+                    "must be a positive number, got " + regressTolerance);
+            require(regressPatience >= 0, "regress_patience", "must be at least 0 (0 = off), got " + regressPatience);
+            require(valTolerance >= 0 && Double.isFinite(valTolerance), "val_tolerance",
+                    "must be at least 0, got " + valTolerance);
+            require(clipAlarmFactor >= 1 && Double.isFinite(clipAlarmFactor), "clip_alarm_factor",
+                    "must be a number of at least 1, got " + clipAlarmFactor);
+            require(clipAlarmWindow >= 0, "clip_alarm_window", "must be at least 0 (0 = off), got " + clipAlarmWindow);
+            require(recurrentBound == 0 || recurrentBound >= 1 && Double.isFinite(recurrentBound), "recurrent_bound",
+                    "must be 0 (off) or a number of at least 1, got " + recurrentBound);
+            require(!residual || layers >= 2, "residual",
+                    "adds each layer's input to its output from layer 1 up, so it needs {layers} 2 or more, got " + layers);
             return new TrainingConfig(corpus, valid, validFraction, replaceMalformed, unknownPolicy,
                     cell, layers, hidden, embed, dropout, init, initScale, forgetBias, seq, batch, steps, epochs,
                     optimizer, lr, momentum, nesterov, weightDecay, clip, clipNorm, clipValue, l2, l1, l2Biases,
@@ -336,28 +340,28 @@ public record TrainingConfig(
             return b.build();
         }
 
-        /** Runs a parser of a user-given value; its IllegalArgumentException becomes an InputException. */
-        private static void userInput(Runnable parse) {
+        /** Runs a parser of {@code field}'s value; an IllegalArgumentException it throws becomes an InputException. */
+        private static void userInput(String field, Runnable parse) {
             try {
                 parse.run();
             } catch (InputException e) {
                 throw e;
             } catch (IllegalArgumentException e) {
-                throw new InputException(e.getMessage());
+                throw InputException.field(field, ": " + e.getMessage());
             }
         }
 
-        private static void optionalNonNegative(String flag, Double value) {
-            require(value == null || (value >= 0 && Double.isFinite(value)), flag + " must be at least 0, got " + value);
+        private static void optionalNonNegative(String field, Double value) {
+            require(value == null || (value >= 0 && Double.isFinite(value)), field, "must be at least 0, got " + value);
         }
 
-        private static void positive(String flag, long value) {
-            require(value >= 1, flag + " must be at least 1, got " + value);
+        private static void positive(String field, long value) {
+            require(value >= 1, field, "must be at least 1, got " + value);
         }
 
-        private static void require(boolean ok, String message) {
+        private static void require(boolean ok, String field, String problem) {
             if (!ok) {
-                throw new InputException(message);
+                throw InputException.field(field, problem);
             }
         }
     }

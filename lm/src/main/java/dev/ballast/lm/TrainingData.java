@@ -74,7 +74,7 @@ public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String
             List<String> names = new ArrayList<>();
             for (String part : config.corpus().split(",")) {
                 if (part.isBlank()) {
-                    throw new InputException("--corpus '" + config.corpus() + "' has an empty entry in its comma-separated list");
+                    throw InputException.field("corpus", "'" + config.corpus() + "' has an empty entry in its comma-separated list");
                 }
                 Path path = CorpusResolver.resolve(part.strip());
                 sb.append(TextReader.read(path, config.replaceMalformed()));
@@ -139,7 +139,7 @@ public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String
         }
         int validFrom = config.valid() != null ? 0 : trainEnd;
         if (trainEnd < 2 || validWords.length() - validFrom < 2) {
-            throw new InputException("--corpus " + source + " gives " + trainEnd + " training and "
+            throw InputException.field("corpus", source + " gives " + trainEnd + " training and "
                     + (validWords.length() - validFrom) + " validation words; each split needs at least 2");
         }
         WordTokenizer tokenizer;
@@ -151,7 +151,7 @@ public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String
         } else if (existing instanceof WordTokenizer w) {
             tokenizer = w;
         } else {
-            throw new InputException("the saved model has a " + existing.type() + " tokenizer but the config says --level word");
+            throw InputException.naming("the saved model has a " + existing.type() + " tokenizer but the config says {level} word");
         }
         int[] train = tokenizer.map(words, 0, trainEnd);
         int[] valid = tokenizer.map(validWords, validFrom, validWords.length());

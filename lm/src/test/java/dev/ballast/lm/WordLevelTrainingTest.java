@@ -36,12 +36,12 @@ class WordLevelTrainingTest {
 
     @Test
     void wordSettingsAreValidatedNamingTheFlag() {
-        assertMessage(TrainingConfig.builder().level("bytes"), "--level must be char or word");
+        assertMessage(TrainingConfig.builder().level("bytes"), "level must be char or word");
         assertMessage(TrainingConfig.builder().level("word").analyzer("nope"), "unknown analyzer 'nope'");
-        assertMessage(TrainingConfig.builder().minFreq(0), "--min-freq must be at least 1");
-        assertMessage(TrainingConfig.builder().maxVocab(2), "--max-vocab must be 0");
-        assertMessage(TrainingConfig.builder().tieWeights(true).embed(64).hidden(256), "--tie-weights needs --embed equal to --hidden");
-        assertMessage(TrainingConfig.builder().level("word").unknownPolicy("error"), "--unknown-policy must be replace");
+        assertMessage(TrainingConfig.builder().minFreq(0), "min_freq must be at least 1");
+        assertMessage(TrainingConfig.builder().maxVocab(2), "max_vocab must be 0");
+        assertMessage(TrainingConfig.builder().tieWeights(true).embed(64).hidden(256), "tie_weights needs embed equal to hidden");
+        assertMessage(TrainingConfig.builder().level("word").unknownPolicy("error"), "unknown_policy must be replace");
     }
 
     private static void assertMessage(TrainingConfig.Builder b, String part) {
@@ -84,8 +84,8 @@ class WordLevelTrainingTest {
         assertEquals(8, d.train().length);
         assertEquals(6, d.tokenizer().vocabulary().size()); // <unk> <eos> a b c d
         assertEquals(0, d.validUnknown());
-        assertMessage(TrainingConfig.builder().vocabScope("all"), "--vocab-scope must be train or corpus");
-        assertMessage(TrainingConfig.builder().vocabScope("corpus").valid("v.txt"), "--vocab-scope corpus takes");
+        assertMessage(TrainingConfig.builder().vocabScope("all"), "vocab_scope must be train or corpus");
+        assertMessage(TrainingConfig.builder().vocabScope("corpus").valid("v.txt"), "vocab_scope corpus takes");
     }
 
     @Test

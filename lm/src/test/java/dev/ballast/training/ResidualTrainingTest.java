@@ -57,7 +57,7 @@ class ResidualTrainingTest {
     void residualNeedsTwoLayers() {
         InputException e = assertThrows(InputException.class,
                 () -> TrainingConfig.builder().residual(true).layers(1).build());
-        assertEquals("--residual adds each layer's input to its output from layer 1 up, so it needs --layers 2 or more, got 1",
+        assertEquals("residual adds each layer's input to its output from layer 1 up, so it needs layers 2 or more, got 1",
                 e.getMessage());
     }
 }

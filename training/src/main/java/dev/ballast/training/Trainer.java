@@ -121,8 +121,8 @@ public final class Trainer<T extends TrainingTask> {
         clipper = scaledClipper();
         resumed = true;
         if (settings.steps() <= step) {
-            throw new InputException("the run in " + checkpointDir + " is at step " + step
-                    + " already; give --steps above " + step + " (or more --epochs) to train further");
+            throw InputException.naming("the run in " + checkpointDir + " is at step " + step
+                    + " already; give {steps} above " + step + " (or more {epochs}) to train further");
         }
         return this;
     }

@@ -41,6 +41,6 @@ public enum FillPolicy {
             }
         }
         String choices = Arrays.stream(values()).map(FillPolicy::id).collect(Collectors.joining(", "));
-        throw new TimeSeriesException("--fill must be one of " + choices + ", got '" + text + "'");
+        throw TimeSeriesException.field("fill", "must be one of " + choices + ", got '" + text + "'");
     }
 }

@@ -13,4 +13,18 @@ public final class TimeSeriesException extends InputException {
     public TimeSeriesException(String message) {
         super(message);
     }
+
+    private TimeSeriesException(String subject, String template) {
+        super(subject, template, null);
+    }
+
+    /** The value of {@code field} cannot be used (see {@link InputException#field}). */
+    public static TimeSeriesException field(String field, String problem) {
+        return new TimeSeriesException(field, problem);
+    }
+
+    /** A message naming configuration fields as {@code {name}} (see {@link InputException}). */
+    public static TimeSeriesException naming(String template) {
+        return new TimeSeriesException(null, template);
+    }
 }

@@ -28,13 +28,13 @@ public record Initialization(String recurrent, double scale, float forgetBias) {
 
     public Initialization {
         if (!CHOICES.contains(recurrent)) {
-            throw new InputException("--init must be one of " + String.join(", ", CHOICES) + ", got '" + recurrent + "'");
+            throw InputException.field("init", "must be one of " + String.join(", ", CHOICES) + ", got '" + recurrent + "'");
         }
         if (!(scale > 0) || Double.isInfinite(scale)) {
-            throw new InputException("--init-scale must be a positive number, got " + scale);
+            throw InputException.field("init_scale", "must be a positive number, got " + scale);
         }
         if (!Float.isFinite(forgetBias)) {
-            throw new InputException("--forget-bias must be a finite number, got " + forgetBias);
+            throw InputException.field("forget_bias", "must be a finite number, got " + forgetBias);
         }
     }
 }

@@ -133,9 +133,9 @@ class AdaptiveClippersTest {
         assertInstanceOf(AgcClipper.class, Clippers.create("agc", 1, 1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Clippers.create("agc", 1, 1, 10, 0));
-        assertTrue(e.getMessage().contains("--clip-ratio"), e.getMessage());
+        assertTrue(e.getMessage().contains("clip_ratio"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Clippers.create("auto", 1, 1, 101, 0.1));
-        assertTrue(e.getMessage().contains("--clip-percentile"), e.getMessage());
+        assertTrue(e.getMessage().contains("clip_percentile"), e.getMessage());
     }
 
     @Test

@@ -144,11 +144,11 @@ class ClippersTest {
 
     @Test
     void rejectsNonPositiveThresholdNamingTheFlag() {
-        assertEquals("--clip-norm must be > 0, got 0.0",
+        assertEquals("clip_norm must be > 0, got 0.0",
                 assertThrows(IllegalArgumentException.class, () -> Clippers.create("global-norm", 0, 1)).getMessage());
-        assertEquals("--clip-norm must be > 0, got -1.0",
+        assertEquals("clip_norm must be > 0, got -1.0",
                 assertThrows(IllegalArgumentException.class, () -> Clippers.create("tensor-norm", -1, 1)).getMessage());
-        assertEquals("--clip-value must be > 0, got NaN",
+        assertEquals("clip_value must be > 0, got NaN",
                 assertThrows(IllegalArgumentException.class, () -> Clippers.create("value", 1, Double.NaN)).getMessage());
     }
 

@@ -45,21 +45,21 @@ class OptimizerSettingsTest {
 
     @Test
     void rejectsOutOfRangeValuesNamingTheFlag() {
-        assertRejected("--beta1 must be in [0, 1), got 1.0", () -> OptimizerSettings.builder().beta1(1).build());
-        assertRejected("--beta2 must be in [0, 1), got -0.1", () -> OptimizerSettings.builder().beta2(-0.1).build());
-        assertRejected("--momentum must be in [0, 1), got NaN",
+        assertRejected("beta1 must be in [0, 1), got 1.0", () -> OptimizerSettings.builder().beta1(1).build());
+        assertRejected("beta2 must be in [0, 1), got -0.1", () -> OptimizerSettings.builder().beta2(-0.1).build());
+        assertRejected("momentum must be in [0, 1), got NaN",
                 () -> OptimizerSettings.builder().momentum(Double.NaN).build());
-        assertRejected("--rms-alpha must be in [0, 1), got 1.5", () -> OptimizerSettings.builder().rmsAlpha(1.5).build());
-        assertRejected("--eps must be > 0, got 0.0", () -> OptimizerSettings.builder().eps(0).build());
-        assertRejected("--weight-decay must be >= 0, got -0.01",
+        assertRejected("rms_alpha must be in [0, 1), got 1.5", () -> OptimizerSettings.builder().rmsAlpha(1.5).build());
+        assertRejected("eps must be > 0, got 0.0", () -> OptimizerSettings.builder().eps(0).build());
+        assertRejected("weight_decay must be >= 0, got -0.01",
                 () -> OptimizerSettings.builder().weightDecay(-0.01).build());
-        assertRejected("--weight-decay must be >= 0, got NaN",
+        assertRejected("weight_decay must be >= 0, got NaN",
                 () -> OptimizerSettings.builder().weightDecay(Double.NaN).build());
     }
 
     @Test
     void nesterovRequiresMomentum() {
-        assertRejected("--nesterov requires --momentum > 0, got 0.0",
+        assertRejected("nesterov requires momentum > 0, got 0.0",
                 () -> OptimizerSettings.builder().nesterov(true).build());
     }
 

@@ -30,8 +30,8 @@ public record BenchConfig(String name, String level, CellType cell, int layers, 
             new BenchConfig("word-lstm-2x200", "word", CellType.LSTM, 2, 200, 200, 20, 20, REFERENCE_PTB_VOCAB));
 
     public static BenchConfig named(String name) {
-        return ALL.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(() -> new InputException(
-                "unknown --config '" + name + "' (choose " + String.join(", ", ALL.stream().map(BenchConfig::name).toList()) + ")"));
+        return ALL.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(() -> InputException.naming(
+                "unknown {config} '" + name + "' (choose " + String.join(", ", ALL.stream().map(BenchConfig::name).toList()) + ")"));
     }
 
     public ModelConfig modelConfig() {

@@ -1,5 +1,7 @@
 package dev.ballast.lm.stress;
 
+import dev.ballast.engine.InputException;
+
 import dev.ballast.lm.LanguageModelTask;
 
 
@@ -71,7 +73,7 @@ public final class StressSuite {
         switch (init) {
             case "pinned" -> b.init("orthogonal").forgetBias(1f);
             case "defaults" -> { }
-            default -> throw new IllegalArgumentException("--init must be one of " + String.join(", ", INITS)
+            default -> throw InputException.field("init", "must be one of " + String.join(", ", INITS)
                     + ", got '" + init + "'");
         }
         return b.corpus(corpus.toString())

@@ -1,0 +1,33 @@
+package dev.ballast.cli;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A bad value is one line on stderr and exit 2, and the line names the flag the user typed even though the
+ * library's message names the configuration field ({@code clip_norm}); see {@link FlagNames}.
+ */
+class InputErrorsCliTest {
+
+    @Test
+    void aConfigErrorNamesTheFlag() {
+        assertOneLine("ballast train: --clip-norm must be > 0, got -1.0", CliRun.ballast("train", "--clip-norm", "-1"));
+        assertOneLine("ballast train: --valid-fraction must be in [0, 1), got 1.5",
+                CliRun.ballast("train", "--valid-fraction", "1.5"));
+        assertOneLine("ballast train: --tie-weights needs --embed equal to --hidden, got --embed 8 and --hidden 16",
+                CliRun.ballast("train", "--tie-weights", "--embed", "8", "--hidden", "16"));
+        assertOneLine("ballast train: --unknown-policy must be replace with --level word (unknown words become <unk>), got 'error'",
+                CliRun.ballast("train", "--level", "word", "--unknown", "error"));
+        assertOneLine("ballast forecast: --interval must be in (0, 1), got 1.0", CliRun.ballast("forecast", "--interval", "1"));
+        assertOneLine("ballast generate: --temperature must be at least 0 (0 = greedy), got -1.0",
+                CliRun.ballast("generate", "--model", "no-such-run", "--temperature", "-1"));
+        assertOneLine("ballast serve: --max-body must be at least 1, got 0",
+                CliRun.ballast("serve", "--model", "no-such-run", "--max-body", "0"));
+    }
+
+    static void assertOneLine(String expected, CliRun run) {
+        assertEquals(BallastCommand.EXIT_BAD_INPUT, run.code(), run.err());
+        assertEquals(expected + System.lineSeparator(), run.err());
+    }
+}
