@@ -51,7 +51,8 @@ class ListenAddressTest {
     void aHostThatIsNoAddressIsAConfigErrorNamingHost() {
         for (String host : new String[] {"999.1.1.1", "no-such-host.invalid", "127.0.0.1:80", " "}) {
             InputException e = assertThrows(InputException.class, () -> ListenAddress.resolve(host), host);
-            assertTrue(e.getMessage().startsWith("--host"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("host "), e.getMessage());
+            assertEquals("host", e.field()); // the CLI shows it as --host
             assertFalse(e.getMessage().contains("Exception"), e.getMessage());
         }
     }
