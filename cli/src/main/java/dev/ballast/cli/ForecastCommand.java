@@ -9,7 +9,13 @@ import dev.ballast.corpora.timeseries.TimeSeriesCsv;
 import dev.ballast.engine.InputException;
 import dev.ballast.forecast.Backtest;
 import dev.ballast.forecast.DefaultSeries;
+import dev.ballast.engine.optim.ClipMode;
+import dev.ballast.engine.optim.OptimizerKind;
 import dev.ballast.forecast.ForecastConfig;
+import dev.ballast.forecast.LossKind;
+import dev.ballast.forecast.ScaleKind;
+import dev.ballast.forecast.Transform;
+import dev.ballast.training.Recovery;
 import dev.ballast.forecast.ForecastMetrics;
 import dev.ballast.forecast.ForecastPipeline;
 import dev.ballast.forecast.ForecastReport;
@@ -176,11 +182,12 @@ final class ForecastCommand implements Callable<Integer> {
         ForecastConfig config = ForecastConfig.builder()
                 .horizon(horizon != null ? horizon : 12).season(m).lookback(lookback).validation(validation)
                 .cell(CellType.parse(cell)).hidden(hidden).layers(layers).steps(steps).batch(batch).lr(lr)
-                .loss(loss).scale(scale).transform(transform).difference(difference)
+                .loss(LossKind.parse(loss)).scale(ScaleKind.parse(scale)).transform(Transform.parse(transform))
+                .difference(difference)
                 .seasonFeatures(!noSeasonFeatures).strategy(Strategy.parse(strategy)).interval(interval).seed(seed)
-                .optimizer(optimizer).clip(clip).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1)
+                .optimizer(OptimizerKind.parse(optimizer)).clip(ClipMode.parse(clip)).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1)
                 .weightDecay(weightDecay == null ? Double.NaN : weightDecay).lrSchedule(lrSchedule)
-                .recovery(recoveryOn()).diagnoseEvery(diagnoseEvery)
+                .recovery(Recovery.parse(recovery).on()).diagnoseEvery(diagnoseEvery)
                 .build();
         PrintWriter err = spec.commandLine().getErr();
         ProgressPrinter progress = new ProgressPrinter(err, System.console() != null);
@@ -337,12 +344,5 @@ final class ForecastCommand implements Callable<Integer> {
         n.put("rmse", m.rmse());
         n.put("mae", m.mae());
         n.put("mape", m.mape());
-    }
-
-    private boolean recoveryOn() {
-        if (!"on".equals(recovery) && !"off".equals(recovery)) {
-            throw new InputException("--recovery must be on or off, got '" + recovery + "'");
-        }
-        return "on".equals(recovery);
     }
 }

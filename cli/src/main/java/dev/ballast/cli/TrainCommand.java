@@ -6,6 +6,14 @@ import dev.ballast.lm.LanguageModelTask;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.engine.InputException;
+import dev.ballast.engine.nn.CellType;
+import dev.ballast.engine.nn.InitScheme;
+import dev.ballast.engine.optim.ClipMode;
+import dev.ballast.engine.optim.OptimizerKind;
+import dev.ballast.lm.TokenLevel;
+import dev.ballast.lm.VocabScope;
+import dev.ballast.tokenizer.UnknownPolicy;
+import dev.ballast.training.Recovery;
 import dev.ballast.training.Trainer;
 import dev.ballast.lm.TrainingConfig;
 import dev.ballast.lm.TrainingData;
@@ -263,25 +271,26 @@ final class TrainCommand implements Callable<Integer> {
 
     TrainingConfig toConfig() {
         CommandLine.ParseResult pr = spec.commandLine().getParseResult();
-        if (pr.hasMatchedOption("--clip-value") && !pr.hasMatchedOption("--clip")) {
-            clip = "value"; // giving only a value threshold means value clipping
-        }
+        // Giving only a value threshold means value clipping.
+        ClipMode clipMode = pr.hasMatchedOption("--clip-value") && !pr.hasMatchedOption("--clip")
+                ? ClipMode.VALUE : ClipMode.parse(clip);
         return TrainingConfig.builder()
                 .corpus(corpus).valid(valid).validFraction(validFraction).replaceMalformed(replaceMalformed)
-                .unknownPolicy(unknownPolicy)
-                .cell(cell).layers(layers).hidden(hidden).embed(embed).dropout(dropout)
-                .init(init).initScale(initScale).forgetBias(forgetBias)
+                .unknownPolicy(UnknownPolicy.parse(unknownPolicy))
+                .cell(CellType.parse(cell)).layers(layers).hidden(hidden).embed(embed).dropout(dropout)
+                .init(InitScheme.parse(init)).initScale(initScale).forgetBias(forgetBias)
                 .seq(seq).batch(batch).steps(steps).epochs(epochs)
-                .optimizer(optimizer).lr(lr).lrSchedule(lrSchedule).momentum(momentum).nesterov(nesterov)
-                .clip(clip).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1).l2Biases(l2Biases)
+                .optimizer(OptimizerKind.parse(optimizer)).lr(lr).lrSchedule(lrSchedule).momentum(momentum).nesterov(nesterov)
+                .clip(clipMode).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1).l2Biases(l2Biases)
                 .weightDecay(weightDecay)
                 .clipPercentile(clipPercentile).clipRatio(clipRatio).l2Input(l2Input).l2Recurrent(l2Recurrent)
-                .l2Bias(l2Bias).maxNorm(maxNorm).recovery(recovery).spikeFactor(spikeFactor).maxRetries(maxRetries)
+                .l2Bias(l2Bias).maxNorm(maxNorm).recovery(Recovery.parse(recovery)).spikeFactor(spikeFactor).maxRetries(maxRetries)
                 .diagnoseEvery(diagnoseEvery)
                 .regressTolerance(regressTolerance).regressPatience(regressPatience).valTolerance(valTolerance)
                 .clipAlarmFactor(clipAlarmFactor).clipAlarmWindow(clipAlarmWindow).residual(residual).recurrentBound(recurrentBound)
                 .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength)
-                .level(level).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights).vocabScope(vocabScope)
+                .level(TokenLevel.parse(level)).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights)
+                .vocabScope(VocabScope.parse(vocabScope))
                 .build();
     }
 }

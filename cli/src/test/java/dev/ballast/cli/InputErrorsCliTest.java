@@ -26,6 +26,18 @@ class InputErrorsCliTest {
                 CliRun.ballast("serve", "--model", "no-such-run", "--max-body", "0"));
     }
 
+    @Test
+    void anUnknownChoiceNamesTheFlagAndListsTheChoices() {
+        assertOneLine("ballast train: --clip must be one of global-norm, layer-norm, tensor-norm, value, auto, agc, none, got 'norm'",
+                CliRun.ballast("train", "--clip", "norm"));
+        assertOneLine("ballast train: --unknown-policy must be one of error, skip, replace, got 'drop'",
+                CliRun.ballast("train", "--unknown", "drop"));
+        assertOneLine("ballast forecast: --optimizer must be one of sgd, adam, adamw, rmsprop, adagrad, got 'lion'",
+                CliRun.ballast("forecast", "--optimizer", "lion"));
+        assertOneLine("ballast forecast: --scale must be one of standard, minmax, mean, got 'robust'",
+                CliRun.ballast("forecast", "--scale", "robust"));
+    }
+
     static void assertOneLine(String expected, CliRun run) {
         assertEquals(BallastCommand.EXIT_BAD_INPUT, run.code(), run.err());
         assertEquals(expected + System.lineSeparator(), run.err());

@@ -7,12 +7,9 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 import dev.ballast.engine.nn.CellType;
-import dev.ballast.engine.optim.Clippers;
-import dev.ballast.engine.optim.Optimizers;
+import dev.ballast.engine.optim.ClipMode;
+import dev.ballast.engine.optim.OptimizerKind;
 import dev.ballast.engine.optim.Schedules;
-
-import java.util.List;
-import java.util.Locale;
 
 /**
  * Everything that decides a forecast, as one immutable object validated in one place
@@ -25,7 +22,7 @@ import java.util.Locale;
  * 2013), standard scaling and seasonal phase features when the season is &gt; 1.
  *
  * <pre>{@code
- * ForecastConfig c = ForecastConfig.builder().horizon(24).season(12).transform("log").difference(12).build();
+ * ForecastConfig c = ForecastConfig.builder().horizon(24).season(12).transform(Transform.LOG).difference(12).build();
  * }</pre>
  *
  * @param lookback       past steps the network sees (--lookback)
@@ -61,8 +58,8 @@ import java.util.Locale;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonDeserialize(builder = ForecastConfig.Builder.class)
 public record ForecastConfig(int lookback, int horizon, int season, int validation, CellType cell, int hidden,
-                             int layers, int steps, int batch, double lr, String optimizer, String clip,
-                             double clipNorm, double l2, String loss, String scale, String transform,
+                             int layers, int steps, int batch, double lr, OptimizerKind optimizer, ClipMode clip,
+                             double clipNorm, double l2, LossKind loss, ScaleKind scale, Transform transform,
                              int difference, boolean seasonFeatures, Strategy strategy, double interval,
                              int evalEvery, long seed, double clipValue, double l1, double weightDecay,
                              String lrSchedule, boolean recovery, int diagnoseEvery) {
@@ -129,13 +126,13 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
         private int steps = 1000;
         private int batch = 32;
         private double lr = 3e-3;
-        private String optimizer = "adam";
-        private String clip = "global-norm";
+        private OptimizerKind optimizer = OptimizerKind.ADAM;
+        private ClipMode clip = ClipMode.GLOBAL_NORM;
         private double clipNorm = 1.0;
         private double l2 = 0;
-        private String loss = "mse";
-        private String scale = "standard";
-        private String transform = "none";
+        private LossKind loss = LossKind.MSE;
+        private ScaleKind scale = ScaleKind.STANDARD;
+        private Transform transform = Transform.NONE;
         private int difference = 0;
         private boolean seasonFeatures = true;
         private Strategy strategy = Strategy.RECURSIVE;
@@ -164,13 +161,13 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
         public Builder steps(int v) { steps = v; return this; }
         public Builder batch(int v) { batch = v; return this; }
         public Builder lr(double v) { lr = v; return this; }
-        public Builder optimizer(String v) { optimizer = v; return this; }
-        public Builder clip(String v) { clip = v; return this; }
+        public Builder optimizer(OptimizerKind v) { optimizer = v; return this; }
+        public Builder clip(ClipMode v) { clip = v; return this; }
         public Builder clipNorm(double v) { clipNorm = v; return this; }
         public Builder l2(double v) { l2 = v; return this; }
-        public Builder loss(String v) { loss = v; return this; }
-        public Builder scale(String v) { scale = v; return this; }
-        public Builder transform(String v) { transform = v; return this; }
+        public Builder loss(LossKind v) { loss = v; return this; }
+        public Builder scale(ScaleKind v) { scale = v; return this; }
+        public Builder transform(Transform v) { transform = v; return this; }
         public Builder difference(int v) { difference = v; return this; }
         public Builder seasonFeatures(boolean v) { seasonFeatures = v; return this; }
         public Builder strategy(Strategy v) { strategy = v; return this; }
@@ -202,14 +199,8 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
             if (!(lr > 0 && Double.isFinite(lr))) {
                 throw InputException.field("lr", "must be > 0, got " + lr);
             }
-            if (!Optimizers.NAMES.contains(optimizer)) {
-                throw InputException.field("optimizer", "must be one of " + String.join(", ", Optimizers.NAMES)
-                        + ", got '" + optimizer + "'");
-            }
-            if (!Clippers.MODES.contains(clip)) {
-                throw InputException.field("clip", "must be one of " + String.join(", ", Clippers.MODES)
-                        + ", got '" + clip + "'");
-            }
+            set("optimizer", optimizer);
+            set("clip", clip);
             if (!(clipNorm > 0 && Double.isFinite(clipNorm))) {
                 throw InputException.field("clip_norm", "must be > 0, got " + clipNorm);
             }
@@ -231,28 +222,27 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
             if (lrSchedule != null) {
                 Schedules.parse(lrSchedule, (float) lr, steps);
             }
-            RegressionLoss.create(loss);
-            String sc = String.valueOf(scale).toLowerCase(Locale.ROOT);
-            if (!List.of("standard", "minmax", "mean").contains(sc)) {
-                throw InputException.field("scale", "must be standard, minmax or mean, got '" + scale + "'");
-            }
-            String tr = String.valueOf(transform).toLowerCase(Locale.ROOT);
-            if (!List.of("none", "log").contains(tr)) {
-                throw InputException.field("transform", "must be none or log, got '" + transform + "'");
-            }
+            set("loss", loss);
+            set("scale", scale);
+            set("transform", transform);
             if (difference < 0) {
                 throw InputException.field("difference", "must be 0 (none) or a lag >= 1, got " + difference);
             }
             if (!(interval > 0 && interval < 1)) {
                 throw InputException.field("interval", "must be in (0, 1), got " + interval);
             }
-            if (strategy == null || cell == null) {
-                throw InputException.naming("{strategy} and {cell} must be set");
-            }
+            set("strategy", strategy);
+            set("cell", cell);
             return new ForecastConfig(look, horizon, season, validation, cell, hidden, layers, steps, batch, lr,
-                    optimizer, clip, clipNorm, l2, loss.toLowerCase(Locale.ROOT), sc, tr, difference, seasonFeatures,
+                    optimizer, clip, clipNorm, l2, loss, scale, transform, difference, seasonFeatures,
                     strategy, interval, evalEvery, seed, clipValue, l1, weightDecay, lrSchedule, recovery,
                     diagnoseEvery);
+        }
+
+        private static void set(String field, Object value) {
+            if (value == null) {
+                throw InputException.field(field, "must be set");
+            }
         }
 
         private static void positive(String field, int v) {

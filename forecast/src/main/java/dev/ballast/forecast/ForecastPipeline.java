@@ -22,7 +22,7 @@ import java.util.function.UnaryOperator;
  *
  * <pre>{@code
  * TimeSeries s = TimeSeriesCsv.read(path, TimeSeriesCsv.Options.of("Passengers"));
- * ForecastConfig c = ForecastConfig.builder().horizon(24).season(12).transform("log").difference(12).build();
+ * ForecastConfig c = ForecastConfig.builder().horizon(24).season(12).transform(Transform.LOG).difference(12).build();
  * ForecastReport r = ForecastPipeline.run(s, c, 0);
  * System.out.println(r.metrics().mase() + " vs " + r.baselines().get("seasonal-naive").mase());
  * }</pre>

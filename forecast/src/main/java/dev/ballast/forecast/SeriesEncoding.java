@@ -40,7 +40,7 @@ public record SeriesEncoding(@JsonProperty(required = true) String transform, @J
 
     /** Fits the scalers on the part of the series before {@code trainEnd}. */
     public static SeriesEncoding fit(double[] y, double[][] covariates, int trainEnd, ForecastConfig c, String source) {
-        if (c.transform().equals("log")) {
+        if (c.transform() == Transform.LOG) {
             for (int t = 0; t < y.length; t++) {
                 if (!(y[t] > 0)) {
                     throw InputException.field("transform", "log needs positive values, but " + source
@@ -48,13 +48,13 @@ public record SeriesEncoding(@JsonProperty(required = true) String transform, @J
                 }
             }
         }
-        double[] d = differenced(transformed(y, c.transform()), c.difference());
+        double[] d = differenced(transformed(y, c.transform().id()), c.difference());
         Scaler scaler = Scaler.fit(c.scale(), d, c.difference(), trainEnd);
         Scaler[] cov = new Scaler[covariates.length];
         for (int k = 0; k < cov.length; k++) {
-            cov[k] = Scaler.fit("standard", covariates[k], 0, trainEnd);
+            cov[k] = Scaler.fit(ScaleKind.STANDARD, covariates[k], 0, trainEnd);
         }
-        return new SeriesEncoding(c.transform(), c.difference(), scaler, cov, c.season(), c.usesPhase());
+        return new SeriesEncoding(c.transform().id(), c.difference(), scaler, cov, c.season(), c.usesPhase());
     }
 
     /** Inputs per row. */

@@ -112,16 +112,16 @@ class ForecastEndToEndTest {
     }
 
     @Test
-    void configErrorsNameTheFlag() {
+    void configErrorsNameTheField() {
         assertEquals("horizon must be >= 1, got 0",
                 assertThrows(InputException.class, () -> ForecastConfig.builder().horizon(0).build()).getMessage());
-        assertEquals("loss must be mse, mae or huber, got 'l3'",
-                assertThrows(InputException.class, () -> ForecastConfig.builder().loss("l3").build()).getMessage());
+        assertEquals("loss must be one of mse, mae, huber, got 'l3'",
+                assertThrows(InputException.class, () -> LossKind.parse("l3")).getMessage());
         assertEquals("interval must be in (0, 1), got 1.0",
                 assertThrows(InputException.class, () -> ForecastConfig.builder().interval(1).build()).getMessage());
-        assertEquals("transform must be none or log, got 'sqrt'",
-                assertThrows(InputException.class, () -> ForecastConfig.builder().transform("sqrt").build()).getMessage());
-        assertEquals("strategy must be recursive or direct, got 'mimo'",
+        assertEquals("transform must be one of none, log, got 'sqrt'",
+                assertThrows(InputException.class, () -> Transform.parse("sqrt")).getMessage());
+        assertEquals("strategy must be one of recursive, direct, got 'mimo'",
                 assertThrows(InputException.class, () -> Strategy.parse("mimo")).getMessage());
         // automatic lookback: three seasons within [24, 48]
         assertEquals(36, ForecastConfig.builder().season(12).build().lookback());
@@ -143,7 +143,7 @@ class ForecastEndToEndTest {
         Path file = Path.of(corpora, "timeseries", "airline-passengers.csv");
         Assumptions.assumeTrue(Files.exists(file), file + " is missing");
         TimeSeries s = TimeSeriesCsv.read(file, TimeSeriesCsv.Options.of("Passengers").withTimeColumn("Month"));
-        ForecastConfig c = ForecastConfig.builder().horizon(24).season(12).transform("log").difference(12)
+        ForecastConfig c = ForecastConfig.builder().horizon(24).season(12).transform(Transform.LOG).difference(12)
                 .steps(500).seed(42).build();
         ForecastReport r = ForecastPipeline.run(s, c, 0);
         assertTrue(r.maseRatio() < 1, "MASE " + r.metrics().mase() + " vs seasonal naive "

@@ -1,5 +1,7 @@
 package dev.ballast.inference;
 
+import dev.ballast.forecast.Transform;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -140,7 +142,7 @@ public final class ForecastModel implements AutoCloseable {
             if (!Double.isFinite(history[t])) {
                 throw InputException.field("history", "must hold finite numbers; item " + t + " is not one");
             }
-            if (config().transform().equals("log") && !(history[t] > 0)) {
+            if (config().transform() == Transform.LOG && !(history[t] > 0)) {
                 throw InputException.field("history", "must hold values > 0 (this model log-transforms the series); item "
                         + t + " is " + history[t]);
             }

@@ -1,5 +1,7 @@
 package dev.ballast.lm;
 
+import dev.ballast.engine.nn.InitScheme;
+
 import dev.ballast.engine.nn.RecurrentState;
 
 import dev.ballast.engine.nn.Buffers;
@@ -173,12 +175,12 @@ public final class LanguageModel {
             float[] wr = layer.wRecurrent().value();
             int gh = config.cell().gates() * h;
             switch (init.recurrent()) {
-                case "orthogonal" -> {
+                case ORTHOGONAL -> {
                     for (int g = 0; g < config.cell().gates(); g++) {
                         Orthogonal.fill(wr, g * h, gh, h, rng); // each gate block its own orthogonal matrix
                     }
                 }
-                case "identity" -> {
+                case IDENTITY -> {
                     Arrays.fill(wr, 0f);
                     for (int g = 0; g < config.cell().gates(); g++) {
                         for (int i = 0; i < h; i++) {
@@ -186,7 +188,7 @@ public final class LanguageModel {
                         }
                     }
                 }
-                default -> uniform(wr, k, rng);
+                case UNIFORM -> uniform(wr, k, rng);
             }
             if (init.scale() != 1.0) {
                 for (int i = 0; i < wr.length; i++) {
@@ -194,7 +196,7 @@ public final class LanguageModel {
                 }
             }
             float[] b = layer.bias().value();
-            if (init.recurrent().equals("uniform")) {
+            if (init.recurrent() == InitScheme.UNIFORM) {
                 uniform(b, k, rng); // PyTorch draws its two bias vectors this way; we keep their sum in one
             } else {
                 Arrays.fill(b, 0f);

@@ -61,7 +61,7 @@ public final class LanguageModelTask implements TrainingTask {
     public static Trainer<LanguageModelTask> start(TrainingConfig config, Path runDir, TrainingListener listener) {
         TrainingData data = TrainingData.load(config);
         Kernels kernels = KernelProvider.best(config.threads());
-        ModelConfig mc = new ModelConfig(config.cellType(), data.tokenizer().vocabulary().size(),
+        ModelConfig mc = new ModelConfig(config.cell(), data.tokenizer().vocabulary().size(),
                 config.embed(), config.hidden(), config.layers(), config.dropout(), config.tieWeights(),
                 config.residual());
         LanguageModel model = new LanguageModel(mc, kernels);

@@ -9,7 +9,6 @@ import dev.ballast.corpora.TextDigest;
 import dev.ballast.corpora.TextSplit;
 import dev.ballast.tokenizer.CharTokenizer;
 import dev.ballast.tokenizer.Tokenizer;
-import dev.ballast.tokenizer.UnknownPolicy;
 import dev.ballast.tokenizer.word.AnalyzerSpec;
 import dev.ballast.tokenizer.word.WordStream;
 import dev.ballast.tokenizer.word.WordTokenizer;
@@ -106,7 +105,7 @@ public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String
             validText = split.valid();
         }
         Tokenizer tokenizer = existing != null ? existing
-                : CharTokenizer.fit(trainText, UnknownPolicy.parse(config.unknownPolicy()));
+                : CharTokenizer.fit(trainText, config.unknownPolicy());
         int[] train = tokenizer.encode(trainText);
         int[] valid = tokenizer.encode(validText);
         long unknown = tokenizer.countUnknown(validText);
@@ -146,7 +145,7 @@ public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String
         if (existing == null) {
             // The vocabulary comes from the training split; "corpus" scope (for comparisons with tools
             // that index every word of the corpus) takes the validation words too.
-            int fitEnd = "corpus".equals(config.vocabScope()) ? words.length() : trainEnd;
+            int fitEnd = config.vocabScope() == VocabScope.CORPUS ? words.length() : trainEnd;
             tokenizer = WordTokenizer.fit(spec, words, 0, fitEnd, config.minFreq(), config.maxVocab());
         } else if (existing instanceof WordTokenizer w) {
             tokenizer = w;

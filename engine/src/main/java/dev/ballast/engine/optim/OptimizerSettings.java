@@ -14,7 +14,7 @@ import java.util.OptionalDouble;
  *
  * <pre>{@code
  * OptimizerSettings s = OptimizerSettings.builder().momentum(0.9).nesterov(true).weightDecay(1e-4).build();
- * Optimizer sgd = Optimizers.create("sgd", s);
+ * Optimizer sgd = Optimizers.create(OptimizerKind.SGD, s);
  * }</pre>
  */
 public final class OptimizerSettings {

@@ -66,20 +66,20 @@ class OptimizerSettingsTest {
     @Test
     void createsEveryOptimizerByName() {
         OptimizerSettings s = OptimizerSettings.defaults();
-        assertInstanceOf(Sgd.class, Optimizers.create("sgd", s));
-        assertInstanceOf(Adam.class, Optimizers.create("adam", s));
-        assertInstanceOf(AdamW.class, Optimizers.create("adamw", s));
-        assertInstanceOf(RmsProp.class, Optimizers.create("rmsprop", s));
-        assertInstanceOf(Adagrad.class, Optimizers.create("adagrad", s));
-        for (String name : Optimizers.NAMES) {
-            assertEquals(name, Optimizers.create(name, s).name());
-            assertEquals(s, Optimizers.create(name, s).settings());
+        assertInstanceOf(Sgd.class, Optimizers.create(OptimizerKind.SGD, s));
+        assertInstanceOf(Adam.class, Optimizers.create(OptimizerKind.ADAM, s));
+        assertInstanceOf(AdamW.class, Optimizers.create(OptimizerKind.ADAMW, s));
+        assertInstanceOf(RmsProp.class, Optimizers.create(OptimizerKind.RMSPROP, s));
+        assertInstanceOf(Adagrad.class, Optimizers.create(OptimizerKind.ADAGRAD, s));
+        for (OptimizerKind kind : OptimizerKind.values()) {
+            assertEquals(kind.id(), Optimizers.create(kind, s).name());
+            assertEquals(s, Optimizers.create(kind, s).settings());
         }
     }
 
     @Test
     void unknownOptimizerListsChoices() {
-        assertRejected("unknown optimizer 'adamax' (choose sgd, adam, adamw, rmsprop, adagrad)",
-                () -> Optimizers.create("adamax", OptimizerSettings.defaults()));
+        assertRejected("optimizer must be one of sgd, adam, adamw, rmsprop, adagrad, got 'adamax'",
+                () -> OptimizerKind.parse("adamax"));
     }
 }
