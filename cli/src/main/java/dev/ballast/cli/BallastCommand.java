@@ -67,6 +67,16 @@ public final class BallastCommand implements Runnable {
         return cl;
     }
 
+    /**
+     * Refuses two flags that each decide the same thing ({@code --valid} and {@code --valid-fraction}, ...)
+     * when both are given, even when one of them has a default: one line, exit 2.
+     */
+    static void notBoth(CommandLine.ParseResult parsed, String flag, String other) {
+        if (parsed.hasMatchedOption(flag) && parsed.hasMatchedOption(other)) {
+            throw new InputException("give " + flag + " or " + other + ", not both");
+        }
+    }
+
     /** Prints the Ballast version with the JVM it runs on. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override

@@ -82,8 +82,8 @@ final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--future", paramLabel = "H", defaultValue = "0", description = "Also forecast this many points past the end of the data.")
     int future;
 
-    @Option(names = "--lookback", paramLabel = "N", defaultValue = "0", description = "Past points the network sees (default: 3 seasons within [24, 48]).")
-    int lookback;
+    @Option(names = "--lookback", paramLabel = "N", description = "Past points the network sees, at least 1 (default: 3 seasons within [24, 48]).")
+    Integer lookback;
 
     @Option(names = "--cell", paramLabel = "CELL", defaultValue = "lstm", description = "lstm, rnn-tanh or rnn-relu (default: ${DEFAULT-VALUE}).")
     String cell;
@@ -115,8 +115,8 @@ final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--clip-norm", paramLabel = "X", defaultValue = "1.0", description = "Norm threshold for norm clipping (default: ${DEFAULT-VALUE}).")
     double clipNorm;
 
-    @Option(names = "--clip-value", paramLabel = "X", defaultValue = "0", description = "Element bound for value clipping; 0 = the --clip-norm value (default: ${DEFAULT-VALUE}).")
-    double clipValue;
+    @Option(names = "--clip-value", paramLabel = "X", description = "Element bound for value clipping, above 0 (default: the --clip-norm value).")
+    Double clipValue;
 
     @Option(names = "--l2", paramLabel = "X", defaultValue = "0", description = "L2 penalty on weights (default: ${DEFAULT-VALUE}).")
     double l2;
@@ -157,8 +157,8 @@ final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--interval", paramLabel = "P", defaultValue = "0.9", description = "Coverage of the prediction interval (default: ${DEFAULT-VALUE}).")
     double interval;
 
-    @Option(names = "--validation", paramLabel = "N", defaultValue = "0", description = "Points before the hold-out for early stopping and intervals (default: min(H, n/5)).")
-    int validation;
+    @Option(names = "--validation", paramLabel = "N", description = "Points before the hold-out for early stopping and intervals, at least 1 (default: min(H, n/5)).")
+    Integer validation;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;

@@ -59,6 +59,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (length < 0) {
             throw new InputException("--length must be at least 0, got " + length);
         }
+        BallastCommand.notBoth(spec.commandLine().getParseResult(), "--greedy", "--temperature");
         SamplingOptions options = new SamplingOptions(greedy ? 0.0 : temperature, topK, topP);
         long s = seed != null ? seed : System.nanoTime() ^ Runtime.getRuntime().freeMemory();
         // A directory runs on Ballast's engine, an exported .onnx file on ONNX Runtime.

@@ -89,10 +89,10 @@ final class TrainCommand implements Callable<Integer> {
     int seq;
     @Option(names = "--batch", paramLabel = "N", description = "Parallel streams per update (default: ${DEFAULT-VALUE}).")
     int batch;
-    @Option(names = "--steps", paramLabel = "N", description = "Total optimizer steps (with --resume: the new total). Default " + TrainingConfig.DEFAULT_STEPS + " unless --epochs is given.")
-    long steps;
-    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training split (instead of --steps).")
-    int epochs;
+    @Option(names = "--steps", paramLabel = "N", description = "Total optimizer steps, at least 1 (with --resume: the new total). Default " + TrainingConfig.DEFAULT_STEPS + " unless --epochs is given.")
+    Long steps;
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training split, at least 1 (instead of --steps).")
+    Integer epochs;
     // optimisation
     @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, adam, adamw, rmsprop or adagrad (default: ${DEFAULT-VALUE}).")
     String optimizer;
@@ -248,11 +248,8 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         TrainingConfig.Builder b = saved.toBuilder();
-        if (pr.hasMatchedOption("--steps")) {
-            b.steps(steps).epochs(0);
-        }
-        if (pr.hasMatchedOption("--epochs")) {
-            b.epochs(epochs).steps(0);
+        if (steps != null || epochs != null) {
+            b.steps(steps).epochs(epochs); // the new length replaces the saved one; both given is refused
         }
         if (pr.hasMatchedOption("--threads")) {
             b.threads(threads);
@@ -271,6 +268,7 @@ final class TrainCommand implements Callable<Integer> {
 
     TrainingConfig toConfig() {
         CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        BallastCommand.notBoth(pr, "--valid", "--valid-fraction");
         // Giving only a value threshold means value clipping.
         ClipMode clipMode = pr.hasMatchedOption("--clip-value") && !pr.hasMatchedOption("--clip")
                 ? ClipMode.VALUE : ClipMode.parse(clip);

@@ -38,6 +38,30 @@ class InputErrorsCliTest {
                 CliRun.ballast("forecast", "--scale", "robust"));
     }
 
+    /** An explicit 0 where 0 means nothing is refused (leaving the flag out gives the default). */
+    @Test
+    void anExplicitZeroIsOneLineAndExit2() {
+        assertOneLine("ballast train: --steps must be at least 1, got 0 (leave it out for 500 steps)",
+                CliRun.ballast("train", "--steps", "0"));
+        assertOneLine("ballast train: --epochs must be at least 1, got 0", CliRun.ballast("train", "--epochs", "0"));
+        assertOneLine("ballast forecast: --lookback must be >= 1, got 0 (leave it out for three seasons within [24, 48])",
+                CliRun.ballast("forecast", "--lookback", "0"));
+        assertOneLine("ballast forecast: --validation must be >= 1, got 0 (leave it out for min(H, n/5))",
+                CliRun.ballast("forecast", "--validation", "0"));
+        assertOneLine("ballast forecast: --clip-value must be > 0, got 0.0 (leave it out for the --clip-norm value)",
+                CliRun.ballast("forecast", "--clip-value", "0"));
+    }
+
+    /** Two flags that decide the same thing are refused together, even when one of them has a default. */
+    @Test
+    void conflictingFlagsAreOneLineAndExit2() {
+        assertOneLine("ballast train: give --steps or --epochs, not both", CliRun.ballast("train", "--steps", "5", "--epochs", "2"));
+        assertOneLine("ballast train: give --valid or --valid-fraction, not both",
+                CliRun.ballast("train", "--valid", "v.txt", "--valid-fraction", "0.1"));
+        assertOneLine("ballast generate: give --greedy or --temperature, not both",
+                CliRun.ballast("generate", "--model", "no-such-run", "--greedy", "--temperature", "1.0"));
+    }
+
     static void assertOneLine(String expected, CliRun run) {
         assertEquals(BallastCommand.EXIT_BAD_INPUT, run.code(), run.err());
         assertEquals(expected + System.lineSeparator(), run.err());

@@ -2,10 +2,13 @@ package dev.ballast.forecast;
 
 import dev.ballast.engine.InputException;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
+import dev.ballast.engine.io.ZeroIsUnset;
 import dev.ballast.engine.nn.CellType;
 import dev.ballast.engine.optim.ClipMode;
 import dev.ballast.engine.optim.OptimizerKind;
@@ -25,10 +28,11 @@ import dev.ballast.engine.optim.Schedules;
  * ForecastConfig c = ForecastConfig.builder().horizon(24).season(12).transform(Transform.LOG).difference(12).build();
  * }</pre>
  *
- * @param lookback       past steps the network sees (--lookback)
+ * @param lookback       past steps the network sees (--lookback); the builder chooses three seasons within [24, 48]
+ *                       when it is not given
  * @param horizon        steps held out and forecast (--horizon, H)
  * @param season         seasonal period m; 1 means none (--season)
- * @param validation     steps before the hold-out used for early stopping and intervals; 0 = min(H, n/5)
+ * @param validation     steps before the hold-out used for early stopping and intervals; null = min(H, n/5)
  * @param cell           lstm, rnn-tanh or rnn-relu (--cell)
  * @param hidden         units per recurrent layer (--hidden)
  * @param layers         stacked recurrent layers (--layers)
@@ -48,7 +52,7 @@ import dev.ballast.engine.optim.Schedules;
  * @param interval       coverage of the prediction interval in (0, 1) (--interval)
  * @param evalEvery      steps between validation checks for early stopping
  * @param seed           seeds initialization and window sampling (--seed)
- * @param clipValue      bound of --clip value (--clip-value); 0 = use --clip-norm
+ * @param clipValue      bound of --clip value (--clip-value); null = the clip_norm value
  * @param l1             L1 penalty on weights (--l1)
  * @param weightDecay    decoupled weight decay (--weight-decay); NaN = the optimizer's default
  * @param lrSchedule     learning-rate schedule (--lr-schedule); null = cosine with a warm-up of min(100, steps/10)
@@ -57,11 +61,11 @@ import dev.ballast.engine.optim.Schedules;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonDeserialize(builder = ForecastConfig.Builder.class)
-public record ForecastConfig(int lookback, int horizon, int season, int validation, CellType cell, int hidden,
+public record ForecastConfig(int lookback, int horizon, int season, Integer validation, CellType cell, int hidden,
                              int layers, int steps, int batch, double lr, OptimizerKind optimizer, ClipMode clip,
                              double clipNorm, double l2, LossKind loss, ScaleKind scale, Transform transform,
                              int difference, boolean seasonFeatures, Strategy strategy, double interval,
-                             int evalEvery, long seed, double clipValue, double l1, double weightDecay,
+                             int evalEvery, long seed, Double clipValue, double l1, double weightDecay,
                              String lrSchedule, boolean recovery, int diagnoseEvery) {
 
     public static Builder builder() {
@@ -116,10 +120,10 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPOJOBuilder(withPrefix = "")
     public static final class Builder {
-        private int lookback = 0;
+        private Integer lookback;   // null: three seasons within [24, 48]
         private int horizon = 12;
         private int season = 1;
-        private int validation = 0;
+        private Integer validation; // null: min(H, n/5) once the series is known
         private CellType cell = CellType.LSTM;
         private int hidden = 32;
         private int layers = 1;
@@ -139,7 +143,7 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
         private double interval = 0.9;
         private int evalEvery = 100;
         private long seed = 42;
-        private double clipValue = 0;
+        private Double clipValue;   // null: the clip_norm value
         private double l1 = 0;
         private double weightDecay = Double.NaN;
         private String lrSchedule;
@@ -149,12 +153,16 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
         private Builder() {
         }
 
-        /** 0 chooses three seasons, clamped to [24, 48]. */
-        public Builder lookback(int v) { lookback = v; return this; }
+        /** Past steps the network sees, at least 1; not given (null), three seasons clamped to [24, 48]. */
+        public Builder lookback(Integer v) { lookback = v; return this; }
         public Builder horizon(int v) { horizon = v; return this; }
         public Builder season(int v) { season = v; return this; }
-        /** 0 chooses min(H, n/5) when the series is known. */
-        public Builder validation(int v) { validation = v; return this; }
+        /**
+         * Validation points, at least 1; not given (null), min(H, n/5) once the series is known. Files of
+         * earlier releases say 0 for null.
+         */
+        @JsonDeserialize(using = ZeroIsUnset.AsInt.class)
+        public Builder validation(Integer v) { validation = v; return this; }
         public Builder cell(CellType v) { cell = v; return this; }
         public Builder hidden(int v) { hidden = v; return this; }
         public Builder layers(int v) { layers = v; return this; }
@@ -174,7 +182,13 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
         public Builder interval(double v) { interval = v; return this; }
         public Builder evalEvery(int v) { evalEvery = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
+        /** The bound of value clipping, above 0; not given (null), the clip_norm value. */
+        @JsonIgnore
         public Builder clipValue(double v) { clipValue = v; return this; }
+        /** As {@link #clipValue(double)}, or null; files of earlier releases say 0 for null. */
+        @JsonProperty("clip_value")
+        @JsonDeserialize(using = ZeroIsUnset.AsDouble.class)
+        public Builder clipValue(Double v) { clipValue = v; return this; }
         public Builder l1(double v) { l1 = v; return this; }
         public Builder weightDecay(double v) { weightDecay = v; return this; }
         public Builder lrSchedule(String v) { lrSchedule = v; return this; }
@@ -184,12 +198,14 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
         public ForecastConfig build() {
             positive("horizon", horizon);
             positive("season", season);
-            if (lookback < 0) {
-                throw InputException.field("lookback", "must be >= 1 (or 0 for automatic), got " + lookback);
+            // An explicit 0 is refused rather than read as "automatic": leave the field out for that.
+            if (lookback != null && lookback < 1) {
+                throw InputException.field("lookback", "must be >= 1, got " + lookback
+                        + " (leave it out for three seasons within [24, 48])");
             }
-            int look = lookback > 0 ? lookback : Math.max(24, Math.min(48, 3 * season));
-            if (validation < 0) {
-                throw InputException.field("validation", "must be >= 1 (or 0 for automatic), got " + validation);
+            int look = lookback != null ? lookback : Math.max(24, Math.min(48, 3 * season));
+            if (validation != null && validation < 1) {
+                throw InputException.field("validation", "must be >= 1, got " + validation + " (leave it out for min(H, n/5))");
             }
             positive("hidden", hidden);
             positive("layers", layers);
@@ -210,8 +226,8 @@ public record ForecastConfig(int lookback, int horizon, int season, int validati
             if (!(l1 >= 0 && Double.isFinite(l1))) {
                 throw InputException.field("l1", "must be >= 0, got " + l1);
             }
-            if (!(clipValue >= 0 && Double.isFinite(clipValue))) {
-                throw InputException.field("clip_value", "must be > 0, got " + clipValue);
+            if (clipValue != null && !(clipValue > 0 && Double.isFinite(clipValue))) {
+                throw InputException.field("clip_value", "must be > 0, got " + clipValue + " (leave it out for the {clip_norm} value)");
             }
             if (!Double.isNaN(weightDecay) && !(weightDecay >= 0 && Double.isFinite(weightDecay))) {
                 throw InputException.field("weight_decay", "must be >= 0, got " + weightDecay);

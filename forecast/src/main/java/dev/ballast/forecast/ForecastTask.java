@@ -92,7 +92,7 @@ public final class ForecastTask implements TrainingTask {
             o.weightDecay(c.weightDecay());
         }
         String schedule = c.lrSchedule() != null ? c.lrSchedule() : "cosine:" + Math.min(100, c.steps() / 10);
-        double clipValue = c.clipValue() > 0 ? c.clipValue() : c.clipNorm();
+        double clipValue = c.clipValue() != null ? c.clipValue() : c.clipNorm();
         return new TrainerSettings(c.steps(), c.seed(), c.optimizer(), (float) c.lr(), o.build(), schedule,
                 c.clip(), c.clipNorm(), clipValue, dev.ballast.engine.optim.Clippers.DEFAULT_PERCENTILE,
                 dev.ballast.engine.optim.Clippers.DEFAULT_RATIO, new Regularizer(c.l2(), c.l1(), false),

@@ -16,11 +16,11 @@ public record HoldoutSplit(int length, int trainEnd, int validEnd) {
     }
 
     /**
-     * Holds out the last {@code horizon} points and {@code validation} points before them (0 chooses
+     * Holds out the last {@code horizon} points and {@code validation} points before them (null chooses
      * min(H, n/5)); checks that the training part still fits {@code minTrain} points.
      */
-    public static HoldoutSplit of(int length, int horizon, int validation, int minTrain) {
-        int v = validation > 0 ? validation : Math.max(1, Math.min(horizon, length / 5));
+    public static HoldoutSplit of(int length, int horizon, Integer validation, int minTrain) {
+        int v = validation != null ? validation : Math.max(1, Math.min(horizon, length / 5));
         int trainEnd = length - horizon - v;
         if (trainEnd < minTrain) {
             throw InputException.naming("the series has " + length + " points: holding out {horizon} " + horizon

@@ -123,6 +123,14 @@ class ForecastEndToEndTest {
                 assertThrows(InputException.class, () -> Transform.parse("sqrt")).getMessage());
         assertEquals("strategy must be one of recursive, direct, got 'mimo'",
                 assertThrows(InputException.class, () -> Strategy.parse("mimo")).getMessage());
+        // an explicit 0 is an error; left out, the value is chosen
+        InputException zero = assertThrows(InputException.class, () -> ForecastConfig.builder().lookback(0).build());
+        assertEquals("lookback must be >= 1, got 0 (leave it out for three seasons within [24, 48])", zero.getMessage());
+        assertEquals("lookback", zero.field());
+        assertEquals("validation", assertThrows(InputException.class,
+                () -> ForecastConfig.builder().validation(0).build()).field());
+        assertEquals("clip_value", assertThrows(InputException.class,
+                () -> ForecastConfig.builder().clipValue(0).build()).field());
         // automatic lookback: three seasons within [24, 48]
         assertEquals(36, ForecastConfig.builder().season(12).build().lookback());
         assertEquals(48, ForecastConfig.builder().season(365).build().lookback());

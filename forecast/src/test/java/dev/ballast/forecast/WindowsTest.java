@@ -48,7 +48,7 @@ class WindowsTest {
 
     @Test
     void splitHoldsOutTheHorizonAndAValidationPartBeforeIt() {
-        HoldoutSplit s = HoldoutSplit.of(100, 10, 0, 5);
+        HoldoutSplit s = HoldoutSplit.of(100, 10, null, 5);
         assertEquals(10, s.validation()); // min(H, n/5) = min(10, 20)
         assertEquals(80, s.trainEnd());
         assertEquals(90, s.validEnd());
@@ -56,6 +56,6 @@ class WindowsTest {
         assertEquals("the series has 30 points: holding out horizon 12 and 6 validation points leaves 12 to train on,"
                         + " but the windows need at least 40 (lower lookback or horizon)",
                 org.junit.jupiter.api.Assertions.assertThrows(InputException.class,
-                        () -> HoldoutSplit.of(30, 12, 0, 40)).getMessage());
+                        () -> HoldoutSplit.of(30, 12, null, 40)).getMessage());
     }
 }

@@ -2,6 +2,8 @@ package dev.ballast.lm;
 
 import dev.ballast.engine.InputException;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -10,6 +12,7 @@ import dev.ballast.tokenizer.word.AnalyzerSpec;
 import dev.ballast.engine.nn.CellType;
 import dev.ballast.engine.nn.InitScheme;
 import dev.ballast.engine.nn.Initialization;
+import dev.ballast.engine.io.ZeroIsUnset;
 import dev.ballast.engine.optim.ClipMode;
 import dev.ballast.engine.optim.Clippers;
 import dev.ballast.engine.optim.OptimizerKind;
@@ -44,7 +47,7 @@ public record TrainingConfig(
         // architecture
         CellType cell, int layers, int hidden, int embed, float dropout, InitScheme init, double initScale, float forgetBias,
         // batching
-        int seq, int batch, long steps, int epochs,
+        int seq, int batch, Long steps, Integer epochs,
         // optimisation
         OptimizerKind optimizer, float lr, double momentum, boolean nesterov, Double weightDecay,
         ClipMode clip, double clipNorm, double clipValue, double l2, double l1, boolean l2Biases,
@@ -60,7 +63,7 @@ public record TrainingConfig(
         double regressTolerance, int regressPatience, double valTolerance, double clipAlarmFactor,
         int clipAlarmWindow, boolean residual, double recurrentBound) {
 
-    /** Steps trained when neither --steps nor --epochs is given. */
+    /** Steps trained when neither {@code steps} nor {@code epochs} is given. */
     public static final long DEFAULT_STEPS = 500;
 
     public static Builder builder() {
@@ -105,7 +108,7 @@ public record TrainingConfig(
 
     /** The steps a run of this config trains, given the windows in one pass over its training data. */
     public long totalSteps(int windowsPerEpoch) {
-        return steps > 0 ? steps : epochs > 0 ? (long) epochs * windowsPerEpoch : DEFAULT_STEPS;
+        return steps != null ? steps : epochs != null ? (long) epochs * windowsPerEpoch : DEFAULT_STEPS;
     }
 
     /** The training loop's part of this config, for a run over data of {@code windowsPerEpoch} windows. */
@@ -153,8 +156,8 @@ public record TrainingConfig(
         private float forgetBias = Initialization.DEFAULT.forgetBias();
         private int seq = 64;
         private int batch = 32;
-        private long steps;
-        private int epochs;
+        private Long steps;     // null: epochs, or DEFAULT_STEPS
+        private Integer epochs; // null: steps, or DEFAULT_STEPS
         private OptimizerKind optimizer = OptimizerKind.ADAM;
         private float lr = 2e-3f;
         private double momentum;
@@ -210,8 +213,20 @@ public record TrainingConfig(
         public Builder forgetBias(float v) { forgetBias = v; return this; }
         public Builder seq(int v) { seq = v; return this; }
         public Builder batch(int v) { batch = v; return this; }
+        /** Total optimizer steps, at least 1 (with {@code epochs}: an error). */
+        @JsonIgnore
         public Builder steps(long v) { steps = v; return this; }
+        /** Total optimizer steps, or null for {@code epochs} or the default; files of earlier releases say 0 for null. */
+        @JsonProperty("steps")
+        @JsonDeserialize(using = ZeroIsUnset.AsLong.class)
+        public Builder steps(Long v) { steps = v; return this; }
+        /** Passes over the training split, at least 1 (with {@code steps}: an error). */
+        @JsonIgnore
         public Builder epochs(int v) { epochs = v; return this; }
+        /** Passes over the training split, or null for {@code steps} or the default; earlier releases wrote 0 for null. */
+        @JsonProperty("epochs")
+        @JsonDeserialize(using = ZeroIsUnset.AsInt.class)
+        public Builder epochs(Integer v) { epochs = v; return this; }
         public Builder optimizer(OptimizerKind v) { optimizer = v; return this; }
         public Builder lr(float v) { lr = v; return this; }
         public Builder momentum(double v) { momentum = v; return this; }
@@ -272,9 +287,11 @@ public record TrainingConfig(
             new Initialization(init, initScale, forgetBias);
             positive("seq", seq);
             positive("batch", batch);
-            require(steps >= 0, "steps", "must be at least 1, got " + steps);
-            require(epochs >= 0, "epochs", "must be at least 1, got " + epochs);
-            if (steps != 0 && epochs != 0) {
+            // An explicit 0 is refused rather than read as "the default": leave the field out for that.
+            require(steps == null || steps >= 1, "steps",
+                    "must be at least 1, got " + steps + " (leave it out for " + DEFAULT_STEPS + " steps)");
+            require(epochs == null || epochs >= 1, "epochs", "must be at least 1, got " + epochs);
+            if (steps != null && epochs != null) {
                 throw InputException.naming("give {steps} or {epochs}, not both");
             }
             require(lr > 0 && Float.isFinite(lr), "lr", "must be a positive number, got " + lr);
@@ -284,7 +301,8 @@ public record TrainingConfig(
             Clippers.create(clip, clipNorm, clipValue, clipPercentile, clipRatio);
             require(l2 >= 0, "l2", "must be at least 0, got " + l2);
             require(l1 >= 0, "l1", "must be at least 0, got " + l1);
-            Schedules.parse(lrSchedule, lr, Math.max(1, steps));
+            // The spec's syntax; with epochs the total (and so a warm-up's bound) is known only with the data.
+            Schedules.parse(lrSchedule, lr, steps != null ? steps : epochs != null ? Long.MAX_VALUE : DEFAULT_STEPS);
             require(threads >= 0, "threads", "must be at least 0 (0 = one per core), got " + threads);
             require(evalEvery >= 0, "eval_every", "must be at least 0 (0 = only at the end), got " + evalEvery);
             positive("eval_batch", evalBatch);

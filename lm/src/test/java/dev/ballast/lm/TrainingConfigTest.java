@@ -43,6 +43,32 @@ class TrainingConfigTest {
         assertMessage("give steps or epochs, not both", TrainingConfig.builder().steps(5).epochs(2));
     }
 
+    /** An explicit 0 is an error, not "the default": leaving the field out is how to ask for that. */
+    @Test
+    void explicitZeroStepsOrEpochsAreRefused() {
+        assertMessage("steps must be at least 1, got 0 (leave it out for 500 steps)", TrainingConfig.builder().steps(0));
+        assertMessage("epochs must be at least 1, got 0", TrainingConfig.builder().epochs(0));
+        assertMessage("epochs must be at least 1, got -2", TrainingConfig.builder().epochs(-2));
+        TrainingConfig unset = TrainingConfig.builder().build();
+        assertEquals(null, unset.steps());
+        assertEquals(TrainingConfig.DEFAULT_STEPS, unset.totalSteps(7));
+        assertEquals(21, TrainingConfig.builder().epochs(3).build().totalSteps(7));
+        assertEquals(40, TrainingConfig.builder().steps(40).build().totalSteps(7));
+    }
+
+    /** Files of earlier releases wrote 0 for "not given"; they read as not given, new files write null. */
+    @Test
+    void savedZeroStepsReadAsNotGiven() throws Exception {
+        TrainingConfig old = ModelFiles.JSON.readValue("{\"steps\": 0, \"epochs\": 0}", TrainingConfig.class);
+        assertEquals(null, old.steps());
+        assertEquals(null, old.epochs());
+        assertEquals(600L, ModelFiles.JSON.readValue("{\"steps\": 600, \"epochs\": 0}", TrainingConfig.class).steps());
+        assertEquals(4, ModelFiles.JSON.readValue("{\"epochs\": 4}", TrainingConfig.class).epochs());
+        JsonNode written = ModelFiles.JSON.valueToTree(TrainingConfig.builder().build());
+        assertTrue(written.get("steps").isNull() && written.get("epochs").isNull(), written.toString());
+        assertEquals(old, ModelFiles.JSON.treeToValue(written, TrainingConfig.class));
+    }
+
     /** Every choice a config holds is an enum whose parse error names the field and lists the ids. */
     @Test
     void enumParseErrorsListTheChoices() {
