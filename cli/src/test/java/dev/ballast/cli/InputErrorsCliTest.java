@@ -38,6 +38,14 @@ class InputErrorsCliTest {
                 CliRun.ballast("forecast", "--scale", "robust"));
     }
 
+    /** Corpus and checkpoint errors name fields the same way (a CorpusException is an InputException). */
+    @Test
+    void aCorpusErrorNamesTheFlagToo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path bad = java.nio.file.Files.write(tmp.resolve("bad.txt"), new byte[] {'a', 'b', 'c', (byte) 0xC3, '(', '\n'});
+        assertOneLine("ballast train: " + bad + ": invalid UTF-8 at byte offset 3 (use --replace-malformed to substitute U+FFFD)",
+                CliRun.ballast("train", "--corpus", bad.toString()));
+    }
+
     /** An explicit 0 where 0 means nothing is refused (leaving the flag out gives the default). */
     @Test
     void anExplicitZeroIsOneLineAndExit2() {

@@ -135,8 +135,9 @@ public final class ForecasterFiles {
         if (!node.path("half_widths").isArray() || node.path("half_widths").isEmpty()) {
             return null;
         }
+        double[] halfWidths = bind(node, Intervals.class, source + ": intervals").halfWidths(); // names the source
         try {
-            return PredictionIntervals.of(bind(node, Intervals.class, source + ": intervals").halfWidths());
+            return PredictionIntervals.of(halfWidths);
         } catch (IllegalArgumentException ex) {
             throw new CheckpointException(source + ": " + ex.getMessage());
         }
