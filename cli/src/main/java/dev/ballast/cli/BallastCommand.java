@@ -1,10 +1,7 @@
 package dev.ballast.cli;
 
-import dev.ballast.corpora.CorpusException;
-import dev.ballast.tokenizer.UnknownSymbolException;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.training.TrainingDivergedException;
-import dev.ballast.engine.io.CheckpointException;
 import dev.ballast.training.model.Provenance;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +10,8 @@ import picocli.CommandLine.Command;
  * {@code ballast}: train, evaluate and sample recurrent language models.
  *
  * <p>Exit codes: 0 success; 1 training diverged or another run-time failure; 2 a bad flag, file,
- * corpus or model (one line on stderr names it); 130 stopped by Ctrl-C after saving a checkpoint.
+ * corpus or model — a picocli parameter error or an {@link InputException}, one line on stderr naming it;
+ * 130 stopped by Ctrl-C after saving a checkpoint. Any other exception is an internal error (exit 1).
  */
 @Command(name = "ballast", mixinStandardHelpOptions = true, versionProvider = BallastCommand.Version.class,
         description = {"Train and use recurrent language models and time-series forecasters.",
@@ -50,8 +48,8 @@ public final class BallastCommand implements Runnable {
         });
         cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             String name = cmd.getCommandName();
-            if (isUserError(e)) {
-                cmd.getErr().println("ballast " + name + ": " + e.getMessage());
+            if (e instanceof InputException input) {
+                cmd.getErr().println("ballast " + name + ": " + FlagNames.message(input, cmd.getCommandSpec()));
                 return EXIT_BAD_INPUT;
             }
             if (e instanceof TrainingDivergedException) {
@@ -72,9 +70,14 @@ public final class BallastCommand implements Runnable {
         return cl;
     }
 
-    static boolean isUserError(Throwable e) {
-        return e instanceof ConfigException || e instanceof CorpusException || e instanceof CheckpointException
-                || e instanceof UnknownSymbolException;
+    /**
+     * Refuses two flags that each decide the same thing ({@code --valid} and {@code --valid-fraction}, ...)
+     * when both are given, even when one of them has a default: one line, exit 2.
+     */
+    static void notBoth(CommandLine.ParseResult parsed, String flag, String other) {
+        if (parsed.hasMatchedOption(flag) && parsed.hasMatchedOption(other)) {
+            throw new InputException("give " + flag + " or " + other + ", not both");
+        }
     }
 
     /** Prints the Ballast version with the JVM it runs on. */

@@ -2,7 +2,7 @@ package dev.ballast.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.lm.bench.BenchConfig;
 import dev.ballast.lm.bench.ThroughputBenchmark;
 import dev.ballast.engine.math.KernelProvider;
@@ -50,10 +50,10 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (threads < 0) {
-            throw new ConfigException("--threads must be at least 0, got " + threads);
+            throw new InputException("--threads must be at least 0, got " + threads);
         }
         if (steps < 1 || repeats < 1) {
-            throw new ConfigException("--steps and --repeats must be at least 1");
+            throw new InputException("--steps and --repeats must be at least 1");
         }
         List<BenchConfig> configs = config == null ? BenchConfig.ALL : List.of(BenchConfig.named(config));
         int t = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;

@@ -7,7 +7,8 @@ import picocli.CommandLine;
 
 /**
  * Takes the defaults shown in {@code --help} and applied to unset flags from {@link TrainingConfig}
- * itself ({@code --clip-norm} ↔ {@code clip_norm}), so they are written down in one place only.
+ * itself ({@code --clip-norm} ↔ {@code clip_norm}, as {@link FlagNames} maps them), so they are written
+ * down in one place only.
  */
 final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
 
@@ -18,8 +19,7 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
         if (!(argSpec instanceof CommandLine.Model.OptionSpec option)) {
             return null;
         }
-        String key = option.longestName().replaceFirst("^--", "").replace('-', '_');
-        JsonNode value = DEFAULTS.get(key);
+        JsonNode value = DEFAULTS.get(FlagNames.field(option));
         return value == null || value.isNull() ? null : value.asText();
     }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.corpora.CorpusResolver;
 import dev.ballast.corpora.DefaultCorpus;
 import dev.ballast.corpora.TextReader;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.lm.Evaluation;
 import dev.ballast.lm.Evaluator;
 import dev.ballast.lm.TrainingData;
@@ -50,10 +50,10 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (batch < 1) {
-            throw new ConfigException("--batch must be at least 1, got " + batch);
+            throw new InputException("--batch must be at least 1, got " + batch);
         }
         if (seq != null && seq < 1) {
-            throw new ConfigException("--seq must be at least 1, got " + seq);
+            throw new InputException("--seq must be at least 1, got " + seq);
         }
         TrainedModel m = modelOptions.load();
         int[] tokens;
@@ -67,7 +67,7 @@ final class EvalCommand implements Callable<Integer> {
             source = corpus;
         } else {
             if (m.training() == null) {
-                throw new ConfigException("the model has no training configuration; give --corpus to evaluate it");
+                throw new InputException("the model has no training configuration; give --corpus to evaluate it");
             }
             TrainingData data = TrainingData.load(m.training(), m.tokenizer());
             tokens = data.valid();
@@ -75,7 +75,7 @@ final class EvalCommand implements Callable<Integer> {
             source = data.source() + " (validation split)";
         }
         if (tokens.length < 2) {
-            throw new ConfigException("the text to evaluate has " + tokens.length + " tokens; at least 2 are needed");
+            throw new InputException("the text to evaluate has " + tokens.length + " tokens; at least 2 are needed");
         }
         int window = seq != null ? seq : m.training() != null ? m.training().seq() : 64;
         Evaluation e = Evaluator.evaluate(m.network(), tokens, batch, window);

@@ -8,7 +8,7 @@ import dev.ballast.export.ForecastOnnxVerifier;
 import dev.ballast.export.OnnxExporter;
 import dev.ballast.export.OnnxVerifier;
 import dev.ballast.export.VerificationReport;
-import dev.ballast.forecast.ForecastException;
+import dev.ballast.engine.InputException;
 import dev.ballast.forecast.Forecaster;
 import dev.ballast.forecast.ForecasterFiles;
 import dev.ballast.lm.ModelFiles;
@@ -60,21 +60,17 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (Files.isDirectory(out)) {
-            throw new dev.ballast.engine.ConfigException("--out " + out + " is a directory; name the .onnx file to write");
+            throw new InputException("--out " + out + " is a directory; name the .onnx file to write");
         }
         boolean forecaster = Files.isRegularFile(modelOptions.model.resolve(ForecasterFiles.METADATA));
         TrainedModel model = null;
         Forecaster f = null;
-        try {
-            if (forecaster) {
-                f = ForecasterFiles.load(modelOptions.model);
-                OnnxExporter.write(ForecastOnnxExporter.export(f, ForecasterFiles.readJson(modelOptions.model)), out);
-            } else {
-                model = modelOptions.load();
-                OnnxExporter.write(OnnxExporter.export(model), out);
-            }
-        } catch (ForecastException e) {
-            throw new dev.ballast.engine.ConfigException(e.getMessage());
+        if (forecaster) {
+            f = ForecasterFiles.load(modelOptions.model);
+            OnnxExporter.write(ForecastOnnxExporter.export(f, ForecasterFiles.readJson(modelOptions.model)), out);
+        } else {
+            model = modelOptions.load();
+            OnnxExporter.write(OnnxExporter.export(model), out);
         }
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("out", out.toString());

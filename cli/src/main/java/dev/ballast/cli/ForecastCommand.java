@@ -5,13 +5,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.corpora.timeseries.FillPolicy;
 import dev.ballast.corpora.timeseries.TimeSeries;
 import dev.ballast.corpora.timeseries.TimeSeriesCsv;
-import dev.ballast.corpora.timeseries.TimeSeriesException;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.engine.io.Json;
 import dev.ballast.forecast.Backtest;
 import dev.ballast.forecast.DefaultSeries;
+import dev.ballast.engine.optim.ClipMode;
+import dev.ballast.engine.optim.OptimizerKind;
 import dev.ballast.forecast.ForecastConfig;
-import dev.ballast.forecast.ForecastException;
+import dev.ballast.forecast.LossKind;
+import dev.ballast.forecast.ScaleKind;
+import dev.ballast.forecast.Transform;
+import dev.ballast.training.Recovery;
 import dev.ballast.forecast.ForecastMetrics;
 import dev.ballast.forecast.ForecastPipeline;
 import dev.ballast.forecast.ForecastReport;
@@ -84,8 +88,8 @@ final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--future", paramLabel = "H", defaultValue = "0", description = "Also forecast this many points past the end of the data.")
     int future;
 
-    @Option(names = "--lookback", paramLabel = "N", defaultValue = "0", description = "Past points the network sees (default: 3 seasons within [24, 48]).")
-    int lookback;
+    @Option(names = "--lookback", paramLabel = "N", description = "Past points the network sees, at least 1 (default: 3 seasons within [24, 48]).")
+    Integer lookback;
 
     @Option(names = "--cell", paramLabel = "CELL", defaultValue = "lstm", description = "lstm, rnn-tanh or rnn-relu (default: ${DEFAULT-VALUE}).")
     String cell;
@@ -120,8 +124,8 @@ final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--clip-norm", paramLabel = "X", defaultValue = "1.0", description = "Norm threshold for norm clipping (default: ${DEFAULT-VALUE}).")
     double clipNorm;
 
-    @Option(names = "--clip-value", paramLabel = "X", defaultValue = "0", description = "Element bound for value clipping; 0 = the --clip-norm value (default: ${DEFAULT-VALUE}).")
-    double clipValue;
+    @Option(names = "--clip-value", paramLabel = "X", description = "Element bound for value clipping, above 0 (default: the --clip-norm value).")
+    Double clipValue;
 
     @Option(names = "--l2", paramLabel = "X", defaultValue = "0", description = "L2 penalty on weights (default: ${DEFAULT-VALUE}).")
     double l2;
@@ -162,8 +166,8 @@ final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--interval", paramLabel = "P", defaultValue = "0.9", description = "Coverage of the prediction interval (default: ${DEFAULT-VALUE}).")
     double interval;
 
-    @Option(names = "--validation", paramLabel = "N", defaultValue = "0", description = "Points before the hold-out for early stopping and intervals (default: min(H, n/5)).")
-    int validation;
+    @Option(names = "--validation", paramLabel = "N", description = "Points before the hold-out for early stopping and intervals, at least 1 (default: min(H, n/5)).")
+    Integer validation;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -182,29 +186,17 @@ final class ForecastCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            return run();
-        } catch (ForecastException | TimeSeriesException e) {
-            throw new ConfigException(e.getMessage());
-        } catch (IllegalArgumentException e) {
-            if (e instanceof ConfigException) {
-                throw e;
-            }
-            throw new ConfigException(e.getMessage()); // e.g. CellType.parse naming the choices
-        }
-    }
-
-    private int run() {
         TimeSeries series = load();
         int m = season != null ? season : data == null ? DefaultSeries.SEASON : 1;
         ForecastConfig config = ForecastConfig.builder()
                 .horizon(horizon != null ? horizon : 12).season(m).lookback(lookback).validation(validation)
                 .cell(CellType.parse(cell)).hidden(hidden).layers(layers).steps(steps).batch(batch).lr(lr)
-                .loss(loss).scale(scale).transform(transform).difference(difference)
+                .loss(LossKind.parse(loss)).scale(ScaleKind.parse(scale)).transform(Transform.parse(transform))
+                .difference(difference)
                 .seasonFeatures(!noSeasonFeatures).strategy(Strategy.parse(strategy)).interval(interval).seed(seed)
-                .optimizer(optimizer).clip(clip).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1)
+                .optimizer(OptimizerKind.parse(optimizer)).clip(ClipMode.parse(clip)).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1)
                 .weightDecay(weightDecay == null ? Double.NaN : weightDecay).lrSchedule(lrSchedule)
-                .recovery(recoveryOn()).diagnoseEvery(diagnoseEvery).dropout(dropout)
+                .recovery(Recovery.parse(recovery).on()).diagnoseEvery(diagnoseEvery).dropout(dropout)
                 .build();
         PrintWriter err = spec.commandLine().getErr();
         ProgressPrinter progress = new ProgressPrinter(err, System.console() != null);
@@ -255,12 +247,12 @@ final class ForecastCommand implements Callable<Integer> {
         FillPolicy policy = FillPolicy.parse(fill);
         if (data == null) {
             if (column != null || timeColumn != null || !covariates.isEmpty()) {
-                throw new ConfigException("--column, --time-column and --covariates need --data");
+                throw new InputException("--column, --time-column and --covariates need --data");
             }
             return DefaultSeries.load();
         }
         if (column == null) {
-            throw new ConfigException("--data needs --column to name the value column");
+            throw new InputException("--data needs --column to name the value column");
         }
         TimeSeriesCsv.Options options = TimeSeriesCsv.Options.of(column).withTimeColumn(timeColumn)
                 .withCovariates(covariates).withFill(policy);
@@ -360,12 +352,5 @@ final class ForecastCommand implements Callable<Integer> {
         n.put("rmse", m.rmse());
         n.put("mae", m.mae());
         n.put("mape", m.mape());
-    }
-
-    private boolean recoveryOn() {
-        if (!"on".equals(recovery) && !"off".equals(recovery)) {
-            throw new ConfigException("--recovery must be on or off, got '" + recovery + "'");
-        }
-        return "on".equals(recovery);
     }
 }

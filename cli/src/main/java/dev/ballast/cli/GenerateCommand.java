@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.inference.GenerationRequest;
 import dev.ballast.inference.Generator;
 import dev.ballast.inference.InferenceModel;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.lm.generate.SamplingOptions;
 import dev.ballast.lm.ModelFiles;
 import java.io.PrintWriter;
@@ -60,8 +60,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (length < 0) {
-            throw new ConfigException("--length must be at least 0, got " + length);
+            throw new InputException("--length must be at least 0, got " + length);
         }
+        BallastCommand.notBoth(spec.commandLine().getParseResult(), "--greedy", "--temperature");
         SamplingOptions options = new SamplingOptions(greedy ? 0.0 : temperature, topK, topP);
         long s = seed != null ? seed : System.nanoTime() ^ Runtime.getRuntime().freeMemory();
         // A directory runs on Ballast's engine, an exported .onnx file on ONNX Runtime.

@@ -1,5 +1,7 @@
 package dev.ballast.cli;
 
+import dev.ballast.engine.InputException;
+
 import dev.ballast.training.checkpoint.CheckpointStore;
 import dev.ballast.engine.math.KernelProvider;
 import dev.ballast.lm.ModelFiles;
@@ -20,7 +22,7 @@ final class ModelOptions {
 
     TrainedModel load() {
         if (threads < 0) {
-            throw new dev.ballast.engine.ConfigException("--threads must be at least 0, got " + threads);
+            throw new InputException("--threads must be at least 0, got " + threads);
         }
         Path dir = CheckpointStore.resolveModel(model);
         return ModelFiles.load(dir, KernelProvider.best(threads));

@@ -6,7 +6,7 @@ import dev.ballast.inference.InferenceModel;
 import dev.ballast.inference.InferenceServer;
 import dev.ballast.inference.ListenAddress;
 import dev.ballast.inference.ServerLimits;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.Inet6Address;
@@ -92,10 +92,10 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
-            throw new ConfigException("--port must be in [0, 65535], got " + port);
+            throw new InputException("--port must be in [0, 65535], got " + port);
         }
         if (threads < 0) {
-            throw new ConfigException("--threads must be at least 0, got " + threads);
+            throw new InputException("--threads must be at least 0, got " + threads);
         }
         ServerLimits limits = new ServerLimits(maxBody, maxInputTokens, maxNewTokens, serverThreads, maxConnections, idleTimeout);
         // Everything about where and how to listen is checked before the model is loaded.
@@ -119,7 +119,7 @@ final class ServeCommand implements Callable<Integer> {
     /** The key from --api-key, --api-key-file or BALLAST_API_KEY (in that order; the two flags exclude each other), or null. */
     static ApiKey apiKey(String flag, Path file, String env) {
         if (flag != null && file != null) {
-            throw new ConfigException("give --api-key or --api-key-file, not both");
+            throw new InputException("give --api-key or --api-key-file, not both");
         }
         if (flag != null) {
             return ApiKey.of(flag, "--api-key");
@@ -130,20 +130,20 @@ final class ServeCommand implements Callable<Integer> {
             try {
                 text = Files.readString(file, StandardCharsets.UTF_8);
             } catch (NoSuchFileException e) {
-                throw new ConfigException(origin + ": no such file");
+                throw new InputException(origin + ": no such file");
             } catch (java.nio.charset.CharacterCodingException e) {
-                throw new ConfigException(origin + ": not a text file (the key must be printable ASCII)");
+                throw new InputException(origin + ": not a text file (the key must be printable ASCII)");
             } catch (IOException e) {
-                throw new ConfigException(origin + ": cannot read it" + (Files.isDirectory(file) ? " (it is a directory)" : ""));
+                throw new InputException(origin + ": cannot read it" + (Files.isDirectory(file) ? " (it is a directory)" : ""));
             }
             if (text.isBlank()) {
-                throw new ConfigException(origin + ": the file is empty; put the key in it");
+                throw new InputException(origin + ": the file is empty; put the key in it");
             }
             return ApiKey.of(text.strip(), origin);
         }
         if (env != null) {
             if (env.isBlank()) {
-                throw new ConfigException("BALLAST_API_KEY is set but empty; unset it or give it the key");
+                throw new InputException("BALLAST_API_KEY is set but empty; unset it or give it the key");
             }
             return ApiKey.of(env.strip(), "BALLAST_API_KEY");
         }
@@ -162,7 +162,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             server = start.start();
         } catch (java.net.BindException e) {
-            throw new ConfigException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            throw new InputException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
         }
         ListenAddress.exposureWarning(address, keyRequired).ifPresent(warning -> {
             PrintWriter err = spec.commandLine().getErr();

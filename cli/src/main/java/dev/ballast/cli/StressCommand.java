@@ -1,5 +1,7 @@
 package dev.ballast.cli;
 
+import dev.ballast.engine.InputException;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -56,7 +58,7 @@ final class StressCommand implements Callable<Integer> {
             names.addAll(forecastCases.stream().map(ForecastStress.Case::name).toList());
             for (String name : only) {
                 if (!names.contains(name)) {
-                    throw new dev.ballast.engine.ConfigException("--only: no stress case '" + name + "' (cases: "
+                    throw new InputException("--only: no stress case '" + name + "' (cases: "
                             + String.join(", ", names) + ")");
                 }
             }
@@ -64,7 +66,7 @@ final class StressCommand implements Callable<Integer> {
             forecastCases.removeIf(c -> !only.contains(c.name()));
         }
         if (!StressSuite.INITS.contains(init)) {
-            throw new dev.ballast.engine.ConfigException("--init must be one of " + String.join(", ", StressSuite.INITS)
+            throw new InputException("--init must be one of " + String.join(", ", StressSuite.INITS)
                     + ", got '" + init + "'");
         }
         Path work = keep != null ? keep : Files.createTempDirectory("ballast-stress");

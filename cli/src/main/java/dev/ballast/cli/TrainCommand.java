@@ -5,7 +5,15 @@ import dev.ballast.lm.LanguageModelTask;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
+import dev.ballast.engine.nn.CellType;
+import dev.ballast.engine.nn.InitScheme;
+import dev.ballast.engine.optim.ClipMode;
+import dev.ballast.engine.optim.OptimizerKind;
+import dev.ballast.lm.TokenLevel;
+import dev.ballast.lm.VocabScope;
+import dev.ballast.tokenizer.UnknownPolicy;
+import dev.ballast.training.Recovery;
 import dev.ballast.training.Trainer;
 import dev.ballast.lm.TrainingConfig;
 import dev.ballast.lm.TrainingData;
@@ -85,10 +93,10 @@ final class TrainCommand implements Callable<Integer> {
     int seq;
     @Option(names = "--batch", paramLabel = "N", description = "Parallel streams per update (default: ${DEFAULT-VALUE}).")
     int batch;
-    @Option(names = "--steps", paramLabel = "N", description = "Total optimizer steps (with --resume: the new total). Default " + TrainingConfig.DEFAULT_STEPS + " unless --epochs is given.")
-    long steps;
-    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training split (instead of --steps).")
-    int epochs;
+    @Option(names = "--steps", paramLabel = "N", description = "Total optimizer steps, at least 1 (with --resume: the new total). Default " + TrainingConfig.DEFAULT_STEPS + " unless --epochs is given.")
+    Long steps;
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training split, at least 1 (instead of --steps).")
+    Integer epochs;
     // optimisation
     @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, adam, adamw, rmsprop or adagrad (default: ${DEFAULT-VALUE}).")
     String optimizer;
@@ -239,16 +247,13 @@ final class TrainCommand implements Callable<Integer> {
         CommandLine.ParseResult pr = spec.commandLine().getParseResult();
         for (CommandLine.Model.OptionSpec o : pr.matchedOptions()) {
             if (!RESUMABLE.contains(o.longestName())) {
-                throw new ConfigException(o.longestName() + " cannot be combined with --resume: a resumed run keeps its configuration"
+                throw new InputException(o.longestName() + " cannot be combined with --resume: a resumed run keeps its configuration"
                         + " (only " + String.join(", ", List.of("--steps", "--epochs", "--threads", "--eval-every", "--sample-length", "--out")) + " may change)");
             }
         }
         TrainingConfig.Builder b = saved.toBuilder();
-        if (pr.hasMatchedOption("--steps")) {
-            b.steps(steps).epochs(0);
-        }
-        if (pr.hasMatchedOption("--epochs")) {
-            b.epochs(epochs).steps(0);
+        if (steps != null || epochs != null) {
+            b.steps(steps).epochs(epochs); // the new length replaces the saved one; both given is refused
         }
         if (pr.hasMatchedOption("--threads")) {
             b.threads(threads);
@@ -267,25 +272,27 @@ final class TrainCommand implements Callable<Integer> {
 
     TrainingConfig toConfig() {
         CommandLine.ParseResult pr = spec.commandLine().getParseResult();
-        if (pr.hasMatchedOption("--clip-value") && !pr.hasMatchedOption("--clip")) {
-            clip = "value"; // giving only a value threshold means value clipping
-        }
+        BallastCommand.notBoth(pr, "--valid", "--valid-fraction");
+        // Giving only a value threshold means value clipping.
+        ClipMode clipMode = pr.hasMatchedOption("--clip-value") && !pr.hasMatchedOption("--clip")
+                ? ClipMode.VALUE : ClipMode.parse(clip);
         return TrainingConfig.builder()
                 .corpus(corpus).valid(valid).validFraction(validFraction).replaceMalformed(replaceMalformed)
-                .unknownPolicy(unknownPolicy)
-                .cell(cell).layers(layers).hidden(hidden).embed(embed).dropout(dropout)
-                .init(init).initScale(initScale).forgetBias(forgetBias)
+                .unknownPolicy(UnknownPolicy.parse(unknownPolicy))
+                .cell(CellType.parse(cell)).layers(layers).hidden(hidden).embed(embed).dropout(dropout)
+                .init(InitScheme.parse(init)).initScale(initScale).forgetBias(forgetBias)
                 .seq(seq).batch(batch).steps(steps).epochs(epochs)
-                .optimizer(optimizer).lr(lr).lrSchedule(lrSchedule).momentum(momentum).nesterov(nesterov)
-                .clip(clip).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1).l2Biases(l2Biases)
+                .optimizer(OptimizerKind.parse(optimizer)).lr(lr).lrSchedule(lrSchedule).momentum(momentum).nesterov(nesterov)
+                .clip(clipMode).clipNorm(clipNorm).clipValue(clipValue).l2(l2).l1(l1).l2Biases(l2Biases)
                 .weightDecay(weightDecay)
                 .clipPercentile(clipPercentile).clipRatio(clipRatio).l2Input(l2Input).l2Recurrent(l2Recurrent)
-                .l2Bias(l2Bias).maxNorm(maxNorm).recovery(recovery).spikeFactor(spikeFactor).maxRetries(maxRetries)
+                .l2Bias(l2Bias).maxNorm(maxNorm).recovery(Recovery.parse(recovery)).spikeFactor(spikeFactor).maxRetries(maxRetries)
                 .diagnoseEvery(diagnoseEvery)
                 .regressTolerance(regressTolerance).regressPatience(regressPatience).valTolerance(valTolerance)
                 .clipAlarmFactor(clipAlarmFactor).clipAlarmWindow(clipAlarmWindow).residual(residual).recurrentBound(recurrentBound)
                 .seed(seed).threads(threads).evalEvery(evalEvery).evalBatch(evalBatch).sampleLength(sampleLength)
-                .level(level).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights).vocabScope(vocabScope)
+                .level(TokenLevel.parse(level)).analyzer(analyzer).minFreq(minFreq).maxVocab(maxVocab).tieWeights(tieWeights)
+                .vocabScope(VocabScope.parse(vocabScope))
                 .build();
     }
 }

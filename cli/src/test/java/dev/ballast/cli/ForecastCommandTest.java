@@ -103,7 +103,7 @@ class ForecastCommandTest {
 
         CliRun loss = ballast("forecast", "--loss", "l3", "--out", tmp.resolve("m").toString());
         assertEquals(2, loss.code());
-        assertEquals("ballast forecast: --loss must be mse, mae or huber, got 'l3'", loss.err().trim());
+        assertEquals("ballast forecast: --loss must be one of mse, mae, huber, got 'l3'", loss.err().trim());
 
         CliRun tooShort = ballast("forecast", "--data", csv().toString(), "--column", "Sales", "--horizon", "60",
                 "--out", tmp.resolve("m").toString());

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.inference.ApiKey;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,7 +81,7 @@ class ServeCommandTest {
         assertEquals(ApiKey.Check.ACCEPTED, ServeCommand.apiKey("from-flag", null, "from-env").check("Bearer from-flag"));
         assertEquals(ApiKey.Check.ACCEPTED, ServeCommand.apiKey(null, null, "from-env").check("Bearer from-env"));
         assertNull(ServeCommand.apiKey(null, null, null));
-        ConfigException blank = assertThrows(ConfigException.class, () -> ServeCommand.apiKey(null, null, ""));
+        InputException blank = assertThrows(InputException.class, () -> ServeCommand.apiKey(null, null, ""));
         assertTrue(blank.getMessage().contains("BALLAST_API_KEY"), blank.getMessage());
     }
 }

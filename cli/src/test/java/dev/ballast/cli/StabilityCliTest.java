@@ -73,7 +73,7 @@ class StabilityCliTest {
     void badStabilityFlagsNameTheFlag() {
         CliRun o = train(tmp.resolve("bad"), "--recovery", "maybe");
         assertEquals(BallastCommand.EXIT_BAD_INPUT, o.code());
-        assertTrue(o.err().contains("--recovery must be on or off"), o.err());
+        assertTrue(o.err().contains("--recovery must be one of on, off, got 'maybe'"), o.err());
         o = train(tmp.resolve("bad2"), "--clip", "agc", "--clip-ratio", "0");
         assertEquals(BallastCommand.EXIT_BAD_INPUT, o.code());
         assertTrue(o.err().contains("--clip-ratio"), o.err());

@@ -1,5 +1,7 @@
 package dev.ballast.cli;
 
+import dev.ballast.lm.TokenLevel;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,7 +95,7 @@ class WordLevelCliTest {
                 "unknown key 'filtr'");
         assertBadInput(CliRun.ballast("train", "--level", "word", "--analyzer", "tokenizer=standard|filter=lowercase,x=1"),
                 "filter 'lowercase'");
-        assertBadInput(CliRun.ballast("train", "--level", "sentence"), "--level must be char or word");
+        assertBadInput(CliRun.ballast("train", "--level", "sentence"), "--level must be one of char, word, got 'sentence'");
         assertBadInput(CliRun.ballast("train", "--level", "word", "--tie-weights", "--embed", "8", "--hidden", "16"),
                 "--tie-weights needs --embed equal to --hidden");
         assertBadInput(CliRun.ballast("train", "--level", "word", "--max-vocab", "2"), "--max-vocab");
@@ -104,7 +106,7 @@ class WordLevelCliTest {
         Path a = Files.writeString(tmp.resolve("b-first.txt"), "one two\n");
         Path b = Files.writeString(tmp.resolve("a-second.txt"), "three four");
         dev.ballast.lm.TrainingData d = dev.ballast.lm.TrainingData.load(dev.ballast.lm.TrainingConfig
-                .builder().level("word").analyzer("whitespace").corpus(a + "," + b).validFraction(0.25).build());
+                .builder().level(TokenLevel.WORD).analyzer("whitespace").corpus(a + "," + b).validFraction(0.25).build());
         // one two <eos> three four <eos> (a line break is added after a file without one): 4 train words
         assertEquals(4, d.train().length);
         assertEquals("one two\nthree", d.tokenizer().decode(d.train()));

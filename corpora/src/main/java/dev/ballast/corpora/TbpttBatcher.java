@@ -59,8 +59,8 @@ public final class TbpttBatcher implements Batches {
         this.windowsPerEpoch = steps <= 0 ? 0 : keepPartialLast ? (steps + seq - 1) / seq : steps / seq;
         if (windowsPerEpoch == 0) {
             String needed = keepPartialLast ? "2 steps" : "(" + seq + "+1) steps";
-            throw new CorpusException("corpus too small: " + tokens.length + " tokens cannot fill " + batch
-                    + " streams × " + needed + "; lower --batch" + (keepPartialLast ? "" : " or --seq"));
+            throw CorpusException.naming("corpus too small: " + tokens.length + " tokens cannot fill " + batch
+                    + " streams × " + needed + "; lower {batch}" + (keepPartialLast ? "" : " or {seq}"));
         }
         this.tokens = tokens.clone();
         this.batch = batch;

@@ -117,7 +117,7 @@ public final class TextDigest {
                 do {
                     result = decoder.decode(in, chars, end);
                     if (result.isError()) {
-                        throw new CorpusException(file + ": invalid UTF-8 (use --replace-malformed to substitute U+FFFD)");
+                        throw CorpusException.naming(file + ": invalid UTF-8 (use {replace_malformed} to substitute U+FFFD)");
                     }
                     fileStart = encode(chars, encoder, out, fileStart);
                 } while (result.isOverflow());

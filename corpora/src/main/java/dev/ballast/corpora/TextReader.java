@@ -153,8 +153,8 @@ public final class TextReader {
         }
         if (result.isError()) {
             // On REPORT the decoder stops with the input positioned at the start of the bad sequence.
-            throw new CorpusException(file + ": invalid UTF-8 at byte offset " + in.position()
-                    + " (use --replace-malformed to substitute U+FFFD)");
+            throw CorpusException.naming(file + ": invalid UTF-8 at byte offset " + in.position()
+                    + " (use {replace_malformed} to substitute U+FFFD)");
         }
         if (result.isOverflow()) {
             throw new IllegalStateException("UTF-8 decoding overflowed a buffer of one char per byte");

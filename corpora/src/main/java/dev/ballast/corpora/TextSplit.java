@@ -1,5 +1,7 @@
 package dev.ballast.corpora;
 
+import dev.ballast.engine.InputException;
+
 /**
  * A corpus cut into consecutive train, validation and test parts, in that order.
  *
@@ -28,15 +30,15 @@ public record TextSplit(String train, String valid, String test) {
      * Splits {@code text} by fractions of its code points.
      *
      * @throws IllegalArgumentException if a fraction is outside [0, 1) or they sum to 1 or more,
-     *     naming {@code --valid-fraction} / {@code --test-fraction}
+     *     naming {@code valid_fraction} / {@code test_fraction}
      * @throws CorpusException if the text is too small to give a non-empty train part, or a
      *     non-empty validation/test part when its fraction is positive
      */
     public static TextSplit byFraction(String text, double validFraction, double testFraction) {
-        checkFraction("--valid-fraction", validFraction);
-        checkFraction("--test-fraction", testFraction);
+        checkFraction("valid_fraction", validFraction);
+        checkFraction("test_fraction", testFraction);
         if (validFraction + testFraction >= 1.0) {
-            throw new IllegalArgumentException("--valid-fraction + --test-fraction must be below 1, got "
+            throw InputException.naming("{valid_fraction} + {test_fraction} must be below 1, got "
                     + validFraction + " + " + testFraction);
         }
         int n = text.codePointCount(0, text.length());
@@ -57,15 +59,15 @@ public record TextSplit(String train, String valid, String test) {
                 text.substring(validChars));
     }
 
-    private static void checkFraction(String flag, double value) {
+    private static void checkFraction(String field, double value) {
         if (!(value >= 0.0 && value < 1.0)) {
-            throw new IllegalArgumentException(flag + " must be in [0, 1), got " + value);
+            throw InputException.field(field, "must be in [0, 1), got " + value);
         }
     }
 
     private static CorpusException tooSmall(int n, String part, double validFraction, double testFraction) {
-        return new CorpusException("corpus too small to split: " + n + " characters leave an empty " + part
-                + " part with --valid-fraction " + validFraction + " and --test-fraction " + testFraction
+        return CorpusException.naming("corpus too small to split: " + n + " characters leave an empty " + part
+                + " part with {valid_fraction} " + validFraction + " and {test_fraction} " + testFraction
                 + "; use a larger corpus or change the fractions");
     }
 }

@@ -119,7 +119,7 @@ class TbpttBatcherTest {
     @Test
     void tooSmallCorpusNamesTheSizes() {
         CorpusException e = assertThrows(CorpusException.class, () -> new TbpttBatcher(range(120), 32, 64, false));
-        assertEquals("corpus too small: 120 tokens cannot fill 32 streams × (64+1) steps; lower --batch or --seq",
+        assertEquals("corpus too small: 120 tokens cannot fill 32 streams × (64+1) steps; lower batch or seq",
                 e.getMessage());
         // Exactly seq+1 tokens per stream is the smallest that fits one window.
         assertEquals(1, new TbpttBatcher(range(32 * 65), 32, 64, false).windowsPerEpoch());

@@ -48,7 +48,7 @@ class TextReaderTest {
         // "ab" (2 bytes) + "é" (2 bytes) then 0xC3 0x28: a lead byte followed by a non-continuation byte.
         Path p = file("bad.txt", concat("abé", new byte[] {(byte) 0xC3, 0x28}, "tail"));
         CorpusException e = assertThrows(CorpusException.class, () -> TextReader.read(p, false));
-        assertEquals(p + ": invalid UTF-8 at byte offset 4 (use --replace-malformed to substitute U+FFFD)",
+        assertEquals(p + ": invalid UTF-8 at byte offset 4 (use replace_malformed to substitute U+FFFD)",
                 e.getMessage());
     }
 

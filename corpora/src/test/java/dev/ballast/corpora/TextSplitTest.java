@@ -50,9 +50,9 @@ class TextSplitTest {
     void rejectsFractionsOutsideTheRangeNamingTheFlag() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TextSplit.byFraction("abc", -0.1, 0.0));
-        assertTrue(e.getMessage().startsWith("--valid-fraction must be in [0, 1)"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("valid_fraction must be in [0, 1)"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> TextSplit.byFraction("abc", 0.1, 1.0));
-        assertTrue(e.getMessage().startsWith("--test-fraction must be in [0, 1)"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("test_fraction must be in [0, 1)"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> TextSplit.byFraction("abc", Double.NaN, 0.0));
     }
 
@@ -60,7 +60,7 @@ class TextSplitTest {
     void rejectsFractionsSummingToOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TextSplit.byFraction("abcdef", 0.5, 0.5));
-        assertTrue(e.getMessage().contains("--valid-fraction + --test-fraction"), e.getMessage());
+        assertTrue(e.getMessage().contains("valid_fraction + test_fraction"), e.getMessage());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import dev.ballast.corpora.timeseries.TimeSeries;
 
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ public record Backtest(List<ForecastReport> cuts, ForecastMetrics mean, Map<Stri
 
     public static Backtest run(TimeSeries series, ForecastConfig c, int folds, dev.ballast.training.TrainingListener listener) {
         if (folds < 1) {
-            throw new ForecastException("--backtest must be >= 1, got " + folds);
+            throw InputException.field("backtest", "must be >= 1, got " + folds);
         }
         List<ForecastReport> cuts = new ArrayList<>();
         for (int k = 0; k < folds; k++) {

@@ -3,6 +3,7 @@ package dev.ballast.forecast;
 import dev.ballast.engine.Rng;
 import dev.ballast.engine.math.Kernels;
 import dev.ballast.engine.nn.Linear;
+import dev.ballast.engine.nn.InitScheme;
 import dev.ballast.engine.nn.Initialization;
 import dev.ballast.engine.nn.Parameter;
 import dev.ballast.engine.nn.Buffers;
@@ -84,7 +85,7 @@ public final class ForecastNetwork {
     }
 
     /** Orthogonal recurrent weights, forget bias 1: forecasting windows are long and start from zero. */
-    static final Initialization FORECASTER_INIT = new Initialization("orthogonal", 1.0, 1f);
+    static final Initialization FORECASTER_INIT = new Initialization(InitScheme.ORTHOGONAL, 1.0, 1f);
 
     public void zeroGrad() {
         for (Parameter p : parameters) {

@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import dev.ballast.corpora.timeseries.TimeSeries;
 
 import dev.ballast.training.Trainer;
@@ -20,7 +22,7 @@ import java.util.function.UnaryOperator;
  *
  * <pre>{@code
  * TimeSeries s = TimeSeriesCsv.read(path, TimeSeriesCsv.Options.of("Passengers"));
- * ForecastConfig c = ForecastConfig.builder().horizon(24).season(12).transform("log").difference(12).build();
+ * ForecastConfig c = ForecastConfig.builder().horizon(24).season(12).transform(Transform.LOG).difference(12).build();
  * ForecastReport r = ForecastPipeline.run(s, c, 0);
  * System.out.println(r.metrics().mase() + " vs " + r.baselines().get("seasonal-naive").mase());
  * }</pre>
@@ -56,10 +58,10 @@ public final class ForecastPipeline {
     public static ForecastReport run(TimeSeries series, ForecastConfig config, int future, Training training) {
         long started = System.nanoTime();
         if (future < 0) {
-            throw new ForecastException("--future must be >= 0, got " + future);
+            throw InputException.field("future", "must be >= 0, got " + future);
         }
         if (future > 0 && !series.covariateNames().isEmpty()) {
-            throw new ForecastException("--future needs future values of the covariates "
+            throw InputException.field("future", "needs future values of the covariates "
                     + String.join(", ", series.covariateNames()) + ", which the data does not have");
         }
         double[] y = series.values();

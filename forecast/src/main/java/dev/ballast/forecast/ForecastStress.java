@@ -1,5 +1,9 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.optim.ClipMode;
+
+import dev.ballast.engine.optim.OptimizerKind;
+
 import dev.ballast.corpora.timeseries.TimeSeries;
 import dev.ballast.engine.nn.CellType;
 import dev.ballast.training.StressRun;
@@ -28,9 +32,9 @@ public final class ForecastStress {
     public static List<Case> cases() {
         return List.of(
                 new Case("forecast-lstm-sgd-high-lr", "LSTM forecaster, SGD lr 5",
-                        b -> b.optimizer("sgd").lr(5)),
+                        b -> b.optimizer(OptimizerKind.SGD).lr(5)),
                 new Case("forecast-rnn-tanh-long-lookback", "tanh RNN forecaster, 96-step look-back, SGD lr 1",
-                        b -> b.cell(CellType.RNN_TANH).lookback(96).optimizer("sgd").lr(1)));
+                        b -> b.cell(CellType.RNN_TANH).lookback(96).optimizer(OptimizerKind.SGD).lr(1)));
     }
 
     /** The common small configuration: 1x16, batch 16, 300 steps on the embedded series. */
@@ -43,10 +47,10 @@ public final class ForecastStress {
     public static StressRun.Result run(Case c, Path work, long seed) {
         TimeSeries series = DefaultSeries.load();
         ForecastConfig.Builder b = c.setup().apply(base(seed));
-        Outcome off = once(series, b.clip("none").recovery(false).build(), work.resolve(c.name() + "-unprotected"));
-        Outcome on = once(series, b.clip("global-norm").clipNorm(1.0).recovery(true).build(),
+        Outcome off = once(series, b.clip(ClipMode.NONE).recovery(false).build(), work.resolve(c.name() + "-unprotected"));
+        Outcome on = once(series, b.clip(ClipMode.GLOBAL_NORM).clipNorm(1.0).recovery(true).build(),
                 work.resolve(c.name() + "-protected"));
-        Outcome ref = once(series, c.setup().apply(base(seed)).optimizer("adam").lr(3e-3).clip("global-norm")
+        Outcome ref = once(series, c.setup().apply(base(seed)).optimizer(OptimizerKind.ADAM).lr(3e-3).clip(ClipMode.GLOBAL_NORM)
                 .clipNorm(1.0).recovery(true).build(), work.resolve(c.name() + "-reference"));
         return new StressRun.Result(c.name(), c.description(), off, on, ref);
     }

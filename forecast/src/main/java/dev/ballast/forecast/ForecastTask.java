@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.corpora.Batches;
 import dev.ballast.engine.Rng;
@@ -68,8 +70,8 @@ public final class ForecastTask implements TrainingTask {
         this.windows = new Windows(forecaster.inputRows(s, covariates), sf, encoding.features(), encoding.first(),
                 split.trainEnd(), look, config.horizon(), config.strategy());
         if (windows.count() < 1) {
-            throw new ForecastException("no training window fits in the " + split.trainEnd()
-                    + " training points with --lookback " + look + "; lower --lookback or --horizon");
+            throw InputException.naming("no training window fits in the " + split.trainEnd()
+                    + " training points with {lookback} " + look + "; lower {lookback} or {horizon}");
         }
         int batch = config.batch();
         this.rows = net.outputRows(look, batch) * net.shape().outputs();
@@ -90,7 +92,7 @@ public final class ForecastTask implements TrainingTask {
             o.weightDecay(c.weightDecay());
         }
         String schedule = c.lrSchedule() != null ? c.lrSchedule() : "cosine:" + Math.min(100, c.steps() / 10);
-        double clipValue = c.clipValue() > 0 ? c.clipValue() : c.clipNorm();
+        double clipValue = c.clipValue() != null ? c.clipValue() : c.clipNorm();
         return new TrainerSettings(c.steps(), c.seed(), c.optimizer(), (float) c.lr(), o.build(), schedule,
                 c.clip(), c.clipNorm(), clipValue, dev.ballast.engine.optim.Clippers.DEFAULT_PERCENTILE,
                 dev.ballast.engine.optim.Clippers.DEFAULT_RATIO, new Regularizer(c.l2(), c.l1(), false),

@@ -2,7 +2,7 @@ package dev.ballast.forecast;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.engine.Rng;
 import dev.ballast.engine.io.CheckpointException;
 import dev.ballast.engine.nn.Parameter;
@@ -75,8 +75,8 @@ public final class ForecastTrainer {
         JsonNode json = ForecasterFiles.readJson(dir);
         JsonNode expected = json.path("metrics").path("data_fingerprint");
         if (expected.isNumber() && expected.asDouble() != fingerprint(y)) {
-            throw new ConfigException("the series " + source + " is not the one " + dir
-                    + " was trained on; --resume needs the same --data and --column");
+            throw InputException.naming("the series " + source + " is not the one " + dir
+                    + " was trained on; {resume} needs the same {data} and {column}");
         }
         Forecaster f = Forecaster.create(c, saved.encoding(), saved.covariateNames());
         copy(saved.network().parameters(), f.network().parameters());
@@ -108,7 +108,7 @@ public final class ForecastTrainer {
                 }
             }
         } catch (IOException e) {
-            throw new ForecastException("cannot use a working directory for training: " + e.getMessage());
+            throw new InputException("cannot use a working directory for training: " + e.getMessage());
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import dev.ballast.engine.math.KernelProvider;
 
 import java.util.List;
@@ -76,8 +78,8 @@ public record Forecaster(ForecastConfig config, SeriesEncoding encoding, Forecas
         int f = encoding.features();
         for (int o : origins) {
             if (o < earliestOrigin() || o > y.length) {
-                throw new ForecastException("cannot forecast from position " + o + ": needs " + earliestOrigin()
-                        + " earlier values (--lookback " + look + " plus the difference lag) and at most " + y.length);
+                throw InputException.naming("cannot forecast from position " + o + ": needs " + earliestOrigin()
+                        + " earlier values ({lookback} " + look + " plus the {difference} lag) and at most " + y.length);
             }
         }
         double[] s = encoding.encode(y);

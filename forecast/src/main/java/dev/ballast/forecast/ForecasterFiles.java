@@ -1,5 +1,6 @@
 package dev.ballast.forecast;
 
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -27,8 +28,8 @@ import java.util.Map;
  * and {@code metrics}.
  *
  * <p>Version 1 files ({@code format_version}, no weights block, {@code provenance.source}) load as before,
- * their weights unchecked. A document that is not a forecaster is a {@link ForecastException}; a weights
- * file that is damaged or does not fit is a {@link CheckpointException}, both one line naming the file.
+ * their weights unchecked. A document that is not a forecaster, or a weights file that is damaged or does
+ * not fit, is a {@link CheckpointException}, one line naming the file.
  *
  * <pre>{@code
  * ForecasterFiles.save(dir, report.forecaster(), Map.of("mase", report.metrics().mase()), "airline.csv");
@@ -112,11 +113,7 @@ public final class ForecasterFiles {
 
     /** The {@code forecaster.json} document of a saved forecaster, as written. */
     public static JsonNode readJson(Path dir) {
-        try {
-            return ModelDocument.read(dir.resolve(METADATA));
-        } catch (CheckpointException e) {
-            throw new ForecastException(e.getMessage());
-        }
+        return ModelDocument.read(dir.resolve(METADATA));
     }
 
     /**
@@ -138,26 +135,19 @@ public final class ForecasterFiles {
         if (!node.path("half_widths").isArray() || node.path("half_widths").isEmpty()) {
             return null;
         }
+        double[] halfWidths = bind(node, Intervals.class, source + ": intervals").halfWidths(); // names the source
         try {
-            return PredictionIntervals.of(bind(node, Intervals.class, source + ": intervals").halfWidths());
+            return PredictionIntervals.of(halfWidths);
         } catch (IllegalArgumentException ex) {
-            throw new ForecastException(source + ": " + ex.getMessage());
+            throw new CheckpointException(source + ": " + ex.getMessage());
         }
     }
 
     private static ModelHeader header(JsonNode root, String source) {
-        try {
-            return ModelHeader.read(root, FORMAT, VERSION, KIND, source);
-        } catch (CheckpointException e) {
-            throw new ForecastException(e.getMessage());
-        }
+        return ModelHeader.read(root, FORMAT, VERSION, KIND, source);
     }
 
     private static <T> T bind(JsonNode node, Class<T> type, String source) {
-        try {
-            return ModelDocument.bind(node, type, source);
-        } catch (CheckpointException e) {
-            throw new ForecastException(e.getMessage());
-        }
+        return ModelDocument.bind(node, type, source);
     }
 }

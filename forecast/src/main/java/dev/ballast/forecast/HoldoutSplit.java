@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 /**
  * Where a series is cut: {@code [0, trainEnd)} trains the network (and fits the scalers),
  * {@code [trainEnd, validEnd)} chooses the step to keep (early stopping) and calibrates the intervals,
@@ -14,16 +16,16 @@ public record HoldoutSplit(int length, int trainEnd, int validEnd) {
     }
 
     /**
-     * Holds out the last {@code horizon} points and {@code validation} points before them (0 chooses
+     * Holds out the last {@code horizon} points and {@code validation} points before them (null chooses
      * min(H, n/5)); checks that the training part still fits {@code minTrain} points.
      */
-    public static HoldoutSplit of(int length, int horizon, int validation, int minTrain) {
-        int v = validation > 0 ? validation : Math.max(1, Math.min(horizon, length / 5));
+    public static HoldoutSplit of(int length, int horizon, Integer validation, int minTrain) {
+        int v = validation != null ? validation : Math.max(1, Math.min(horizon, length / 5));
         int trainEnd = length - horizon - v;
         if (trainEnd < minTrain) {
-            throw new ForecastException("the series has " + length + " points: holding out --horizon " + horizon
+            throw InputException.naming("the series has " + length + " points: holding out {horizon} " + horizon
                     + " and " + v + " validation points leaves " + Math.max(0, trainEnd) + " to train on, but the"
-                    + " windows need at least " + minTrain + " (lower --lookback or --horizon)");
+                    + " windows need at least " + minTrain + " (lower {lookback} or {horizon})");
         }
         return new HoldoutSplit(length, trainEnd, length - horizon);
     }

@@ -1,7 +1,5 @@
 package dev.ballast.forecast;
 
-import java.util.Locale;
-
 /**
  * A point-forecast loss, averaged over the n predictions it is given. {@link #forward} and
  * {@link #backward} sit together in each implementation:
@@ -27,13 +25,12 @@ public interface RegressionLoss {
 
     String name();
 
-    /** {@code mse}, {@code mae} or {@code huber} (the {@code --loss} flag). */
-    static RegressionLoss create(String name) {
-        return switch (String.valueOf(name).toLowerCase(Locale.ROOT)) {
-            case "mse" -> new Mse();
-            case "mae" -> new Mae();
-            case "huber" -> new Huber(HUBER_DELTA);
-            default -> throw new ForecastException("--loss must be mse, mae or huber, got '" + name + "'");
+    /** The loss of a {@link LossKind} ({@code mse}, {@code mae} or {@code huber}). */
+    static RegressionLoss create(LossKind kind) {
+        return switch (kind) {
+            case MSE -> new Mse();
+            case MAE -> new Mae();
+            case HUBER -> new Huber(HUBER_DELTA);
         };
     }
 

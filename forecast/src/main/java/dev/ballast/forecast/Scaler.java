@@ -1,6 +1,5 @@
 package dev.ballast.forecast;
 
-import java.util.Locale;
 
 /**
  * An affine scaling {@code z = (x - shift) / scale}, fitted on the training part only so nothing about
@@ -33,7 +32,7 @@ public record Scaler(String kind, double shift, double scale) {
     }
 
     /** Fits on {@code x[from, to)}. */
-    public static Scaler fit(String kind, double[] x, int from, int to) {
+    public static Scaler fit(ScaleKind kind, double[] x, int from, int to) {
         if (to <= from) {
             throw new IllegalArgumentException("cannot fit a scaler on an empty range [" + from + ", " + to + ")");
         }
@@ -44,8 +43,8 @@ public record Scaler(String kind, double shift, double scale) {
         for (int i = from; i < to; i++) {
             magnitude = Math.max(magnitude, Math.abs(x[i]));
         }
-        switch (String.valueOf(kind).toLowerCase(Locale.ROOT)) {
-            case "standard" -> {
+        switch (kind) {
+            case STANDARD -> {
                 double mean = 0;
                 for (int i = from; i < to; i++) {
                     mean += x[i];
@@ -58,7 +57,7 @@ public record Scaler(String kind, double shift, double scale) {
                 shift = mean;
                 scale = Math.sqrt(var / n);
             }
-            case "minmax" -> {
+            case MINMAX -> {
                 double min = Double.POSITIVE_INFINITY;
                 double max = Double.NEGATIVE_INFINITY;
                 for (int i = from; i < to; i++) {
@@ -68,7 +67,7 @@ public record Scaler(String kind, double shift, double scale) {
                 shift = min;
                 scale = max - min;
             }
-            case "mean" -> {
+            case MEAN -> {
                 double sum = 0;
                 for (int i = from; i < to; i++) {
                     sum += Math.abs(x[i]);
@@ -76,12 +75,12 @@ public record Scaler(String kind, double shift, double scale) {
                 shift = 0;
                 scale = sum / n;
             }
-            default -> throw new ForecastException("--scale must be standard, minmax or mean, got '" + kind + "'");
+            default -> throw new IllegalStateException("unknown scale kind " + kind);
         }
         if (!(scale > NEGLIGIBLE * Math.max(1, magnitude))) {
             scale = 1; // zero-scale guard: a constant training part
         }
-        return new Scaler(kind.toLowerCase(Locale.ROOT), shift, scale);
+        return new Scaler(kind.id(), shift, scale);
     }
 
     public double transform(double x) {

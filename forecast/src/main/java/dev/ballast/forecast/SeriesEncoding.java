@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.Arrays;
@@ -38,21 +40,21 @@ public record SeriesEncoding(@JsonProperty(required = true) String transform, @J
 
     /** Fits the scalers on the part of the series before {@code trainEnd}. */
     public static SeriesEncoding fit(double[] y, double[][] covariates, int trainEnd, ForecastConfig c, String source) {
-        if (c.transform().equals("log")) {
+        if (c.transform() == Transform.LOG) {
             for (int t = 0; t < y.length; t++) {
                 if (!(y[t] > 0)) {
-                    throw new ForecastException("--transform log needs positive values, but " + source
+                    throw InputException.field("transform", "log needs positive values, but " + source
                             + " has " + y[t] + " at position " + (t + 1));
                 }
             }
         }
-        double[] d = differenced(transformed(y, c.transform()), c.difference());
+        double[] d = differenced(transformed(y, c.transform().id()), c.difference());
         Scaler scaler = Scaler.fit(c.scale(), d, c.difference(), trainEnd);
         Scaler[] cov = new Scaler[covariates.length];
         for (int k = 0; k < cov.length; k++) {
-            cov[k] = Scaler.fit("standard", covariates[k], 0, trainEnd);
+            cov[k] = Scaler.fit(ScaleKind.STANDARD, covariates[k], 0, trainEnd);
         }
-        return new SeriesEncoding(c.transform(), c.difference(), scaler, cov, c.season(), c.usesPhase());
+        return new SeriesEncoding(c.transform().id(), c.difference(), scaler, cov, c.season(), c.usesPhase());
     }
 
     /** Inputs per row. */
@@ -100,7 +102,7 @@ public record SeriesEncoding(@JsonProperty(required = true) String transform, @J
         int j = off + 1;
         for (int k = 0; k < covariateScalers.length; k++) {
             if (t >= covariates[k].length) {
-                throw new ForecastException("forecasting position " + (t + 1) + " needs covariate values there, "
+                throw new InputException("forecasting position " + (t + 1) + " needs covariate values there, "
                         + "but the data ends at " + covariates[k].length + "; forecast within the data or drop covariates");
             }
             out[j++] = (float) covariateScalers[k].transform(covariates[k][t]);

@@ -2,11 +2,10 @@ package dev.ballast.forecast;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
-import java.util.Locale;
+import dev.ballast.engine.Choice;
 
 /** How a forecaster reaches H steps ahead; JSON holds the id. */
-public enum Strategy {
+public enum Strategy implements Choice {
     /** One step ahead, trained at every step of the window, rolled forward on its own predictions. */
     RECURSIVE("recursive"),
     /** One multi-output head that emits all H future values at once from the window's last state. */
@@ -19,18 +18,14 @@ public enum Strategy {
     }
 
     @JsonValue
+    @Override
     public String id() {
         return id;
     }
 
+    /** @throws dev.ballast.engine.InputException about {@code strategy}, listing the choices */
     @JsonCreator
     public static Strategy parse(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        for (Strategy s : values()) {
-            if (s.id.equals(t)) {
-                return s;
-            }
-        }
-        throw new ForecastException("--strategy must be recursive or direct, got '" + text + "'");
+        return Choice.parse(Strategy.class, "strategy", text);
     }
 }

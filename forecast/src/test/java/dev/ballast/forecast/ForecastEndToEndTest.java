@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import dev.ballast.corpora.timeseries.TimeSeries;
 import dev.ballast.corpora.timeseries.TimeSeriesCsv;
 import dev.ballast.engine.Rng;
@@ -72,7 +74,7 @@ class ForecastEndToEndTest {
     @Test
     void loadingSomethingElseNamesTheFormat(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve(ForecasterFiles.METADATA), "{\"format\": \"ballast-model\", \"format_version\": 1}");
-        String m = assertThrows(ForecastException.class, () -> ForecasterFiles.load(dir)).getMessage();
+        String m = assertThrows(InputException.class, () -> ForecasterFiles.load(dir)).getMessage();
         assertTrue(m.endsWith("is not a ballast-forecaster file (its format is 'ballast-model')"), m);
     }
 
@@ -124,23 +126,31 @@ class ForecastEndToEndTest {
     void futureWithCovariatesIsRefused() {
         TimeSeries withCov = new TimeSeries("s", "y", synthetic.values(), null, java.util.List.of("x"),
                 new double[][] {synthetic.values().clone()});
-        String m = assertThrows(ForecastException.class,
+        String m = assertThrows(InputException.class,
                 () -> ForecastPipeline.run(withCov, ForecastConfig.builder().horizon(12).build(), 3)).getMessage();
-        assertTrue(m.startsWith("--future needs future values of the covariates x"), m);
+        assertTrue(m.startsWith("future needs future values of the covariates x"), m);
     }
 
     @Test
-    void configErrorsNameTheFlag() {
-        assertEquals("--horizon must be >= 1, got 0",
-                assertThrows(ForecastException.class, () -> ForecastConfig.builder().horizon(0).build()).getMessage());
-        assertEquals("--loss must be mse, mae or huber, got 'l3'",
-                assertThrows(ForecastException.class, () -> ForecastConfig.builder().loss("l3").build()).getMessage());
-        assertEquals("--interval must be in (0, 1), got 1.0",
-                assertThrows(ForecastException.class, () -> ForecastConfig.builder().interval(1).build()).getMessage());
-        assertEquals("--transform must be none or log, got 'sqrt'",
-                assertThrows(ForecastException.class, () -> ForecastConfig.builder().transform("sqrt").build()).getMessage());
-        assertEquals("--strategy must be recursive or direct, got 'mimo'",
-                assertThrows(ForecastException.class, () -> Strategy.parse("mimo")).getMessage());
+    void configErrorsNameTheField() {
+        assertEquals("horizon must be >= 1, got 0",
+                assertThrows(InputException.class, () -> ForecastConfig.builder().horizon(0).build()).getMessage());
+        assertEquals("loss must be one of mse, mae, huber, got 'l3'",
+                assertThrows(InputException.class, () -> LossKind.parse("l3")).getMessage());
+        assertEquals("interval must be in (0, 1), got 1.0",
+                assertThrows(InputException.class, () -> ForecastConfig.builder().interval(1).build()).getMessage());
+        assertEquals("transform must be one of none, log, got 'sqrt'",
+                assertThrows(InputException.class, () -> Transform.parse("sqrt")).getMessage());
+        assertEquals("strategy must be one of recursive, direct, got 'mimo'",
+                assertThrows(InputException.class, () -> Strategy.parse("mimo")).getMessage());
+        // an explicit 0 is an error; left out, the value is chosen
+        InputException zero = assertThrows(InputException.class, () -> ForecastConfig.builder().lookback(0).build());
+        assertEquals("lookback must be >= 1, got 0 (leave it out for three seasons within [24, 48])", zero.getMessage());
+        assertEquals("lookback", zero.field());
+        assertEquals("validation", assertThrows(InputException.class,
+                () -> ForecastConfig.builder().validation(0).build()).field());
+        assertEquals("clip_value", assertThrows(InputException.class,
+                () -> ForecastConfig.builder().clipValue(0).build()).field());
         // automatic lookback: three seasons within [24, 48]
         assertEquals(36, ForecastConfig.builder().season(12).build().lookback());
         assertEquals(48, ForecastConfig.builder().season(365).build().lookback());
@@ -161,7 +171,7 @@ class ForecastEndToEndTest {
         Path file = Path.of(corpora, "timeseries", "airline-passengers.csv");
         Assumptions.assumeTrue(Files.exists(file), file + " is missing");
         TimeSeries s = TimeSeriesCsv.read(file, TimeSeriesCsv.Options.of("Passengers").withTimeColumn("Month"));
-        ForecastConfig c = ForecastConfig.builder().horizon(24).season(12).transform("log").difference(12)
+        ForecastConfig c = ForecastConfig.builder().horizon(24).season(12).transform(Transform.LOG).difference(12)
                 .steps(500).seed(42).build();
         ForecastReport r = ForecastPipeline.run(s, c, 0);
         assertTrue(r.maseRatio() < 1, "MASE " + r.metrics().mase() + " vs seasonal naive "

@@ -43,7 +43,7 @@ class ForecastGradientTest {
     @ParameterizedTest
     @ValueSource(strings = {"mse", "mae", "huber"})
     void lossGradientsMatchFiniteDifferences(String name) {
-        RegressionLoss loss = RegressionLoss.create(name);
+        RegressionLoss loss = RegressionLoss.create(LossKind.parse(name));
         // residuals kept 0.1 or more from the kinks of MAE (0) and Huber (+-1)
         float[] pred = {0.3f, -1.7f, 2.5f, 0.55f, -0.2f, 1.9f};
         float[] target = {0.0f, 0.4f, 0.2f, 0.3f, 0.5f, -0.6f};
@@ -61,7 +61,7 @@ class ForecastGradientTest {
             case "mae" -> 1.75;
             default -> 2.625 / 2;
         };
-        assertEquals(expected, RegressionLoss.create(name).forward(new float[] {1.5f, -2f}, new float[] {1f, 1f}, 2), 1e-9);
+        assertEquals(expected, RegressionLoss.create(LossKind.parse(name)).forward(new float[] {1.5f, -2f}, new float[] {1f, 1f}, 2), 1e-9);
     }
 
     @ParameterizedTest
@@ -84,7 +84,7 @@ class ForecastGradientTest {
         for (int i = 0; i < rows; i++) {
             target[i] = (float) rng.nextGaussian();
         }
-        RegressionLoss mse = RegressionLoss.create("mse");
+        RegressionLoss mse = RegressionLoss.create(LossKind.MSE);
         net.zeroGrad();
         float[] out = net.forward(x, steps, batch);
         float[] dOut = new float[rows];

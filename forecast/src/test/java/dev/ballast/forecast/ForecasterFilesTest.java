@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.engine.io.CheckpointException;
@@ -108,18 +110,18 @@ class ForecasterFilesTest {
         ObjectNode doc = (ObjectNode) ForecasterFiles.readJson(dir);
         ((ObjectNode) doc.get("config")).put("hidden", 0);
         rewrite(dir, doc);
-        assertEquals(json + ": config: --hidden must be >= 1, got 0",
-                assertThrows(ForecastException.class, () -> ForecasterFiles.load(dir)).getMessage());
+        assertEquals(json + ": config: hidden must be >= 1, got 0",
+                assertThrows(InputException.class, () -> ForecasterFiles.load(dir)).getMessage());
 
         ((ObjectNode) doc.get("config")).put("hidden", 4);
         ((ObjectNode) doc.get("encoding").get("scaler")).put("scale", -1);
         rewrite(dir, doc);
-        String m = assertThrows(ForecastException.class, () -> ForecasterFiles.load(dir)).getMessage();
+        String m = assertThrows(InputException.class, () -> ForecasterFiles.load(dir)).getMessage();
         assertTrue(m.startsWith(json + ": encoding.scaler: scaler needs a finite shift and a positive scale"), m);
 
         doc.put("kind", "language-model");
         rewrite(dir, doc);
         assertEquals(json + " holds a language-model, not a forecaster",
-                assertThrows(ForecastException.class, () -> ForecasterFiles.load(dir)).getMessage());
+                assertThrows(InputException.class, () -> ForecasterFiles.load(dir)).getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -13,7 +15,7 @@ class ScalerTest {
     @Test
     void standardScalingUsesMeanAndStdOfTheTrainingRangeOnly() {
         // the first 8 values: mean 5, population std 2 (the classic example); 1000 is outside the range
-        Scaler s = Scaler.fit("standard", X, 0, 8);
+        Scaler s = Scaler.fit(ScaleKind.STANDARD, X, 0, 8);
         assertEquals(5, s.shift(), 1e-12);
         assertEquals(2, s.scale(), 1e-12);
         assertEquals(1, s.transform(7), 1e-12);
@@ -21,20 +23,20 @@ class ScalerTest {
 
     @Test
     void minMaxAndMeanScalingMatchTheirDefinitions() {
-        Scaler mm = Scaler.fit("minmax", X, 0, 8);
+        Scaler mm = Scaler.fit(ScaleKind.MINMAX, X, 0, 8);
         assertEquals(0, mm.transform(2), 1e-12);
         assertEquals(1, mm.transform(9), 1e-12);
-        Scaler mean = Scaler.fit("mean", new double[] {-1, 3}, 0, 2);
+        Scaler mean = Scaler.fit(ScaleKind.MEAN, new double[] {-1, 3}, 0, 2);
         assertEquals(0, mean.shift());
         assertEquals(2, mean.scale(), 1e-12);
     }
 
     @Test
     void everyScalerRoundTrips() {
-        for (String kind : new String[] {"standard", "minmax", "mean"}) {
+        for (ScaleKind kind : ScaleKind.values()) {
             Scaler s = Scaler.fit(kind, X, 0, X.length);
             for (double v : new double[] {-3.5, 0, 4, 1234.5}) {
-                assertEquals(v, s.inverse(s.transform(v)), 1e-9, kind);
+                assertEquals(v, s.inverse(s.transform(v)), 1e-9, kind.id());
             }
         }
     }
@@ -42,16 +44,16 @@ class ScalerTest {
     @Test
     void constantTrainingPartGetsScaleOne() {
         double[] flat = {7, 7, 7, 7};
-        assertEquals(1, Scaler.fit("standard", flat, 0, 4).scale());
-        assertEquals(1, Scaler.fit("minmax", flat, 0, 4).scale());
-        assertEquals(1, Scaler.fit("mean", new double[] {0, 0}, 0, 2).scale());
-        assertEquals(0, Scaler.fit("standard", flat, 0, 4).transform(7));
+        assertEquals(1, Scaler.fit(ScaleKind.STANDARD, flat, 0, 4).scale());
+        assertEquals(1, Scaler.fit(ScaleKind.MINMAX, flat, 0, 4).scale());
+        assertEquals(1, Scaler.fit(ScaleKind.MEAN, new double[] {0, 0}, 0, 2).scale());
+        assertEquals(0, Scaler.fit(ScaleKind.STANDARD, flat, 0, 4).transform(7));
     }
 
     @Test
-    void unknownKindNamesTheFlag() {
-        assertEquals("--scale must be standard, minmax or mean, got 'robust'",
-                assertThrows(ForecastException.class, () -> Scaler.fit("robust", X, 0, 2)).getMessage());
+    void unknownKindNamesTheField() {
+        assertEquals("scale must be one of standard, minmax, mean, got 'robust'",
+                assertThrows(InputException.class, () -> ScaleKind.parse("robust")).getMessage());
     }
 
     @Test
@@ -60,7 +62,7 @@ class ScalerTest {
         for (int t = 0; t < y.length; t++) {
             y[t] = 100 + t + 10 * Math.sin(t);
         }
-        ForecastConfig c = ForecastConfig.builder().horizon(4).season(4).transform("log").difference(4).scale("minmax").build();
+        ForecastConfig c = ForecastConfig.builder().horizon(4).season(4).transform(Transform.LOG).difference(4).scale(ScaleKind.MINMAX).build();
         SeriesEncoding e = SeriesEncoding.fit(y, new double[0][], 20, c, "y");
         double[] s = e.encode(y);
         double[] tail = java.util.Arrays.copyOfRange(s, 20, 30);
@@ -69,9 +71,9 @@ class ScalerTest {
 
     @Test
     void logTransformRefusesNonPositiveValues() {
-        ForecastConfig c = ForecastConfig.builder().transform("log").build();
-        assertEquals("--transform log needs positive values, but y has 0.0 at position 2",
-                assertThrows(ForecastException.class,
+        ForecastConfig c = ForecastConfig.builder().transform(Transform.LOG).build();
+        assertEquals("transform log needs positive values, but y has 0.0 at position 2",
+                assertThrows(InputException.class,
                         () -> SeriesEncoding.fit(new double[] {1, 0, 2}, new double[0][], 3, c, "y")).getMessage());
     }
 }

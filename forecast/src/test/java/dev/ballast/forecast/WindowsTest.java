@@ -1,5 +1,7 @@
 package dev.ballast.forecast;
 
+import dev.ballast.engine.InputException;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -46,14 +48,14 @@ class WindowsTest {
 
     @Test
     void splitHoldsOutTheHorizonAndAValidationPartBeforeIt() {
-        HoldoutSplit s = HoldoutSplit.of(100, 10, 0, 5);
+        HoldoutSplit s = HoldoutSplit.of(100, 10, null, 5);
         assertEquals(10, s.validation()); // min(H, n/5) = min(10, 20)
         assertEquals(80, s.trainEnd());
         assertEquals(90, s.validEnd());
         assertArrayEquals(new int[] {80, 85}, s.validationOrigins(2));
-        assertEquals("the series has 30 points: holding out --horizon 12 and 6 validation points leaves 12 to train on,"
-                        + " but the windows need at least 40 (lower --lookback or --horizon)",
-                org.junit.jupiter.api.Assertions.assertThrows(ForecastException.class,
-                        () -> HoldoutSplit.of(30, 12, 0, 40)).getMessage());
+        assertEquals("the series has 30 points: holding out horizon 12 and 6 validation points leaves 12 to train on,"
+                        + " but the windows need at least 40 (lower lookback or horizon)",
+                org.junit.jupiter.api.Assertions.assertThrows(InputException.class,
+                        () -> HoldoutSplit.of(30, 12, null, 40)).getMessage());
     }
 }

@@ -1,6 +1,6 @@
 package dev.ballast.inference;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,12 +27,12 @@ public final class ApiKey {
      */
     public static ApiKey of(String key, String origin) {
         if (key == null || key.isEmpty()) {
-            throw new ConfigException(origin + ": the API key is empty");
+            throw new InputException(origin + ": the API key is empty");
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
             if (c < 0x21 || c > 0x7e) {
-                throw new ConfigException(origin + ": the API key must be printable ASCII without spaces "
+                throw new InputException(origin + ": the API key must be printable ASCII without spaces "
                         + "(it is sent as 'Authorization: Bearer KEY')");
             }
         }

@@ -2,7 +2,6 @@ package dev.ballast.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.forecast.ForecastException;
 
 import java.util.Iterator;
 import java.util.List;
@@ -30,26 +29,22 @@ final class ForecastEndpoint {
         }
         double[] history = body.numbers("history", limits.maxInputTokens());
         if (history.length < model.minHistory()) {
-            throw new RequestException(400, "field 'history' has " + history.length + " values; this model needs at least "
+            throw RequestException.field("history", "has " + history.length + " values; this model needs at least "
                     + model.minHistory());
         }
         int horizon = body.integer("horizon", model.config().horizon());
         if (horizon < 1 || horizon > limits.maxNewTokens()) {
-            throw new RequestException(400, "field 'horizon' must be in [1, " + limits.maxNewTokens() + "], got " + horizon);
+            throw RequestException.field("horizon", "must be in [1, " + limits.maxNewTokens() + "], got " + horizon);
         }
         double[][] covariates = covariates(model, body.object("covariates"), history.length + horizon, limits);
-        try {
-            return model.forecast(history, covariates, horizon).toJson();
-        } catch (ForecastException e) {
-            throw new RequestException(400, e.getMessage());
-        }
+        return model.forecast(history, covariates, horizon).toJson();
     }
 
     private static double[][] covariates(ForecastModel model, JsonNode given, int length, ServerLimits limits) {
         List<String> names = model.covariates();
         if (names.isEmpty()) {
             if (given != null) {
-                throw new RequestException(400, "field 'covariates' is not accepted: this model reads no covariates");
+                throw RequestException.field("covariates", "is not accepted: this model reads no covariates");
             }
             return new double[0][];
         }

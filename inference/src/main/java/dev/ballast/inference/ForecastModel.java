@@ -1,5 +1,7 @@
 package dev.ballast.inference;
 
+import dev.ballast.forecast.Transform;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -7,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.export.ForecastOnnxRunner;
 import dev.ballast.export.OnnxMetadata;
 import dev.ballast.forecast.ForecastConfig;
-import dev.ballast.forecast.ForecastException;
+import dev.ballast.engine.InputException;
 import dev.ballast.forecast.Forecaster;
 import dev.ballast.forecast.ForecasterFiles;
 import dev.ballast.forecast.PredictionIntervals;
@@ -77,7 +79,7 @@ public final class ForecastModel implements AutoCloseable {
                 String where = path.resolve(ForecasterFiles.METADATA).toString();
                 return new ForecastModel(f, f.network()::forward, null, ForecasterFiles.intervals(document, where),
                         "ballast", path.toString(), document.get("provenance"));
-            } catch (ForecastException | IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {
                 throw new CheckpointException(e.getMessage());
             }
         }
@@ -125,40 +127,40 @@ public final class ForecastModel implements AutoCloseable {
      *
      * @param covariates one array per {@link #covariates()} name, each covering the history and the
      *                   horizon ({@code history.length + horizon} values); null or empty when the model has none
-     * @throws ForecastException (one line) for a history that is too short, non-finite values, a log
+     * @throws InputException (one line) for a history that is too short, non-finite values, a log
      *                           transform with non-positive values, or covariates that do not fit
      */
     public Forecast forecast(double[] history, double[][] covariates, int horizon) {
         if (horizon < 1) {
-            throw new ForecastException("horizon must be >= 1, got " + horizon);
+            throw InputException.field("horizon", "must be >= 1, got " + horizon);
         }
         if (history.length < minHistory()) {
-            throw new ForecastException("history has " + history.length + " values; this model needs at least "
+            throw InputException.field("history", "has " + history.length + " values; this model needs at least "
                     + minHistory() + " (lookback " + config().lookback() + " plus difference lag " + config().difference() + ")");
         }
         for (int t = 0; t < history.length; t++) {
             if (!Double.isFinite(history[t])) {
-                throw new ForecastException("history[" + t + "] is not a finite number");
+                throw InputException.field("history", "must hold finite numbers; item " + t + " is not one");
             }
-            if (config().transform().equals("log") && !(history[t] > 0)) {
-                throw new ForecastException("this model log-transforms the series, so history values must be > 0; history["
-                        + t + "] is " + history[t]);
+            if (config().transform() == Transform.LOG && !(history[t] > 0)) {
+                throw InputException.field("history", "must hold values > 0 (this model log-transforms the series); item "
+                        + t + " is " + history[t]);
             }
         }
         double[][] cov = covariates == null ? new double[0][] : covariates;
         List<String> names = covariates();
         if (cov.length != names.size()) {
-            throw new ForecastException(names.isEmpty() ? "this model reads no covariates"
+            throw new InputException(names.isEmpty() ? "this model reads no covariates"
                     : "this model needs covariates " + String.join(", ", names) + " (" + names.size() + "), got " + cov.length);
         }
         for (int k = 0; k < cov.length; k++) {
             if (cov[k].length != history.length + horizon) {
-                throw new ForecastException("covariate '" + names.get(k) + "' needs " + (history.length + horizon)
+                throw new InputException("covariate '" + names.get(k) + "' needs " + (history.length + horizon)
                         + " values (history plus horizon), got " + cov[k].length);
             }
             for (double v : cov[k]) {
                 if (!Double.isFinite(v)) {
-                    throw new ForecastException("covariate '" + names.get(k) + "' holds a value that is not a finite number");
+                    throw new InputException("covariate '" + names.get(k) + "' holds a value that is not a finite number");
                 }
             }
         }

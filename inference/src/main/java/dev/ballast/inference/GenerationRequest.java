@@ -1,6 +1,6 @@
 package dev.ballast.inference;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.lm.generate.SamplingOptions;
 
 import java.util.List;
@@ -14,18 +14,18 @@ public record GenerationRequest(String prompt, int maxTokens, SamplingOptions sa
 
     public GenerationRequest {
         if (prompt == null) {
-            throw new ConfigException("prompt must not be null");
+            throw InputException.field("prompt", "must not be null");
         }
         if (maxTokens < 0) {
-            throw new ConfigException("max_tokens must be at least 0, got " + maxTokens);
+            throw InputException.field("max_tokens", "must be at least 0, got " + maxTokens);
         }
         if (sampling == null) {
-            throw new ConfigException("sampling options must not be null");
+            throw new InputException("sampling options must not be null");
         }
         stop = stop == null ? List.of() : List.copyOf(stop);
         for (String s : stop) {
             if (s.isEmpty()) {
-                throw new ConfigException("stop strings must not be empty");
+                throw InputException.field("stop", "strings must not be empty");
             }
         }
     }

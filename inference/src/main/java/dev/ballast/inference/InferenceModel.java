@@ -1,5 +1,7 @@
 package dev.ballast.inference;
 
+import dev.ballast.engine.InputException;
+
 import dev.ballast.tokenizer.Tokenizer;
 import dev.ballast.engine.io.CheckpointException;
 import dev.ballast.lm.ModelConfig;
@@ -32,7 +34,7 @@ public interface InferenceModel extends AutoCloseable {
      */
     static InferenceModel open(Path path, int threads) {
         if (threads < 0) {
-            throw new dev.ballast.engine.ConfigException("--threads must be at least 0, got " + threads);
+            throw InputException.field("threads", "must be at least 0, got " + threads);
         }
         if (Files.isDirectory(path)) {
             return EngineModel.open(path, threads);

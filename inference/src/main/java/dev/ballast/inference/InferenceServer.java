@@ -2,8 +2,7 @@ package dev.ballast.inference;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ballast.tokenizer.UnknownSymbolException;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.lm.generate.SamplingOptions;
 
 import java.io.ByteArrayOutputStream;
@@ -219,10 +218,8 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     private void fail(Exchange ex, Throwable t) {
-        if (t instanceof RequestException e) {
-            ex.error(e.status(), e.getMessage());
-        } else if (t instanceof UnknownSymbolException || t instanceof ConfigException) {
-            ex.error(400, t.getMessage());
+        if (t instanceof InputException e) {
+            ex.error(e instanceof RequestException r ? r.status() : 400, e.message(InferenceServer::jsonField));
         } else if (t instanceof ClientGone) {
             ex.callback().failed(t.getCause()); // a streaming client went away mid-answer; nothing to answer
         } else {
@@ -230,6 +227,15 @@ public final class InferenceServer implements AutoCloseable {
             System.err.println("ballast serve: internal error on " + ex.path() + ": " + t);
             ex.error(500, "internal error");
         }
+    }
+
+    /**
+     * How an error spells a field it names: as the request's JSON field, quoted ({@code field 'top_k'}). The
+     * one place the server maps field names; configuration and request fields share their snake_case names,
+     * so a library message ({@code top_k must be at least 0}) reads as one about the request.
+     */
+    static String jsonField(String field) {
+        return "field '" + field + "'";
     }
 
     private void route(Exchange ex) {
@@ -315,7 +321,7 @@ public final class InferenceServer implements AutoCloseable {
         new BodyReader(ex.request(), limits.maxBodyBytes(), body -> runOnModelThread(ex, () -> task.run(body)), failure -> {
             if (failure instanceof RequestException e) {
                 ex.response().getHeaders().put(HttpHeader.CONNECTION, "close"); // not worth reading the rest
-                ex.error(e.status(), e.getMessage());
+                ex.error(e.status(), e.message(InferenceServer::jsonField));
             } else if (failure instanceof TimeoutException) {
                 ex.error(408, "the request body did not arrive: nothing was received for "
                         + limits.idleTimeoutSeconds() + " s");
@@ -394,19 +400,12 @@ public final class InferenceServer implements AutoCloseable {
         checkTokens("prompt", prompt);
         int maxTokens = body.integer("max_tokens", 100);
         if (maxTokens < 0 || maxTokens > limits.maxNewTokens()) {
-            throw new RequestException(400, "field 'max_tokens' must be in [0, " + limits.maxNewTokens() + "], got " + maxTokens);
+            throw RequestException.field("max_tokens", "must be in [0, " + limits.maxNewTokens() + "], got " + maxTokens);
         }
         double temperature = body.number("temperature", 1.0);
         int topK = body.integer("top_k", 0);
         double topP = body.number("top_p", 1.0);
-        SamplingOptions sampling;
-        try {
-            sampling = new SamplingOptions(temperature, topK, topP);
-        } catch (IllegalArgumentException e) {
-            // SamplingOptions names the CLI flag; a request names the field.
-            throw new RequestException(400, e.getMessage().replace("--temperature", "field 'temperature'")
-                    .replace("--top-k", "field 'top_k'").replace("--top-p", "field 'top_p'"));
-        }
+        SamplingOptions sampling = new SamplingOptions(temperature, topK, topP);
         Long seed = body.longValue("seed");
         long s = seed != null ? seed : System.nanoTime() ^ seedCounter.incrementAndGet();
         List<String> stop = body.strings("stop", MAX_STOP_STRINGS, MAX_STOP_LENGTH);
@@ -464,11 +463,11 @@ public final class InferenceServer implements AutoCloseable {
     private void checkTokens(String field, String text) {
         // Code points bound the token count of every tokenizer we have; check before encoding anything.
         if (text.length() > 4L * limits.maxInputTokens()) {
-            throw new RequestException(400, "field '" + field + "' is longer than " + limits.maxInputTokens() + " tokens");
+            throw RequestException.field(field, "is longer than " + limits.maxInputTokens() + " tokens");
         }
         int n = model.tokenizer().encode(text).length;
         if (n > limits.maxInputTokens()) {
-            throw new RequestException(400, "field '" + field + "' is " + n + " tokens, at most " + limits.maxInputTokens() + " allowed");
+            throw RequestException.field(field, "is " + n + " tokens, at most " + limits.maxInputTokens() + " allowed");
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.ballast.inference;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
@@ -11,16 +11,16 @@ public final class ListenAddress {
     private ListenAddress() {
     }
 
-    /** The address {@code --host} names: an IP literal or a name that resolves; anything else is a {@link ConfigException}. */
+    /** The address {@code --host} names: an IP literal or a name that resolves; anything else is an {@link InputException}. */
     public static InetAddress resolve(String host) {
         if (host == null || host.isBlank()) {
-            throw new ConfigException("--host must name an address, e.g. 127.0.0.1 (loopback) or 0.0.0.0 (every interface)");
+            throw InputException.field("host", "must name an address, e.g. 127.0.0.1 (loopback) or 0.0.0.0 (every interface)");
         }
         String h = host.strip();
         try {
             return InetAddress.getByName(h);
         } catch (UnknownHostException | SecurityException e) {
-            throw new ConfigException("--host " + (h.length() > 80 ? h.substring(0, 80) + "..." : h)
+            throw InputException.field("host", (h.length() > 80 ? h.substring(0, 80) + "..." : h)
                     + " is neither an IP address nor a host name that resolves");
         }
     }

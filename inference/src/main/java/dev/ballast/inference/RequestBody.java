@@ -1,5 +1,7 @@
 package dev.ballast.inference;
 
+import dev.ballast.engine.InputException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ballast.engine.io.Json;
@@ -13,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * A JSON request body checked field by field: only the named fields are allowed, each must have the
- * right type, and every violation is a {@link RequestException} (400) whose message names the field.
+ * right type, and every violation is a {@link RequestException} (400) about the field ({@link InputException#field()}).
  */
 final class RequestBody {
 
@@ -53,7 +55,7 @@ final class RequestBody {
             throw new RequestException(400, "missing field '" + field + "'");
         }
         if (!n.isTextual()) {
-            throw new RequestException(400, "field '" + field + "' must be a string");
+            throw RequestException.field(field, "must be a string");
         }
         return n.textValue();
     }
@@ -68,7 +70,7 @@ final class RequestBody {
             return fallback;
         }
         if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-            throw new RequestException(400, "field '" + field + "' must be an integer");
+            throw RequestException.field(field, "must be an integer");
         }
         return n.intValue();
     }
@@ -79,7 +81,7 @@ final class RequestBody {
             return null;
         }
         if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-            throw new RequestException(400, "field '" + field + "' must be an integer");
+            throw RequestException.field(field, "must be an integer");
         }
         return n.longValue();
     }
@@ -90,7 +92,7 @@ final class RequestBody {
             return fallback;
         }
         if (!n.isNumber()) {
-            throw new RequestException(400, "field '" + field + "' must be a number");
+            throw RequestException.field(field, "must be a number");
         }
         return n.doubleValue();
     }
@@ -101,7 +103,7 @@ final class RequestBody {
             return fallback;
         }
         if (!n.isBoolean()) {
-            throw new RequestException(400, "field '" + field + "' must be true or false");
+            throw RequestException.field(field, "must be true or false");
         }
         return n.booleanValue();
     }
@@ -112,15 +114,15 @@ final class RequestBody {
             return List.of();
         }
         if (!n.isArray()) {
-            throw new RequestException(400, "field '" + field + "' must be an array of strings");
+            throw RequestException.field(field, "must be an array of strings");
         }
         if (n.size() > maxItems) {
-            throw new RequestException(400, "field '" + field + "' has " + n.size() + " items, at most " + maxItems + " allowed");
+            throw RequestException.field(field, "has " + n.size() + " items, at most " + maxItems + " allowed");
         }
         List<String> out = new ArrayList<>();
         for (JsonNode e : n) {
             if (!e.isTextual() || e.textValue().isEmpty() || e.textValue().length() > maxLength) {
-                throw new RequestException(400, "field '" + field + "' must hold non-empty strings of at most " + maxLength + " characters");
+                throw RequestException.field(field, "must hold non-empty strings of at most " + maxLength + " characters");
             }
             out.add(e.textValue());
         }
@@ -137,16 +139,16 @@ final class RequestBody {
             return new double[0];
         }
         if (!n.isArray()) {
-            throw new RequestException(400, "field '" + field + "' must be an array of numbers");
+            throw RequestException.field(field, "must be an array of numbers");
         }
         if (n.size() > maxItems) {
-            throw new RequestException(400, "field '" + field + "' has " + n.size() + " items, at most " + maxItems + " allowed");
+            throw RequestException.field(field, "has " + n.size() + " items, at most " + maxItems + " allowed");
         }
         double[] out = new double[n.size()];
         for (int i = 0; i < out.length; i++) {
             JsonNode e = n.get(i);
             if (!e.isNumber() || !Double.isFinite(e.doubleValue())) {
-                throw new RequestException(400, "field '" + field + "' must hold finite numbers; item " + i + " is not one");
+                throw RequestException.field(field, "must hold finite numbers; item " + i + " is not one");
             }
             out[i] = e.doubleValue();
         }
@@ -160,7 +162,7 @@ final class RequestBody {
             return null;
         }
         if (!n.isObject()) {
-            throw new RequestException(400, "field '" + field + "' must be a JSON object");
+            throw RequestException.field(field, "must be a JSON object");
         }
         return n;
     }

@@ -1,5 +1,7 @@
 package dev.ballast.inference;
 
+import dev.ballast.engine.InputException;
+
 import dev.ballast.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
@@ -40,7 +42,7 @@ public final class Scorer {
             first = 1;
         }
         if (input.length == 0) {
-            throw new dev.ballast.engine.ConfigException("text has no token to score (it is empty"
+            throw new InputException("text has no token to score (it is empty"
                     + (first == 1 ? " or a single token)" : ")"));
         }
         InferenceSession session = model.newSession();

@@ -1,6 +1,6 @@
 package dev.ballast.inference;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 
 /**
  * The bounds {@link InferenceServer} enforces on every request and connection, validated in one place.
@@ -22,12 +22,12 @@ public record ServerLimits(int maxBodyBytes, int maxInputTokens, int maxNewToken
     public static final ServerLimits DEFAULT = new ServerLimits(64 * 1024, 4096, 2048, 4);
 
     public ServerLimits {
-        positive("--max-body", maxBodyBytes);
-        positive("--max-input-tokens", maxInputTokens);
-        positive("--max-new-tokens", maxNewTokens);
-        positive("--server-threads", threads);
-        positive("--max-connections", maxConnections);
-        positive("--idle-timeout", idleTimeoutSeconds);
+        positive("max_body", maxBodyBytes);
+        positive("max_input_tokens", maxInputTokens);
+        positive("max_new_tokens", maxNewTokens);
+        positive("server_threads", threads);
+        positive("max_connections", maxConnections);
+        positive("idle_timeout", idleTimeoutSeconds);
     }
 
     /** The request limits with the default connection limit and idle timeout. */
@@ -37,7 +37,7 @@ public record ServerLimits(int maxBodyBytes, int maxInputTokens, int maxNewToken
 
     private static void positive(String field, int value) {
         if (value < 1) {
-            throw new ConfigException(field + " must be at least 1, got " + value);
+            throw InputException.field(field, "must be at least 1, got " + value);
         }
     }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.engine.io.Json;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -117,10 +117,10 @@ class ApiKeyServerTest {
         assertEquals(ApiKey.Check.ACCEPTED, ApiKey.of("abc", "--api-key").check("Bearer abc"));
         assertEquals(ApiKey.Check.MISSING, ApiKey.of("abc", "--api-key").check(null));
         assertEquals(ApiKey.Check.WRONG, ApiKey.of("abc", "--api-key").check("Bearer abd"));
-        ConfigException empty = assertThrows(ConfigException.class, () -> ApiKey.of("", "--api-key-file k.txt"));
+        InputException empty = assertThrows(InputException.class, () -> ApiKey.of("", "--api-key-file k.txt"));
         assertTrue(empty.getMessage().startsWith("--api-key-file k.txt: "), empty.getMessage());
-        assertThrows(ConfigException.class, () -> ApiKey.of("two words", "--api-key"));
-        assertThrows(ConfigException.class, () -> ApiKey.of("schlüssel", "--api-key"));
+        assertThrows(InputException.class, () -> ApiKey.of("two words", "--api-key"));
+        assertThrows(InputException.class, () -> ApiKey.of("schlüssel", "--api-key"));
         assertFalse(ApiKey.of(KEY, "--api-key").toString().contains(KEY));
     }
 }

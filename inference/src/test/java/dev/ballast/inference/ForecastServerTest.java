@@ -16,7 +16,7 @@ import dev.ballast.tokenizer.CharTokenizer;
 import dev.ballast.tokenizer.UnknownPolicy;
 import dev.ballast.engine.Rng;
 import dev.ballast.forecast.ForecastConfig;
-import dev.ballast.forecast.ForecastException;
+import dev.ballast.engine.InputException;
 import dev.ballast.forecast.ForecastPipeline;
 import dev.ballast.forecast.ForecastReport;
 import dev.ballast.forecast.ForecasterFiles;
@@ -113,9 +113,9 @@ class ForecastServerTest {
 
     @Test
     void tooShortHistoryIsAnErrorNamingTheMinimum() {
-        ForecastException e = assertThrows(ForecastException.class, () -> engine.forecast(Arrays.copyOf(y, 12), null, 3));
+        InputException e = assertThrows(InputException.class, () -> engine.forecast(Arrays.copyOf(y, 12), null, 3));
         assertTrue(e.getMessage().contains("at least 13"), e.getMessage());
-        assertThrows(ForecastException.class, () -> engine.forecast(y, new double[][] {new double[126]}, 6));
+        assertThrows(InputException.class, () -> engine.forecast(y, new double[][] {new double[126]}, 6));
     }
 
     @Test

@@ -129,6 +129,23 @@ class InferenceServerTest {
         assertEquals(200, post("/v1/score", "{\"text\": \"to be\"}").status());
     }
 
+    /** The library names a field by its snake_case name; the server spells it as the request's JSON field. */
+    @Test
+    void errorsNameTheRequestField() throws Exception {
+        String[][] cases = {
+                {"{\"temperature\": -1, \"max_tokens\": 5}", "field 'temperature' must be at least 0 (0 = greedy), got -1.0"},
+                {"{\"top_k\": -2, \"max_tokens\": 5}", "field 'top_k' must be at least 0 (0 = off), got -2"},
+                {"{\"top_p\": 0, \"max_tokens\": 5}", "field 'top_p' must be in (0, 1], got 0.0"},
+                {"{\"max_tokens\": 51}", "field 'max_tokens' must be in [0, 50], got 51"},
+                {"{\"prompt\": 5, \"max_tokens\": 5}", "field 'prompt' must be a string"},
+        };
+        for (String[] c : cases) {
+            Reply r = post("/v1/generate", c[0]);
+            assertEquals(400, r.status(), c[0]);
+            assertEquals(c[1], r.body().get("error").asText(), c[0]);
+        }
+    }
+
     /** Bytes that are not HTTP at all must not hurt the server. */
     private static void rawGarbage() throws IOException {
         try (Socket s = new Socket("127.0.0.1", server.port())) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -50,8 +50,9 @@ class ListenAddressTest {
     @Test
     void aHostThatIsNoAddressIsAConfigErrorNamingHost() {
         for (String host : new String[] {"999.1.1.1", "no-such-host.invalid", "127.0.0.1:80", " "}) {
-            ConfigException e = assertThrows(ConfigException.class, () -> ListenAddress.resolve(host), host);
-            assertTrue(e.getMessage().startsWith("--host"), e.getMessage());
+            InputException e = assertThrows(InputException.class, () -> ListenAddress.resolve(host), host);
+            assertTrue(e.getMessage().startsWith("host "), e.getMessage());
+            assertEquals("host", e.field()); // the CLI shows it as --host
             assertFalse(e.getMessage().contains("Exception"), e.getMessage());
         }
     }

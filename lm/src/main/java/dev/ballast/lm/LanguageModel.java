@@ -1,5 +1,7 @@
 package dev.ballast.lm;
 
+import dev.ballast.engine.nn.InitScheme;
+
 import dev.ballast.engine.nn.RecurrentState;
 
 import dev.ballast.engine.nn.Buffers;

@@ -3,7 +3,7 @@ package dev.ballast.lm;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.corpora.Batches;
 import dev.ballast.corpora.TbpttBatcher;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.engine.Rng;
 import dev.ballast.engine.io.CheckpointException;
 import dev.ballast.engine.math.KernelProvider;
@@ -50,7 +50,7 @@ public final class LanguageModelTask extends TokenWindowTask {
     public static Trainer<LanguageModelTask> start(TrainingConfig config, Path runDir, TrainingListener listener) {
         TrainingData data = TrainingData.load(config);
         Kernels kernels = KernelProvider.best(config.threads());
-        ModelConfig mc = new ModelConfig(config.cellType(), data.tokenizer().vocabulary().size(),
+        ModelConfig mc = new ModelConfig(config.cell(), data.tokenizer().vocabulary().size(),
                 config.embed(), config.hidden(), config.layers(), config.dropout(), config.tieWeights(),
                 config.residual());
         LanguageModel model = new LanguageModel(mc, kernels);
@@ -77,7 +77,7 @@ public final class LanguageModelTask extends TokenWindowTask {
         TrainingData data = TrainingData.load(config, saved.tokenizer());
         if (saved.provenance() != null && !saved.provenance().corpusSha256().isEmpty()
                 && !saved.provenance().corpusSha256().equals(data.sha256())) {
-            throw new ConfigException("the corpus " + data.source() + " changed since " + dir
+            throw new InputException("the corpus " + data.source() + " changed since " + dir
                     + " was written (its SHA-256 differs); resume needs the same text");
         }
         LanguageModel model = saved.network();

@@ -1,31 +1,41 @@
 package dev.ballast.lm;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.ballast.tokenizer.UnknownPolicy;
 import dev.ballast.tokenizer.word.AnalyzerSpec;
 import dev.ballast.engine.nn.CellType;
+import dev.ballast.engine.nn.InitScheme;
 import dev.ballast.engine.nn.Initialization;
+import dev.ballast.engine.io.ZeroIsUnset;
+import dev.ballast.engine.optim.ClipMode;
 import dev.ballast.engine.optim.Clippers;
+import dev.ballast.engine.optim.OptimizerKind;
 import dev.ballast.engine.optim.OptimizerSettings;
-import dev.ballast.engine.optim.Optimizers;
 import dev.ballast.engine.optim.Regularizer;
 import dev.ballast.engine.optim.Schedules;
+import dev.ballast.training.Recovery;
 import dev.ballast.training.TrainerSettings;
 import dev.ballast.training.stability.StabilityGuard;
 
 /**
  * Everything that defines a training run: data, architecture, optimisation and bookkeeping.
  * Immutable; built with {@link #builder()} and validated in one place ({@link Builder#build()}),
- * where every message names the command-line flag and the allowed range. The CLI maps flags onto
- * the builder and adds nothing; the same object is stored in every checkpoint (snake_case JSON).
+ * where every message names the field by its snake_case JSON name and says the allowed range (front ends
+ * spell the field their own way: the CLI as its flag). The CLI maps flags onto the builder and adds
+ * nothing; the same object is stored in every checkpoint (snake_case JSON, one flat object). Every choice
+ * is an enum ({@link CellType}, {@link InitScheme}, {@link OptimizerKind}, {@link ClipMode}, {@link Recovery},
+ * {@link TokenLevel}, {@link VocabScope}, {@link UnknownPolicy}) that JSON holds as the lowercase id older
+ * releases wrote as a string, so their models and checkpoints still load and resume.
  *
  * <pre>{@code
  * TrainingConfig config = TrainingConfig.builder()
- *         .corpus("tinyshakespeare").cell("lstm").layers(2).hidden(256)
+ *         .corpus("tinyshakespeare").cell(CellType.LSTM).layers(2).hidden(256)
  *         .steps(600).seed(1).build();
  * }</pre>
  */
@@ -33,27 +43,27 @@ import dev.ballast.training.stability.StabilityGuard;
 @JsonDeserialize(builder = TrainingConfig.Builder.class)
 public record TrainingConfig(
         // data
-        String corpus, String valid, double validFraction, boolean replaceMalformed, String unknownPolicy,
+        String corpus, String valid, double validFraction, boolean replaceMalformed, UnknownPolicy unknownPolicy,
         // architecture
-        String cell, int layers, int hidden, int embed, float dropout, String init, double initScale, float forgetBias,
+        CellType cell, int layers, int hidden, int embed, float dropout, InitScheme init, double initScale, float forgetBias,
         // batching
-        int seq, int batch, long steps, int epochs,
+        int seq, int batch, Long steps, Integer epochs,
         // optimisation
-        String optimizer, float lr, double momentum, boolean nesterov, Double weightDecay,
-        String clip, double clipNorm, double clipValue, double l2, double l1, boolean l2Biases,
+        OptimizerKind optimizer, float lr, double momentum, boolean nesterov, Double weightDecay,
+        ClipMode clip, double clipNorm, double clipValue, double l2, double l1, boolean l2Biases,
         String lrSchedule,
         // bookkeeping
         long seed, int threads, int evalEvery, int evalBatch, int sampleLength,
         // stability (see dev.ballast.training.stability)
-        String recovery, double spikeFactor, int maxRetries, int diagnoseEvery, double clipPercentile,
+        Recovery recovery, double spikeFactor, int maxRetries, int diagnoseEvery, double clipPercentile,
         double clipRatio, Double l2Input, Double l2Recurrent, Double l2Bias, double maxNorm,
         // word level (level "char" ignores analyzer, minFreq, maxVocab)
-        String level, String analyzer, int minFreq, int maxVocab, boolean tieWeights, String vocabScope,
+        TokenLevel level, String analyzer, int minFreq, int maxVocab, boolean tieWeights, VocabScope vocabScope,
         // slow-degradation rules (see dev.ballast.training.stability.StabilityGuard) and residual stacking
         double regressTolerance, int regressPatience, double valTolerance, double clipAlarmFactor,
         int clipAlarmWindow, boolean residual, double recurrentBound) {
 
-    /** Steps trained when neither --steps nor --epochs is given. */
+    /** Steps trained when neither {@code steps} nor {@code epochs} is given. */
     public static final long DEFAULT_STEPS = 500;
 
     public static Builder builder() {
@@ -82,18 +92,14 @@ public record TrainingConfig(
                 .recurrentBound(recurrentBound);
     }
 
-    /** Whether the stability monitor may skip, roll back and retry instead of failing ({@code --recovery on}). */
+    /** Whether the stability monitor may skip, roll back and retry instead of failing ({@code recovery on}). */
     public boolean recoveryOn() {
-        return "on".equals(recovery);
+        return recovery.on();
     }
 
     /** Whether tokens are words (a Lucene analyzer) rather than characters. */
     public boolean wordLevel() {
-        return "word".equals(level);
-    }
-
-    public CellType cellType() {
-        return CellType.parse(cell);
+        return level == TokenLevel.WORD;
     }
 
     public Initialization initialization() {
@@ -102,7 +108,7 @@ public record TrainingConfig(
 
     /** The steps a run of this config trains, given the windows in one pass over its training data. */
     public long totalSteps(int windowsPerEpoch) {
-        return steps > 0 ? steps : epochs > 0 ? (long) epochs * windowsPerEpoch : DEFAULT_STEPS;
+        return steps != null ? steps : epochs != null ? (long) epochs * windowsPerEpoch : DEFAULT_STEPS;
     }
 
     /** The training loop's part of this config, for a run over data of {@code windowsPerEpoch} windows. */
@@ -139,25 +145,25 @@ public record TrainingConfig(
         private String valid;
         private double validFraction = 0.1;
         private boolean replaceMalformed;
-        private String unknownPolicy = "replace";
-        private String cell = "lstm";
+        private UnknownPolicy unknownPolicy = UnknownPolicy.REPLACE;
+        private CellType cell = CellType.LSTM;
         private int layers = 2;
         private int hidden = 256;
         private int embed = 64;
         private float dropout;
-        private String init = Initialization.DEFAULT.recurrent();
+        private InitScheme init = Initialization.DEFAULT.recurrent();
         private double initScale = Initialization.DEFAULT.scale();
         private float forgetBias = Initialization.DEFAULT.forgetBias();
         private int seq = 64;
         private int batch = 32;
-        private long steps;
-        private int epochs;
-        private String optimizer = "adam";
+        private Long steps;     // null: epochs, or DEFAULT_STEPS
+        private Integer epochs; // null: steps, or DEFAULT_STEPS
+        private OptimizerKind optimizer = OptimizerKind.ADAM;
         private float lr = 2e-3f;
         private double momentum;
         private boolean nesterov;
         private Double weightDecay;
-        private String clip = "global-norm";
+        private ClipMode clip = ClipMode.GLOBAL_NORM;
         private double clipNorm = 5.0;
         private double clipValue = 1.0;
         private double l2;
@@ -169,7 +175,7 @@ public record TrainingConfig(
         private int evalEvery = 100;
         private int evalBatch = 10;
         private int sampleLength = 200;
-        private String recovery = "on";
+        private Recovery recovery = Recovery.ON;
         private double spikeFactor = 3.0;
         private int maxRetries = 8;
         private int diagnoseEvery = 100;
@@ -179,12 +185,12 @@ public record TrainingConfig(
         private Double l2Recurrent;
         private Double l2Bias;
         private double maxNorm;
-        private String level = "char";
+        private TokenLevel level = TokenLevel.CHAR;
         private String analyzer = "lm";
         private int minFreq = 1;
         private int maxVocab;
         private boolean tieWeights;
-        private String vocabScope = "train";
+        private VocabScope vocabScope = VocabScope.TRAIN;
         private double regressTolerance = 0.1;
         private int regressPatience = 10;
         private double valTolerance = 0.01;
@@ -197,24 +203,36 @@ public record TrainingConfig(
         public Builder valid(String v) { valid = v; return this; }
         public Builder validFraction(double v) { validFraction = v; return this; }
         public Builder replaceMalformed(boolean v) { replaceMalformed = v; return this; }
-        public Builder unknownPolicy(String v) { unknownPolicy = v; return this; }
-        public Builder cell(String v) { cell = v; return this; }
+        public Builder unknownPolicy(UnknownPolicy v) { unknownPolicy = v; return this; }
+        public Builder cell(CellType v) { cell = v; return this; }
         public Builder layers(int v) { layers = v; return this; }
         public Builder hidden(int v) { hidden = v; return this; }
         public Builder embed(int v) { embed = v; return this; }
         public Builder dropout(float v) { dropout = v; return this; }
-        public Builder init(String v) { init = v; return this; }
+        public Builder init(InitScheme v) { init = v; return this; }
         public Builder forgetBias(float v) { forgetBias = v; return this; }
         public Builder seq(int v) { seq = v; return this; }
         public Builder batch(int v) { batch = v; return this; }
+        /** Total optimizer steps, at least 1 (with {@code epochs}: an error). */
+        @JsonIgnore
         public Builder steps(long v) { steps = v; return this; }
+        /** Total optimizer steps, or null for {@code epochs} or the default; files of earlier releases say 0 for null. */
+        @JsonProperty("steps")
+        @JsonDeserialize(using = ZeroIsUnset.AsLong.class)
+        public Builder steps(Long v) { steps = v; return this; }
+        /** Passes over the training split, at least 1 (with {@code steps}: an error). */
+        @JsonIgnore
         public Builder epochs(int v) { epochs = v; return this; }
-        public Builder optimizer(String v) { optimizer = v; return this; }
+        /** Passes over the training split, or null for {@code steps} or the default; earlier releases wrote 0 for null. */
+        @JsonProperty("epochs")
+        @JsonDeserialize(using = ZeroIsUnset.AsInt.class)
+        public Builder epochs(Integer v) { epochs = v; return this; }
+        public Builder optimizer(OptimizerKind v) { optimizer = v; return this; }
         public Builder lr(float v) { lr = v; return this; }
         public Builder momentum(double v) { momentum = v; return this; }
         public Builder nesterov(boolean v) { nesterov = v; return this; }
         public Builder weightDecay(Double v) { weightDecay = v; return this; }
-        public Builder clip(String v) { clip = v; return this; }
+        public Builder clip(ClipMode v) { clip = v; return this; }
         public Builder clipNorm(double v) { clipNorm = v; return this; }
         public Builder clipValue(double v) { clipValue = v; return this; }
         public Builder l2(double v) { l2 = v; return this; }
@@ -226,7 +244,7 @@ public record TrainingConfig(
         public Builder evalEvery(int v) { evalEvery = v; return this; }
         public Builder evalBatch(int v) { evalBatch = v; return this; }
         public Builder sampleLength(int v) { sampleLength = v; return this; }
-        public Builder recovery(String v) { recovery = v; return this; }
+        public Builder recovery(Recovery v) { recovery = v; return this; }
         public Builder spikeFactor(double v) { spikeFactor = v; return this; }
         public Builder maxRetries(int v) { maxRetries = v; return this; }
         public Builder diagnoseEvery(int v) { diagnoseEvery = v; return this; }
@@ -237,12 +255,12 @@ public record TrainingConfig(
         public Builder l2Bias(Double v) { l2Bias = v; return this; }
         public Builder maxNorm(double v) { maxNorm = v; return this; }
         public Builder initScale(double v) { initScale = v; return this; }
-        public Builder level(String v) { level = v; return this; }
+        public Builder level(TokenLevel v) { level = v; return this; }
         public Builder analyzer(String v) { analyzer = v; return this; }
         public Builder minFreq(int v) { minFreq = v; return this; }
         public Builder maxVocab(int v) { maxVocab = v; return this; }
         public Builder tieWeights(boolean v) { tieWeights = v; return this; }
-        public Builder vocabScope(String v) { vocabScope = v; return this; }
+        public Builder vocabScope(VocabScope v) { vocabScope = v; return this; }
         public Builder regressTolerance(double v) { regressTolerance = v; return this; }
         public Builder regressPatience(int v) { regressPatience = v; return this; }
         public Builder valTolerance(double v) { valTolerance = v; return this; }
@@ -251,73 +269,80 @@ public record TrainingConfig(
         public Builder residual(boolean v) { residual = v; return this; }
         public Builder recurrentBound(double v) { recurrentBound = v; return this; }
 
-        /** Validates every field; the first problem found is thrown as a {@link ConfigException}. */
+        /**
+         * Validates every field; the first problem found is thrown as an {@link InputException} naming the
+         * field by its JSON name ({@code clip_norm must be > 0, got -1.0}).
+         */
         public TrainingConfig build() {
-            require(corpus != null && !corpus.isBlank(), "--corpus must name a file, a directory or a corpus");
-            require(validFraction >= 0 && validFraction < 1,
-                    "--valid-fraction must be in [0, 1), got " + validFraction);
-            require(valid != null || validFraction > 0,
-                    "--valid-fraction must be above 0 when no --valid file is given");
-            userInput(() -> UnknownPolicy.parse(unknownPolicy));
-            userInput(() -> CellType.parse(cell));
-            positive("--layers", layers);
-            positive("--hidden", hidden);
-            positive("--embed", embed);
-            require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
-            require(init != null, "--init must be uniform, orthogonal or identity");
+            require(corpus != null && !corpus.isBlank(), "corpus", "must name a file, a directory or a corpus");
+            require(validFraction >= 0 && validFraction < 1, "valid_fraction", "must be in [0, 1), got " + validFraction);
+            require(valid != null || validFraction > 0, "valid_fraction", "must be above 0 when no {valid} file is given");
+            set("unknown_policy", unknownPolicy);
+            set("cell", cell);
+            positive("layers", layers);
+            positive("hidden", hidden);
+            positive("embed", embed);
+            require(dropout >= 0 && dropout < 1, "dropout", "must be in [0, 1), got " + dropout);
+            set("init", init);
             new Initialization(init, initScale, forgetBias);
-            positive("--seq", seq);
-            positive("--batch", batch);
-            require(steps >= 0, "--steps must be at least 1, got " + steps);
-            require(epochs >= 0, "--epochs must be at least 1, got " + epochs);
-            require(steps == 0 || epochs == 0, "give --steps or --epochs, not both");
-            require(lr > 0 && Float.isFinite(lr), "--lr must be a positive number, got " + lr);
-            userInput(() -> Optimizers.create(optimizer, toSettings()));
-            userInput(() -> Clippers.create(clip, clipNorm, clipValue, clipPercentile, clipRatio));
-            require(l2 >= 0, "--l2 must be at least 0, got " + l2);
-            require(l1 >= 0, "--l1 must be at least 0, got " + l1);
-            userInput(() -> Schedules.parse(lrSchedule, lr, Math.max(1, steps)));
-            require(threads >= 0, "--threads must be at least 0 (0 = one per core), got " + threads);
-            require(evalEvery >= 0, "--eval-every must be at least 0 (0 = only at the end), got " + evalEvery);
-            positive("--eval-batch", evalBatch);
-            require(sampleLength >= 0, "--sample-length must be at least 0, got " + sampleLength);
-            require("on".equals(recovery) || "off".equals(recovery), "--recovery must be on or off, got " + recovery);
-            require(spikeFactor > 1 && Double.isFinite(spikeFactor),
-                    "--spike-factor must be a number above 1, got " + spikeFactor);
-            require(maxRetries >= 0, "--max-retries must be at least 0, got " + maxRetries);
-            require(diagnoseEvery >= 0, "--diagnose-every must be at least 0 (0 = never), got " + diagnoseEvery);
-            optionalNonNegative("--l2-input", l2Input);
-            optionalNonNegative("--l2-recurrent", l2Recurrent);
-            optionalNonNegative("--l2-bias", l2Bias);
-            require(maxNorm >= 0 && Double.isFinite(maxNorm), "--max-norm must be at least 0 (0 = off), got " + maxNorm);
-            require("char".equals(level) || "word".equals(level), "--level must be char or word, got '" + level + "'");
-            if ("word".equals(level)) {
-                require(analyzer != null, "--analyzer must name a preset or a chain with --level word");
-                userInput(() -> AnalyzerSpec.parse(analyzer));
-                require(UnknownPolicy.parse(unknownPolicy) == UnknownPolicy.REPLACE,
-                        "--unknown-policy must be replace with --level word (unknown words become <unk>), got '" + unknownPolicy + "'");
+            positive("seq", seq);
+            positive("batch", batch);
+            // An explicit 0 is refused rather than read as "the default": leave the field out for that.
+            require(steps == null || steps >= 1, "steps",
+                    "must be at least 1, got " + steps + " (leave it out for " + DEFAULT_STEPS + " steps)");
+            require(epochs == null || epochs >= 1, "epochs", "must be at least 1, got " + epochs);
+            if (steps != null && epochs != null) {
+                throw InputException.naming("give {steps} or {epochs}, not both");
             }
-            positive("--min-freq", minFreq);
-            require(maxVocab == 0 || maxVocab >= 3,
-                    "--max-vocab must be 0 (no limit) or at least 3 (<unk>, <eos> and a word), got " + maxVocab);
-            require("train".equals(vocabScope) || "corpus".equals(vocabScope),
-                    "--vocab-scope must be train or corpus, got '" + vocabScope + "'");
-            require("train".equals(vocabScope) || valid == null,
-                    "--vocab-scope corpus takes the validation part from --valid-fraction, not --valid");
-            require(!tieWeights || embed == hidden,
-                    "--tie-weights needs --embed equal to --hidden, got --embed " + embed + " and --hidden " + hidden);
-            require(regressTolerance > 0 && Double.isFinite(regressTolerance),
-                    "--regress-tolerance must be a positive number, got " + regressTolerance);
-            require(regressPatience >= 0, "--regress-patience must be at least 0 (0 = off), got " + regressPatience);
-            require(valTolerance >= 0 && Double.isFinite(valTolerance),
-                    "--val-tolerance must be at least 0, got " + valTolerance);
-            require(clipAlarmFactor >= 1 && Double.isFinite(clipAlarmFactor),
-                    "--clip-alarm-factor must be a number of at least 1, got " + clipAlarmFactor);
-            require(clipAlarmWindow >= 0, "--clip-alarm-window must be at least 0 (0 = off), got " + clipAlarmWindow);
-            require(recurrentBound == 0 || recurrentBound >= 1 && Double.isFinite(recurrentBound),
-                    "--recurrent-bound must be 0 (off) or a number of at least 1, got " + recurrentBound);
-            require(!residual || layers >= 2,
-                    "--residual adds each layer's input to its output from layer 1 up, so it needs --layers 2 or more, got " + layers);
+            require(lr > 0 && Float.isFinite(lr), "lr", "must be a positive number, got " + lr);
+            set("optimizer", optimizer);
+            toSettings();
+            set("clip", clip);
+            Clippers.create(clip, clipNorm, clipValue, clipPercentile, clipRatio);
+            require(l2 >= 0, "l2", "must be at least 0, got " + l2);
+            require(l1 >= 0, "l1", "must be at least 0, got " + l1);
+            // The spec's syntax; with epochs the total (and so a warm-up's bound) is known only with the data.
+            Schedules.parse(lrSchedule, lr, steps != null ? steps : epochs != null ? Long.MAX_VALUE : DEFAULT_STEPS);
+            require(threads >= 0, "threads", "must be at least 0 (0 = one per core), got " + threads);
+            require(evalEvery >= 0, "eval_every", "must be at least 0 (0 = only at the end), got " + evalEvery);
+            positive("eval_batch", evalBatch);
+            require(sampleLength >= 0, "sample_length", "must be at least 0, got " + sampleLength);
+            set("recovery", recovery);
+            require(spikeFactor > 1 && Double.isFinite(spikeFactor), "spike_factor",
+                    "must be a number above 1, got " + spikeFactor);
+            require(maxRetries >= 0, "max_retries", "must be at least 0, got " + maxRetries);
+            require(diagnoseEvery >= 0, "diagnose_every", "must be at least 0 (0 = never), got " + diagnoseEvery);
+            optionalNonNegative("l2_input", l2Input);
+            optionalNonNegative("l2_recurrent", l2Recurrent);
+            optionalNonNegative("l2_bias", l2Bias);
+            require(maxNorm >= 0 && Double.isFinite(maxNorm), "max_norm", "must be at least 0 (0 = off), got " + maxNorm);
+            set("level", level);
+            if (level == TokenLevel.WORD) {
+                require(analyzer != null, "analyzer", "must name a preset or a chain with {level} word");
+                userInput("analyzer", () -> AnalyzerSpec.parse(analyzer));
+                require(unknownPolicy == UnknownPolicy.REPLACE, "unknown_policy",
+                        "must be replace with {level} word (unknown words become <unk>), got '" + unknownPolicy.id() + "'");
+            }
+            positive("min_freq", minFreq);
+            require(maxVocab == 0 || maxVocab >= 3, "max_vocab",
+                    "must be 0 (no limit) or at least 3 (<unk>, <eos> and a word), got " + maxVocab);
+            set("vocab_scope", vocabScope);
+            require(vocabScope == VocabScope.TRAIN || valid == null, "vocab_scope",
+                    "corpus takes the validation part from {valid_fraction}, not {valid}");
+            require(!tieWeights || embed == hidden, "tie_weights",
+                    "needs {embed} equal to {hidden}, got {embed} " + embed + " and {hidden} " + hidden);
+            require(regressTolerance > 0 && Double.isFinite(regressTolerance), "regress_tolerance",
+                    "must be a positive number, got " + regressTolerance);
+            require(regressPatience >= 0, "regress_patience", "must be at least 0 (0 = off), got " + regressPatience);
+            require(valTolerance >= 0 && Double.isFinite(valTolerance), "val_tolerance",
+                    "must be at least 0, got " + valTolerance);
+            require(clipAlarmFactor >= 1 && Double.isFinite(clipAlarmFactor), "clip_alarm_factor",
+                    "must be a number of at least 1, got " + clipAlarmFactor);
+            require(clipAlarmWindow >= 0, "clip_alarm_window", "must be at least 0 (0 = off), got " + clipAlarmWindow);
+            require(recurrentBound == 0 || recurrentBound >= 1 && Double.isFinite(recurrentBound), "recurrent_bound",
+                    "must be 0 (off) or a number of at least 1, got " + recurrentBound);
+            require(!residual || layers >= 2, "residual",
+                    "adds each layer's input to its output from layer 1 up, so it needs {layers} 2 or more, got " + layers);
             return new TrainingConfig(corpus, valid, validFraction, replaceMalformed, unknownPolicy,
                     cell, layers, hidden, embed, dropout, init, initScale, forgetBias, seq, batch, steps, epochs,
                     optimizer, lr, momentum, nesterov, weightDecay, clip, clipNorm, clipValue, l2, l1, l2Biases,
@@ -336,28 +361,32 @@ public record TrainingConfig(
             return b.build();
         }
 
-        /** Runs a parser of a user-given value; its IllegalArgumentException becomes a ConfigException. */
-        private static void userInput(Runnable parse) {
+        /** Runs a parser of {@code field}'s value; an IllegalArgumentException it throws becomes an InputException. */
+        private static void userInput(String field, Runnable parse) {
             try {
                 parse.run();
-            } catch (ConfigException e) {
+            } catch (InputException e) {
                 throw e;
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(e.getMessage());
+                throw InputException.field(field, ": " + e.getMessage());
             }
         }
 
-        private static void optionalNonNegative(String flag, Double value) {
-            require(value == null || (value >= 0 && Double.isFinite(value)), flag + " must be at least 0, got " + value);
+        private static void set(String field, Object value) {
+            require(value != null, field, "must be set");
         }
 
-        private static void positive(String flag, long value) {
-            require(value >= 1, flag + " must be at least 1, got " + value);
+        private static void optionalNonNegative(String field, Double value) {
+            require(value == null || (value >= 0 && Double.isFinite(value)), field, "must be at least 0, got " + value);
         }
 
-        private static void require(boolean ok, String message) {
+        private static void positive(String field, long value) {
+            require(value >= 1, field, "must be at least 1, got " + value);
+        }
+
+        private static void require(boolean ok, String field, String problem) {
             if (!ok) {
-                throw new ConfigException(message);
+                throw InputException.field(field, problem);
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.ballast.lm;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 
 import dev.ballast.corpora.CorpusResolver;
 import dev.ballast.corpora.DefaultCorpus;
@@ -9,7 +9,6 @@ import dev.ballast.corpora.TextDigest;
 import dev.ballast.corpora.TextSplit;
 import dev.ballast.tokenizer.CharTokenizer;
 import dev.ballast.tokenizer.Tokenizer;
-import dev.ballast.tokenizer.UnknownPolicy;
 import dev.ballast.tokenizer.word.AnalyzerSpec;
 import dev.ballast.tokenizer.word.WordStream;
 import dev.ballast.tokenizer.word.WordTokenizer;
@@ -74,7 +73,7 @@ public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String
             List<String> names = new ArrayList<>();
             for (String part : config.corpus().split(",")) {
                 if (part.isBlank()) {
-                    throw new ConfigException("--corpus '" + config.corpus() + "' has an empty entry in its comma-separated list");
+                    throw InputException.field("corpus", "'" + config.corpus() + "' has an empty entry in its comma-separated list");
                 }
                 Path path = CorpusResolver.resolve(part.strip());
                 sb.append(TextReader.read(path, config.replaceMalformed()));
@@ -106,7 +105,7 @@ public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String
             validText = split.valid();
         }
         Tokenizer tokenizer = existing != null ? existing
-                : CharTokenizer.fit(trainText, UnknownPolicy.parse(config.unknownPolicy()));
+                : CharTokenizer.fit(trainText, config.unknownPolicy());
         int[] train = tokenizer.encode(trainText);
         int[] valid = tokenizer.encode(validText);
         long unknown = tokenizer.countUnknown(validText);
@@ -139,19 +138,19 @@ public record TrainingData(Tokenizer tokenizer, int[] train, int[] valid, String
         }
         int validFrom = config.valid() != null ? 0 : trainEnd;
         if (trainEnd < 2 || validWords.length() - validFrom < 2) {
-            throw new ConfigException("--corpus " + source + " gives " + trainEnd + " training and "
+            throw InputException.field("corpus", source + " gives " + trainEnd + " training and "
                     + (validWords.length() - validFrom) + " validation words; each split needs at least 2");
         }
         WordTokenizer tokenizer;
         if (existing == null) {
             // The vocabulary comes from the training split; "corpus" scope (for comparisons with tools
             // that index every word of the corpus) takes the validation words too.
-            int fitEnd = "corpus".equals(config.vocabScope()) ? words.length() : trainEnd;
+            int fitEnd = config.vocabScope() == VocabScope.CORPUS ? words.length() : trainEnd;
             tokenizer = WordTokenizer.fit(spec, words, 0, fitEnd, config.minFreq(), config.maxVocab());
         } else if (existing instanceof WordTokenizer w) {
             tokenizer = w;
         } else {
-            throw new ConfigException("the saved model has a " + existing.type() + " tokenizer but the config says --level word");
+            throw InputException.naming("the saved model has a " + existing.type() + " tokenizer but the config says {level} word");
         }
         int[] train = tokenizer.map(words, 0, trainEnd);
         int[] valid = tokenizer.map(validWords, validFrom, validWords.length());

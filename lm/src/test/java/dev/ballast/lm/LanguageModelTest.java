@@ -65,7 +65,7 @@ class LanguageModelTest {
     @Test
     void initializationGivesOrthogonalGateBlocksAndForgetBiasOne() {
         LanguageModel m = model(CellType.LSTM, 1, 0f, 2);
-        m.initialize(new Rng(2), new Initialization("orthogonal", 1.0, 1f));
+        m.initialize(new Rng(2), new Initialization(dev.ballast.engine.nn.InitScheme.ORTHOGONAL, 1.0, 1f));
         RecurrentLayer layer = m.layers().get(0);
         float[] w = layer.wRecurrent().value();
         int ld = 4 * H;

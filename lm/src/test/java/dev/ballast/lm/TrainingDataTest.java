@@ -43,7 +43,7 @@ class TrainingDataTest {
         Path f = write("play.txt", SHAKESPEARE);
         String expected = oldHash(TextReader.read(f, false));
         assertEquals(expected, hash(TrainingConfig.builder().corpus(f.toString())));
-        assertEquals(expected, hash(TrainingConfig.builder().corpus(f.toString()).level("word")));
+        assertEquals(expected, hash(TrainingConfig.builder().corpus(f.toString()).level(TokenLevel.WORD)));
     }
 
     @Test
@@ -53,7 +53,7 @@ class TrainingDataTest {
         Path d = dir.resolve("dir");
         String expected = oldHash(TextReader.read(d, false));
         assertEquals(expected, hash(TrainingConfig.builder().corpus(d.toString())));
-        assertEquals(expected, hash(TrainingConfig.builder().corpus(d.toString()).level("word")));
+        assertEquals(expected, hash(TrainingConfig.builder().corpus(d.toString()).level(TokenLevel.WORD)));
     }
 
     @Test
@@ -66,7 +66,7 @@ class TrainingDataTest {
         assertEquals(oldHash(corpus), hash(TrainingConfig.builder().corpus(list)));
         String withValid = corpus + "\u0000" + TextReader.read(v, false);
         assertEquals(oldHash(withValid), hash(TrainingConfig.builder().corpus(list).valid(v.toString())));
-        assertEquals(oldHash(withValid), hash(TrainingConfig.builder().corpus(list).valid(v.toString()).level("word")));
+        assertEquals(oldHash(withValid), hash(TrainingConfig.builder().corpus(list).valid(v.toString()).level(TokenLevel.WORD)));
     }
 
     @Test

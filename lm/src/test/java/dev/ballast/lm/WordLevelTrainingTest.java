@@ -1,7 +1,8 @@
 package dev.ballast.lm;
 
-import dev.ballast.engine.ConfigException;
-import dev.ballast.training.Trainer;
+import dev.ballast.tokenizer.UnknownPolicy;
+
+import dev.ballast.engine.InputException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,13 +24,13 @@ class WordLevelTrainingTest {
 
     @Test
     void wordFieldsRoundTripThroughJsonAndOldJsonGetDefaults() throws Exception {
-        TrainingConfig c = TrainingConfig.builder().level("word").analyzer("tokenizer=standard|filter=lowercase")
+        TrainingConfig c = TrainingConfig.builder().level(TokenLevel.WORD).analyzer("tokenizer=standard|filter=lowercase")
                 .minFreq(2).maxVocab(500).embed(32).hidden(32).tieWeights(true).build();
         String json = ModelFiles.JSON.writeValueAsString(c);
         assertTrue(json.contains("\"min_freq\"") && json.contains("\"tie_weights\""), json);
         assertEquals(c, ModelFiles.JSON.readValue(json, TrainingConfig.class));
         TrainingConfig old = ModelFiles.JSON.readValue("{\"hidden\": 8}", TrainingConfig.class);
-        assertEquals("char", old.level());
+        assertEquals(TokenLevel.CHAR, old.level());
         assertEquals("lm", old.analyzer());
         assertEquals(1, old.minFreq());
         assertEquals(0, old.maxVocab());
@@ -37,16 +38,17 @@ class WordLevelTrainingTest {
 
     @Test
     void wordSettingsAreValidatedNamingTheFlag() {
-        assertMessage(TrainingConfig.builder().level("bytes"), "--level must be char or word");
-        assertMessage(TrainingConfig.builder().level("word").analyzer("nope"), "unknown analyzer 'nope'");
-        assertMessage(TrainingConfig.builder().minFreq(0), "--min-freq must be at least 1");
-        assertMessage(TrainingConfig.builder().maxVocab(2), "--max-vocab must be 0");
-        assertMessage(TrainingConfig.builder().tieWeights(true).embed(64).hidden(256), "--tie-weights needs --embed equal to --hidden");
-        assertMessage(TrainingConfig.builder().level("word").unknownPolicy("error"), "--unknown-policy must be replace");
+        assertEquals("level must be one of char, word, got 'bytes'",
+                assertThrows(InputException.class, () -> TokenLevel.parse("bytes")).getMessage());
+        assertMessage(TrainingConfig.builder().level(TokenLevel.WORD).analyzer("nope"), "unknown analyzer 'nope'");
+        assertMessage(TrainingConfig.builder().minFreq(0), "min_freq must be at least 1");
+        assertMessage(TrainingConfig.builder().maxVocab(2), "max_vocab must be 0");
+        assertMessage(TrainingConfig.builder().tieWeights(true).embed(64).hidden(256), "tie_weights needs embed equal to hidden");
+        assertMessage(TrainingConfig.builder().level(TokenLevel.WORD).unknownPolicy(UnknownPolicy.ERROR), "unknown_policy must be replace");
     }
 
     private static void assertMessage(TrainingConfig.Builder b, String part) {
-        ConfigException e = assertThrows(ConfigException.class, b::build);
+        InputException e = assertThrows(InputException.class, b::build);
         assertTrue(e.getMessage().contains(part), e.getMessage());
     }
 
@@ -65,7 +67,7 @@ class WordLevelTrainingTest {
     @Test
     void wordDataSplitsOnWordsAndFitsTheVocabularyOnTrainingOnly(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("t.txt"), "a b a b a\nb a c d\n");
-        TrainingData d = TrainingData.load(TrainingConfig.builder().level("word").analyzer("whitespace")
+        TrainingData d = TrainingData.load(TrainingConfig.builder().level(TokenLevel.WORD).analyzer("whitespace")
                 .corpus(f.toString()).validFraction(0.25).build());
         // 11 words (two <eos>): train = first int(0.75 * 11) = 8
         assertEquals(8, d.train().length);
@@ -79,20 +81,21 @@ class WordLevelTrainingTest {
     @Test
     void corpusVocabularyScopeIndexesTheValidationWordsToo(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("t.txt"), "a b a b a\nb a c d\n");
-        TrainingData d = TrainingData.load(TrainingConfig.builder().level("word").analyzer("whitespace")
-                .corpus(f.toString()).validFraction(0.25).vocabScope("corpus").build());
+        TrainingData d = TrainingData.load(TrainingConfig.builder().level(TokenLevel.WORD).analyzer("whitespace")
+                .corpus(f.toString()).validFraction(0.25).vocabScope(VocabScope.CORPUS).build());
         // Same split as above, but c and d now have ids of their own: nothing in validation is unknown.
         assertEquals(8, d.train().length);
         assertEquals(6, d.tokenizer().vocabulary().size()); // <unk> <eos> a b c d
         assertEquals(0, d.validUnknown());
-        assertMessage(TrainingConfig.builder().vocabScope("all"), "--vocab-scope must be train or corpus");
-        assertMessage(TrainingConfig.builder().vocabScope("corpus").valid("v.txt"), "--vocab-scope corpus takes");
+        assertEquals("vocab_scope must be one of train, corpus, got 'all'",
+                assertThrows(InputException.class, () -> VocabScope.parse("all")).getMessage());
+        assertMessage(TrainingConfig.builder().vocabScope(VocabScope.CORPUS).valid("v.txt"), "vocab_scope corpus takes");
     }
 
     @Test
     void wordLevelResumeContinuesExactly(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("t.txt"), "the cat sat on the mat .\nthe dog sat on the log .\n".repeat(20));
-        TrainingConfig.Builder b = TrainingConfig.builder().level("word").analyzer("whitespace").corpus(f.toString())
+        TrainingConfig.Builder b = TrainingConfig.builder().level(TokenLevel.WORD).analyzer("whitespace").corpus(f.toString())
                 .layers(1).hidden(12).embed(12).tieWeights(true).seq(6).batch(3).evalEvery(4).sampleLength(0).threads(1);
         LanguageModelTask.start(b.steps(10).build(), dir.resolve("straight"), null).run();
         LanguageModelTask.start(b.steps(6).build(), dir.resolve("split"), null).run();
@@ -112,7 +115,7 @@ class WordLevelTrainingTest {
         assumeTrue(root != null && !root.isBlank() && !root.startsWith("${"), "ballast.corpora not set");
         Path ptb = Path.of(root, "ptb");
         assumeTrue(Files.isDirectory(ptb), ptb + " missing");
-        TrainingData d = TrainingData.load(TrainingConfig.builder().level("word").analyzer("whitespace")
+        TrainingData d = TrainingData.load(TrainingConfig.builder().level(TokenLevel.WORD).analyzer("whitespace")
                 .corpus(ptb.resolve("ptb.valid.txt") + "," + ptb.resolve("ptb.test.txt")).build());
         // torch_lstm_bench.py: line.split() + ["<eos>"] over valid then test, n = int(0.9 * len)
         assertEquals(140_571, d.train().length);

@@ -2,7 +2,7 @@ package dev.ballast.training;
 
 import dev.ballast.lm.LanguageModelTask;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.lm.TrainingConfig;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -14,7 +14,6 @@ import dev.ballast.training.checkpoint.CheckpointStore;
 import dev.ballast.engine.math.KernelProvider;
 import dev.ballast.lm.ModelFiles;
 import dev.ballast.lm.TrainedModel;
-import dev.ballast.engine.nn.RecurrentState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,9 +55,9 @@ class ResidualTrainingTest {
 
     @Test
     void residualNeedsTwoLayers() {
-        ConfigException e = assertThrows(ConfigException.class,
+        InputException e = assertThrows(InputException.class,
                 () -> TrainingConfig.builder().residual(true).layers(1).build());
-        assertEquals("--residual adds each layer's input to its output from layer 1 up, so it needs --layers 2 or more, got 1",
+        assertEquals("residual adds each layer's input to its output from layer 1 up, so it needs layers 2 or more, got 1",
                 e.getMessage());
     }
 }

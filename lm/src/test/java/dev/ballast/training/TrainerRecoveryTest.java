@@ -1,5 +1,11 @@
 package dev.ballast.training;
 
+import dev.ballast.engine.optim.ClipMode;
+
+import dev.ballast.engine.nn.CellType;
+
+import dev.ballast.engine.optim.OptimizerKind;
+
 import dev.ballast.lm.LanguageModelTask;
 
 import dev.ballast.lm.TinyCorpus;
@@ -95,7 +101,7 @@ class TrainerRecoveryTest {
     @Test
     void withRecoveryOffThePoisonedRunFails() throws IOException {
         Trainer<LanguageModelTask>[] t = new Trainer[1];
-        t[0] = LanguageModelTask.start(small().steps(30).recovery("off").build(), tmp.resolve("off"),
+        t[0] = LanguageModelTask.start(small().steps(30).recovery(Recovery.OFF).build(), tmp.resolve("off"),
                 inject(15, t, TrainerRecoveryTest::poison, new ArrayList<>()));
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t[0]::run);
         assertTrue(e.getMessage().startsWith("training diverged at step 16: the loss became NaN"), e.getMessage());
@@ -123,10 +129,10 @@ class TrainerRecoveryTest {
     @Test
     void recoveryTurnsADivergingRunIntoOneThatFinishes() throws IOException {
         // Vanilla ReLU RNN, SGD with a huge rate and no clipping diverges; the guard halves the rate until it holds.
-        TrainingConfig.Builder b = small().cell("rnn-relu").optimizer("sgd").lr(30f).clip("none").steps(40);
+        TrainingConfig.Builder b = small().cell(CellType.RNN_RELU).optimizer(OptimizerKind.SGD).lr(30f).clip(ClipMode.NONE).steps(40);
         assertThrows(TrainingDivergedException.class,
-                () -> LanguageModelTask.start(b.recovery("off").build(), tmp.resolve("a"), null).run());
-        Trainer<LanguageModelTask> t = LanguageModelTask.start(b.recovery("on").build(), tmp.resolve("b"), null);
+                () -> LanguageModelTask.start(b.recovery(Recovery.OFF).build(), tmp.resolve("a"), null).run());
+        Trainer<LanguageModelTask> t = LanguageModelTask.start(b.recovery(Recovery.ON).build(), tmp.resolve("b"), null);
         Trainer.Result r = t.run();
         assertEquals(40, r.steps());
         assertTrue(Double.isFinite(r.trainLoss()));

@@ -1,5 +1,11 @@
 package dev.ballast.training;
 
+import dev.ballast.engine.optim.ClipMode;
+
+import dev.ballast.engine.nn.CellType;
+
+import dev.ballast.engine.optim.OptimizerKind;
+
 import dev.ballast.lm.LanguageModelTask;
 
 import dev.ballast.lm.TinyCorpus;
@@ -14,7 +20,6 @@ import dev.ballast.engine.math.KernelProvider;
 import dev.ballast.lm.ModelFiles;
 import dev.ballast.lm.TrainedModel;
 import dev.ballast.engine.nn.Parameter;
-import dev.ballast.engine.nn.RecurrentState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,7 +61,7 @@ class TrainerTest {
     void resumeContinuesExactly(String cell, String optimizer, float dropout, String schedule) throws IOException {
         // 12 steps straight, against 12 steps interrupted after 7 and resumed: the same weights, bit for bit.
         // The tiny corpus wraps an epoch after 11 windows, so the data cursor and state reset are covered too.
-        TrainingConfig config = small(tinyCorpus()).cell(cell).optimizer(optimizer).dropout(dropout).lrSchedule(schedule)
+        TrainingConfig config = small(tinyCorpus()).cell(CellType.parse(cell)).optimizer(OptimizerKind.parse(optimizer)).dropout(dropout).lrSchedule(schedule)
                 .lr(optimizer.equals("sgd") ? 0.1f : 0.01f).momentum(optimizer.equals("sgd") ? 0.9 : 0.0)
                 .steps(12).build();
         Path straight = tmp.resolve("straight");
@@ -124,7 +129,7 @@ class TrainerTest {
     @Test
     void divergenceIsReportedWithTheStep() throws IOException {
         // Vanilla ReLU RNN, huge learning rate, no clipping: the loss must blow up and be caught.
-        TrainingConfig cfg = small(tinyCorpus()).cell("rnn-relu").optimizer("sgd").lr(1e4f).clip("none")
+        TrainingConfig cfg = small(tinyCorpus()).cell(CellType.RNN_RELU).optimizer(OptimizerKind.SGD).lr(1e4f).clip(ClipMode.NONE)
                 .steps(50).evalEvery(0).build();
         Trainer<LanguageModelTask> trainer = LanguageModelTask.start(cfg, tmp.resolve("boom"), null);
         TrainingDivergedException e = org.junit.jupiter.api.Assertions.assertThrows(TrainingDivergedException.class, trainer::run);

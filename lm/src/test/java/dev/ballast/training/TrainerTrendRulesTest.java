@@ -1,5 +1,9 @@
 package dev.ballast.training;
 
+import dev.ballast.engine.nn.InitScheme;
+
+import dev.ballast.engine.nn.CellType;
+
 import dev.ballast.lm.LanguageModelTask;
 
 import dev.ballast.lm.TinyCorpus;
@@ -142,7 +146,7 @@ class TrainerTrendRulesTest {
                 sigmaAtIncident[0] = dev.ballast.engine.math.SpectralNorm.of(w, 0, 16, 16, 16, 50);
             }
         };
-        TrainingConfig.Builder b = small().cell("rnn-tanh").init("orthogonal").initScale(4).clipNorm(0.01).steps(12);
+        TrainingConfig.Builder b = small().cell(CellType.RNN_TANH).init(InitScheme.ORTHOGONAL).initScale(4).clipNorm(0.01).steps(12);
         rec.trainer[0] = LanguageModelTask.start(b.build(), tmp.resolve("expand"), rec);
         rec.trainer[0].run();
         assertEquals(1, rec.incidents.size(), rec.incidents.toString());
@@ -163,7 +167,7 @@ class TrainerTrendRulesTest {
         off.trainer[0].run();
         assertEquals(List.of(), off.incidents);
         Recorder lstm = new Recorder((s, p) -> { });
-        lstm.trainer[0] = LanguageModelTask.start(small().init("orthogonal").initScale(4).clipNorm(0.01).steps(12).build(),
+        lstm.trainer[0] = LanguageModelTask.start(small().init(InitScheme.ORTHOGONAL).initScale(4).clipNorm(0.01).steps(12).build(),
                 tmp.resolve("lstm"), lstm);
         lstm.trainer[0].run();
         assertEquals(List.of(), lstm.incidents);

@@ -1,11 +1,13 @@
 package dev.ballast.tokenizer;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.ballast.engine.Choice;
 
-/** What a tokenizer does with a symbol that is not in its vocabulary. */
-public enum UnknownPolicy {
+import java.util.Locale;
+
+/** What a tokenizer does with a symbol that is not in its vocabulary ({@code unknown_policy}). */
+public enum UnknownPolicy implements Choice {
     /** Fail with an {@link UnknownSymbolException} naming the symbol and where it is. */
     ERROR,
     /** Drop the symbol silently; {@link Tokenizer#countUnknown} reports how many were dropped. */
@@ -14,6 +16,8 @@ public enum UnknownPolicy {
     REPLACE;
 
     /** The lowercase name used on the command line and in saved models, e.g. {@code "skip"}. */
+    @JsonValue
+    @Override
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -21,15 +25,10 @@ public enum UnknownPolicy {
     /**
      * Parses {@code "error"}, {@code "skip"} or {@code "replace"} (case-insensitive).
      *
-     * @throws IllegalArgumentException naming the value and the choices
+     * @throws dev.ballast.engine.InputException about {@code unknown_policy}, naming the value and the choices
      */
+    @JsonCreator
     public static UnknownPolicy parse(String value) {
-        for (UnknownPolicy p : values()) {
-            if (value != null && p.id().equals(value.trim().toLowerCase(Locale.ROOT))) {
-                return p;
-            }
-        }
-        String choices = Arrays.stream(values()).map(UnknownPolicy::id).collect(Collectors.joining(", "));
-        throw new IllegalArgumentException("unknown-symbol policy '" + value + "' is not one of: " + choices);
+        return Choice.parse(UnknownPolicy.class, "unknown_policy", value);
     }
 }

@@ -1,10 +1,14 @@
 package dev.ballast.tokenizer;
 
+import dev.ballast.engine.InputException;
+
 /**
  * Thrown when text contains a symbol outside the vocabulary and the policy is
  * {@link UnknownPolicy#ERROR}. The message is one line naming the symbol and its offset.
  */
-public class UnknownSymbolException extends IllegalArgumentException {
+public class UnknownSymbolException extends InputException {
+
+    private static final long serialVersionUID = 1L;
 
     private final String symbol;
     private final long offset;

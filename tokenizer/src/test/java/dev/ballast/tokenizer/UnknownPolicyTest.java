@@ -1,8 +1,9 @@
 package dev.ballast.tokenizer;
 
+import dev.ballast.engine.InputException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +20,8 @@ class UnknownPolicyTest {
 
     @Test
     void badValueListsTheChoices() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UnknownPolicy.parse("ignore"));
-        assertTrue(e.getMessage().contains("'ignore'"), e.getMessage());
-        assertTrue(e.getMessage().contains("error, skip, replace"), e.getMessage());
+        InputException e = assertThrows(InputException.class, () -> UnknownPolicy.parse("ignore"));
+        assertEquals("unknown_policy must be one of error, skip, replace, got 'ignore'", e.getMessage());
+        assertEquals("unknown_policy", e.field());
     }
 }

@@ -3,7 +3,7 @@ package dev.ballast.training;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.corpora.Batches;
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.engine.Rng;
 import dev.ballast.engine.io.CheckpointException;
 import dev.ballast.engine.nn.Parameter;
@@ -121,8 +121,8 @@ public final class Trainer<T extends TrainingTask> {
         clipper = scaledClipper();
         resumed = true;
         if (settings.steps() <= step) {
-            throw new ConfigException("the run in " + checkpointDir + " is at step " + step
-                    + " already; give --steps above " + step + " (or more --epochs) to train further");
+            throw InputException.naming("the run in " + checkpointDir + " is at step " + step
+                    + " already; give {steps} above " + step + " (or more {epochs}) to train further");
         }
         return this;
     }

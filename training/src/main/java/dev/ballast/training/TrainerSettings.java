@@ -2,8 +2,10 @@ package dev.ballast.training;
 
 import dev.ballast.engine.math.Kernels;
 import dev.ballast.engine.optim.AutoClipper;
+import dev.ballast.engine.optim.ClipMode;
 import dev.ballast.engine.optim.Clippers;
 import dev.ballast.engine.optim.GradientClipper;
+import dev.ballast.engine.optim.OptimizerKind;
 import dev.ballast.engine.optim.OptimizerSettings;
 import dev.ballast.engine.optim.Regularizer;
 import dev.ballast.training.stability.StabilityGuard;
@@ -15,16 +17,16 @@ import dev.ballast.training.stability.StabilityGuard;
  * onto this record, so the loop reads the same settings under the same names for every kind.
  *
  * @param steps          total optimizer steps of the run
- * @param optimizer      optimizer name (sgd, adam, adamw, rmsprop, adagrad)
+ * @param optimizer      which optimizer (sgd, adam, adamw, rmsprop, adagrad)
  * @param lrSchedule     schedule spec (constant, step:EVERY:GAMMA, plateau, cosine[:WARMUP])
- * @param clip           clipping mode (global-norm, layer-norm, tensor-norm, value, auto, agc, none)
+ * @param clip           how gradients are clipped (global-norm, layer-norm, tensor-norm, value, auto, agc, none)
  * @param maxNorm        per-unit bound on incoming recurrent weights; 0 = off
  * @param recovery       whether incidents are recovered from (skip, roll back) rather than fatal
  * @param diagnoseEvery  steps between spectral norm / reach-back diagnoses; 0 = off
  * @param evalEvery      steps between validations (and checkpoints); 0 = only at the end
  */
-public record TrainerSettings(long steps, long seed, String optimizer, float lr, OptimizerSettings optimizerSettings,
-                              String lrSchedule, String clip, double clipNorm, double clipValue,
+public record TrainerSettings(long steps, long seed, OptimizerKind optimizer, float lr, OptimizerSettings optimizerSettings,
+                              String lrSchedule, ClipMode clip, double clipNorm, double clipValue,
                               double clipPercentile, double clipRatio, Regularizer regularizer, double maxNorm,
                               boolean recovery, StabilityGuard.Rules rules, int diagnoseEvery, int evalEvery) {
 

@@ -1,15 +1,15 @@
 package dev.ballast.corpora.timeseries;
 
-import java.util.Arrays;
+import dev.ballast.engine.Choice;
+
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * What to do with a missing cell (empty, {@code NA}, {@code NaN}, {@code null}, {@code ?}). The default,
  * {@link #NONE}, refuses missing values: a forecast silently trained on invented numbers is worse than
  * an error that names the row.
  */
-public enum FillPolicy {
+public enum FillPolicy implements Choice {
     /** A missing value is an error naming its row and column. */
     NONE("none"),
     /** Carry the last seen value forward (leading gaps take the first value seen). */
@@ -28,6 +28,7 @@ public enum FillPolicy {
     }
 
     /** The spelling used by {@code --fill}. */
+    @Override
     public String id() {
         return id;
     }
@@ -40,7 +41,6 @@ public enum FillPolicy {
                 return p;
             }
         }
-        String choices = Arrays.stream(values()).map(FillPolicy::id).collect(Collectors.joining(", "));
-        throw new TimeSeriesException("--fill must be one of " + choices + ", got '" + text + "'");
+        throw TimeSeriesException.field("fill", "must be one of " + Choice.ids(FillPolicy.class) + ", got '" + text + "'");
     }
 }

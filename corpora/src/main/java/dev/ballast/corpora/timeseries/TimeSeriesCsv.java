@@ -41,7 +41,7 @@ public final class TimeSeriesCsv {
 
         public Options {
             if (valueColumn == null || valueColumn.isBlank()) {
-                throw new TimeSeriesException("--column must name the value column");
+                throw TimeSeriesException.field("column", "must name the value column");
             }
             covariateColumns = List.copyOf(covariateColumns);
             fill = fill == null ? FillPolicy.NONE : fill;
@@ -173,8 +173,8 @@ public final class TimeSeriesCsv {
         String cell = row.fields().get(idx).trim();
         if (MISSING.contains(cell.toLowerCase(Locale.ROOT))) {
             if (fill == FillPolicy.NONE) {
-                throw new TimeSeriesException(source + ": row " + row.line() + ", column '" + header.get(idx)
-                        + "': missing value ('" + cell + "'); choose --fill previous, linear, zero or drop");
+                throw TimeSeriesException.naming(source + ": row " + row.line() + ", column '" + header.get(idx)
+                        + "': missing value ('" + cell + "'); choose {fill} previous, linear, zero or drop");
             }
             return Double.NaN;
         }

@@ -129,7 +129,7 @@ class TimeSeriesCsvTest {
     @Test
     void missingValueIsAnErrorWithoutAFillPolicy() {
         String m = error("v\n1\nNA\n3\n", TimeSeriesCsv.Options.of("v"));
-        assertEquals("s.csv: row 3, column 'v': missing value ('NA'); choose --fill previous, linear, zero or drop", m);
+        assertEquals("s.csv: row 3, column 'v': missing value ('NA'); choose fill previous, linear, zero or drop", m);
         assertTrue(error("t,v\n1,\n", TimeSeriesCsv.Options.of("v")).contains("row 2, column 'v': missing value"));
     }
 
@@ -166,7 +166,7 @@ class TimeSeriesCsvTest {
     @Test
     void fillPolicyParsingNamesTheChoices() {
         assertEquals(FillPolicy.LINEAR, FillPolicy.parse("Linear"));
-        assertEquals("--fill must be one of none, previous, linear, zero, drop, got 'mean'",
+        assertEquals("fill must be one of none, previous, linear, zero, drop, got 'mean'",
                 assertThrows(TimeSeriesException.class, () -> FillPolicy.parse("mean")).getMessage());
     }
 

@@ -2,17 +2,16 @@ package dev.ballast.engine.nn;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.ballast.engine.Choice;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * The recurrent cell of a recurrent model: an LSTM or a vanilla (Elman) RNN with a tanh or ReLU
  * activation. The id ({@code lstm}, {@code rnn-tanh}, {@code rnn-relu}) is what configs, flags and
  * checkpoints spell, and what JSON holds.
  */
-public enum CellType {
+public enum CellType implements Choice {
     /** Long short-term memory, four gates (i, f, g, o) per hidden unit. */
     LSTM("lstm", 4),
     /** {@code h_t = tanh(x_t W_input + h_{t-1} W_recurrent + b)}. */
@@ -30,6 +29,7 @@ public enum CellType {
 
     /** The lowercase name used in configs and checkpoints, e.g. {@code rnn-tanh}. */
     @JsonValue
+    @Override
     public String id() {
         return id;
     }
@@ -43,20 +43,14 @@ public enum CellType {
      * Parses an id, case-insensitively; {@code rnn} is accepted as {@code rnn-tanh} (PyTorch's default
      * nonlinearity).
      *
-     * @throws IllegalArgumentException naming the choices when {@code text} is not one of them
+     * @throws dev.ballast.engine.InputException about {@code cell}, naming the choices, when {@code text} is
+     *                                           not one of them
      */
     @JsonCreator
     public static CellType parse(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("rnn")) {
+        if (text != null && text.trim().toLowerCase(Locale.ROOT).equals("rnn")) {
             return RNN_TANH;
         }
-        for (CellType c : values()) {
-            if (c.id.equals(t)) {
-                return c;
-            }
-        }
-        String choices = Arrays.stream(values()).map(CellType::id).collect(Collectors.joining(", "));
-        throw new IllegalArgumentException("cell must be one of " + choices + " (or rnn = rnn-tanh), got '" + text + "'");
+        return Choice.parse(CellType.class, "cell", text);
     }
 }

@@ -1,6 +1,6 @@
 package dev.ballast.engine.nn;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.engine.Rng;
 
 import java.util.Arrays;
@@ -19,25 +19,23 @@ import java.util.List;
  * @param forgetBias added to the LSTM forget-gate bias; 1 makes cells remember by default
  *                   (Jozefowicz, Zaremba and Sutskever 2015)
  */
-public record Initialization(String recurrent, double scale, float forgetBias) {
-
-    public static final List<String> CHOICES = List.of("uniform", "orthogonal", "identity");
+public record Initialization(InitScheme recurrent, double scale, float forgetBias) {
 
     /**
      * PyTorch's scheme: on tinyshakespeare (2×256 LSTM, 600 Adam steps) it reached validation loss
      * 1.685 against 1.752 for orthogonal weights and 1.774 / 1.799 with forget bias 1 (README).
      */
-    public static final Initialization DEFAULT = new Initialization("uniform", 1.0, 0f);
+    public static final Initialization DEFAULT = new Initialization(InitScheme.UNIFORM, 1.0, 0f);
 
     public Initialization {
-        if (!CHOICES.contains(recurrent)) {
-            throw new ConfigException("--init must be one of " + String.join(", ", CHOICES) + ", got '" + recurrent + "'");
+        if (recurrent == null) {
+            throw InputException.field("init", "must be set");
         }
         if (!(scale > 0) || Double.isInfinite(scale)) {
-            throw new ConfigException("--init-scale must be a positive number, got " + scale);
+            throw InputException.field("init_scale", "must be a positive number, got " + scale);
         }
         if (!Float.isFinite(forgetBias)) {
-            throw new ConfigException("--forget-bias must be a finite number, got " + forgetBias);
+            throw InputException.field("forget_bias", "must be a finite number, got " + forgetBias);
         }
     }
 
@@ -57,12 +55,12 @@ public record Initialization(String recurrent, double scale, float forgetBias) {
             uniform(layer.wInput().value(), k, rng);
             float[] wr = layer.wRecurrent().value();
             switch (recurrent) {
-                case "orthogonal" -> {
+                case ORTHOGONAL -> {
                     for (int g = 0; g < gates; g++) {
                         Orthogonal.fill(wr, g * h, gh, h, rng); // each gate block its own orthogonal matrix
                     }
                 }
-                case "identity" -> {
+                case IDENTITY -> {
                     Arrays.fill(wr, 0f);
                     for (int g = 0; g < gates; g++) {
                         for (int i = 0; i < h; i++) {
@@ -70,7 +68,7 @@ public record Initialization(String recurrent, double scale, float forgetBias) {
                         }
                     }
                 }
-                default -> uniform(wr, k, rng);
+                case UNIFORM -> uniform(wr, k, rng);
             }
             if (scale != 1.0) {
                 for (int i = 0; i < wr.length; i++) {
@@ -78,7 +76,7 @@ public record Initialization(String recurrent, double scale, float forgetBias) {
                 }
             }
             float[] b = layer.bias().value();
-            if (recurrent.equals("uniform")) {
+            if (recurrent == InitScheme.UNIFORM) {
                 uniform(b, k, rng); // PyTorch draws its two bias vectors this way; we keep their sum in one
             } else {
                 Arrays.fill(b, 0f);

@@ -1,5 +1,7 @@
 package dev.ballast.engine.optim;
 
+import dev.ballast.engine.InputException;
+
 import dev.ballast.engine.math.KernelProvider;
 import dev.ballast.engine.math.Kernels;
 import dev.ballast.engine.nn.Parameter;
@@ -65,9 +67,9 @@ public abstract class AbstractGradientClipper implements GradientClipper {
         }
     }
 
-    static double requirePositive(String flag, double value) {
+    static double requirePositive(String field, double value) {
         if (!(value > 0 && Double.isFinite(value))) {
-            throw new IllegalArgumentException(flag + " must be > 0, got " + value);
+            throw InputException.field(field, "must be > 0, got " + value);
         }
         return value;
     }

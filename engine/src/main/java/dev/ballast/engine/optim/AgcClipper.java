@@ -28,7 +28,7 @@ public final class AgcClipper extends AbstractGradientClipper {
 
     /** @param ratio the {@code --clip-ratio} lambda, &gt; 0; the paper uses 0.01 to 0.16 */
     public AgcClipper(double ratio) {
-        this.ratio = requirePositive("--clip-ratio", ratio);
+        this.ratio = requirePositive("clip_ratio", ratio);
     }
 
     public double ratio() {

@@ -1,5 +1,7 @@
 package dev.ballast.engine.optim;
 
+import dev.ballast.engine.InputException;
+
 import dev.ballast.engine.nn.Parameter;
 
 import java.util.Arrays;
@@ -32,7 +34,7 @@ public final class AutoClipper extends AbstractGradientClipper {
      */
     public AutoClipper(double percentile, int window) {
         if (!(percentile > 0 && percentile <= 100)) {
-            throw new IllegalArgumentException("--clip-percentile must be in (0, 100], got " + percentile);
+            throw InputException.field("clip_percentile", "must be in (0, 100], got " + percentile);
         }
         if (window < 1) {
             throw new IllegalArgumentException("the AutoClip window must be at least 1, got " + window);

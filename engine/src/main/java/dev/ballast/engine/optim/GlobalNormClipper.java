@@ -20,7 +20,7 @@ public final class GlobalNormClipper extends AbstractGradientClipper {
 
     /** @param maxNorm the {@code --clip-norm} threshold, &gt; 0 */
     public GlobalNormClipper(double maxNorm) {
-        this.maxNorm = requirePositive("--clip-norm", maxNorm);
+        this.maxNorm = requirePositive("clip_norm", maxNorm);
     }
 
     public double maxNorm() {

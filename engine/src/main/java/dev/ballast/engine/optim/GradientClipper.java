@@ -10,7 +10,7 @@ import java.util.List;
  * gradients whose global norm is NaN or infinite: they report it and leave recovery to the caller.
  *
  * <pre>{@code
- * GradientClipper clipper = Clippers.create("global-norm", 5.0, 0);
+ * GradientClipper clipper = Clippers.create(ClipMode.GLOBAL_NORM, 5.0, 0);
  * ClipResult r = clipper.clip(model.parameters());
  * if (!Double.isFinite(r.normBefore())) { ... skip the step ... }
  * }</pre>

@@ -18,7 +18,7 @@ public final class LayerNormClipper extends AbstractGradientClipper {
 
     /** @param maxNorm the {@code --clip-norm} threshold per layer, &gt; 0 */
     public LayerNormClipper(double maxNorm) {
-        this.maxNorm = requirePositive("--clip-norm", maxNorm);
+        this.maxNorm = requirePositive("clip_norm", maxNorm);
     }
 
     public double maxNorm() {

@@ -22,7 +22,7 @@ public final class MaxNormConstraint {
 
     /** @param maxNorm the {@code --max-norm} bound per unit, &gt; 0 */
     public MaxNormConstraint(double maxNorm) {
-        this.maxNorm = AbstractGradientClipper.requirePositive("--max-norm", maxNorm);
+        this.maxNorm = AbstractGradientClipper.requirePositive("max_norm", maxNorm);
     }
 
     /** @return the number of columns that were rescaled */

@@ -23,11 +23,11 @@ import java.util.Map;
  * step that sees a parameter.
  *
  * <pre>{@code
- * Optimizer adam = Optimizers.create("adam", OptimizerSettings.defaults());
+ * Optimizer adam = Optimizers.create(OptimizerKind.ADAM, OptimizerSettings.defaults());
  * adam.step(model.parameters(), 1e-3f);            // after backward (and clipping)
  * Map<String, float[]> saved = adam.state();       // copies, safe to write out later
  * long t = adam.steps();
- * Optimizer resumed = Optimizers.create("adam", OptimizerSettings.defaults());
+ * Optimizer resumed = Optimizers.create(OptimizerKind.ADAM, OptimizerSettings.defaults());
  * resumed.restore(saved, t);
  * }</pre>
  */

@@ -1,5 +1,7 @@
 package dev.ballast.engine.optim;
 
+import dev.ballast.engine.InputException;
+
 import java.util.OptionalDouble;
 
 /**
@@ -12,7 +14,7 @@ import java.util.OptionalDouble;
  *
  * <pre>{@code
  * OptimizerSettings s = OptimizerSettings.builder().momentum(0.9).nesterov(true).weightDecay(1e-4).build();
- * Optimizer sgd = Optimizers.create("sgd", s);
+ * Optimizer sgd = Optimizers.create(OptimizerKind.SGD, s);
  * }</pre>
  */
 public final class OptimizerSettings {
@@ -149,25 +151,25 @@ public final class OptimizerSettings {
 
         /** Validates and freezes the settings. */
         public OptimizerSettings build() {
-            requireUnitInterval("--momentum", momentum);
-            requireUnitInterval("--beta1", beta1);
-            requireUnitInterval("--beta2", beta2);
-            requireUnitInterval("--rms-alpha", rmsAlpha);
+            requireUnitInterval("momentum", momentum);
+            requireUnitInterval("beta1", beta1);
+            requireUnitInterval("beta2", beta2);
+            requireUnitInterval("rms_alpha", rmsAlpha);
             if (nesterov && momentum <= 0) {
-                throw new IllegalArgumentException("--nesterov requires --momentum > 0, got " + momentum);
+                throw InputException.field("nesterov", "requires {momentum} > 0, got " + momentum);
             }
             if (eps != null && !(eps > 0 && Double.isFinite(eps))) {
-                throw new IllegalArgumentException("--eps must be > 0, got " + eps);
+                throw InputException.field("eps", "must be > 0, got " + eps);
             }
             if (weightDecay != null && !(weightDecay >= 0 && Double.isFinite(weightDecay))) {
-                throw new IllegalArgumentException("--weight-decay must be >= 0, got " + weightDecay);
+                throw InputException.field("weight_decay", "must be >= 0, got " + weightDecay);
             }
             return new OptimizerSettings(this);
         }
 
-        private static void requireUnitInterval(String flag, double value) {
+        private static void requireUnitInterval(String field, double value) {
             if (!(value >= 0 && value < 1)) {
-                throw new IllegalArgumentException(flag + " must be in [0, 1), got " + value);
+                throw InputException.field(field, "must be in [0, 1), got " + value);
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.ballast.engine.optim;
 
+import dev.ballast.engine.InputException;
+
 import dev.ballast.engine.nn.Parameter;
 
 import java.util.List;
@@ -24,26 +26,26 @@ import java.util.List;
  * double penalty = reg.addGradients(model.parameters());   // add to the reported loss
  * }</pre>
  *
- * @param l2            the {@code --l2} coefficient, &gt;= 0
- * @param l1            the {@code --l1} coefficient, &gt;= 0
+ * @param l2            the {@code l2} coefficient, &gt;= 0
+ * @param l1            the {@code l1} coefficient, &gt;= 0
  * @param includeBiases whether {@link Parameter.Kind#BIAS} parameters are penalized too (by l1, and by l2
  *                      unless {@code l2Bias} is given)
- * @param l2Input       the {@code --l2-input} coefficient, or NaN to use {@code l2}
- * @param l2Recurrent   the {@code --l2-recurrent} coefficient, or NaN to use {@code l2}
- * @param l2Bias        the {@code --l2-bias} coefficient, or NaN to follow {@code includeBiases}
+ * @param l2Input       the {@code l2_input} coefficient, or NaN to use {@code l2}
+ * @param l2Recurrent   the {@code l2_recurrent} coefficient, or NaN to use {@code l2}
+ * @param l2Bias        the {@code l2_bias} coefficient, or NaN to follow {@code includeBiases}
  */
 public record Regularizer(double l2, double l1, boolean includeBiases, double l2Input, double l2Recurrent,
                           double l2Bias) {
 
     public Regularizer {
         if (!(l2 >= 0 && Double.isFinite(l2))) {
-            throw new IllegalArgumentException("--l2 must be >= 0, got " + l2);
+            throw InputException.field("l2", "must be >= 0, got " + l2);
         }
-        checkOptional("--l2-input", l2Input);
-        checkOptional("--l2-recurrent", l2Recurrent);
-        checkOptional("--l2-bias", l2Bias);
+        checkOptional("l2_input", l2Input);
+        checkOptional("l2_recurrent", l2Recurrent);
+        checkOptional("l2_bias", l2Bias);
         if (!(l1 >= 0 && Double.isFinite(l1))) {
-            throw new IllegalArgumentException("--l1 must be >= 0, got " + l1);
+            throw InputException.field("l1", "must be >= 0, got " + l1);
         }
     }
 
@@ -52,9 +54,9 @@ public record Regularizer(double l2, double l1, boolean includeBiases, double l2
         this(l2, l1, includeBiases, Double.NaN, Double.NaN, Double.NaN);
     }
 
-    private static void checkOptional(String flag, double v) {
+    private static void checkOptional(String field, double v) {
         if (!Double.isNaN(v) && !(v >= 0 && Double.isFinite(v))) {
-            throw new IllegalArgumentException(flag + " must be >= 0, got " + v);
+            throw InputException.field(field, "must be >= 0, got " + v);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.ballast.engine.optim;
 
+import dev.ballast.engine.InputException;
+
 import java.util.Map;
 import java.util.Set;
 
@@ -11,7 +13,7 @@ final class ScheduleChecks {
 
     static float requireLearningRate(float lr) {
         if (!(lr > 0) || Float.isInfinite(lr)) {
-            throw new IllegalArgumentException("--lr must be > 0, got " + lr);
+            throw InputException.field("lr", "must be > 0, got " + lr);
         }
         return lr;
     }

@@ -1,5 +1,7 @@
 package dev.ballast.engine.optim;
 
+import dev.ballast.engine.InputException;
+
 /**
  * Parses the {@code --lr-schedule} spec:
  * <ul>
@@ -28,7 +30,7 @@ public final class Schedules {
      */
     public static LearningRateSchedule parse(String spec, float lr, long totalSteps) {
         if (spec == null || spec.isBlank()) {
-            throw new IllegalArgumentException("invalid --lr-schedule '" + spec + "': empty (choose " + CHOICES + ")");
+            throw InputException.naming("invalid {lr_schedule} '" + spec + "': empty (choose " + CHOICES + ")");
         }
         String[] parts = spec.split(":", -1);
         try {
@@ -58,8 +60,10 @@ public final class Schedules {
                 default -> throw new IllegalArgumentException("unknown schedule '" + parts[0] + "' (choose "
                         + CHOICES + ")");
             };
+        } catch (InputException e) {
+            throw e; // about the rate, not the spec
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid --lr-schedule '" + spec + "': " + e.getMessage(), e);
+            throw InputException.naming("invalid {lr_schedule} '" + spec + "': " + e.getMessage());
         }
     }
 

@@ -15,7 +15,7 @@ public final class TensorNormClipper extends AbstractGradientClipper {
 
     /** @param maxNorm the {@code --clip-norm} threshold per tensor, &gt; 0 */
     public TensorNormClipper(double maxNorm) {
-        this.maxNorm = requirePositive("--clip-norm", maxNorm);
+        this.maxNorm = requirePositive("clip_norm", maxNorm);
     }
 
     public double maxNorm() {

@@ -15,7 +15,7 @@ public final class ValueClipper extends AbstractGradientClipper {
 
     /** @param maxValue the {@code --clip-value} threshold, &gt; 0 */
     public ValueClipper(double maxValue) {
-        this.maxValue = requirePositive("--clip-value", maxValue);
+        this.maxValue = requirePositive("clip_value", maxValue);
     }
 
     public double maxValue() {

@@ -128,14 +128,14 @@ class AdaptiveClippersTest {
 
     @Test
     void newModesAreCreatedByName() {
-        assertInstanceOf(LayerNormClipper.class, Clippers.create("layer-norm", 1, 1));
-        assertInstanceOf(AutoClipper.class, Clippers.create("auto", 1, 1));
-        assertInstanceOf(AgcClipper.class, Clippers.create("agc", 1, 1));
+        assertInstanceOf(LayerNormClipper.class, Clippers.create(ClipMode.LAYER_NORM, 1, 1));
+        assertInstanceOf(AutoClipper.class, Clippers.create(ClipMode.AUTO, 1, 1));
+        assertInstanceOf(AgcClipper.class, Clippers.create(ClipMode.AGC, 1, 1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Clippers.create("agc", 1, 1, 10, 0));
-        assertTrue(e.getMessage().contains("--clip-ratio"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Clippers.create("auto", 1, 1, 101, 0.1));
-        assertTrue(e.getMessage().contains("--clip-percentile"), e.getMessage());
+                () -> Clippers.create(ClipMode.AGC, 1, 1, 10, 0));
+        assertTrue(e.getMessage().contains("clip_ratio"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Clippers.create(ClipMode.AUTO, 1, 1, 101, 0.1));
+        assertTrue(e.getMessage().contains("clip_percentile"), e.getMessage());
     }
 
     @Test

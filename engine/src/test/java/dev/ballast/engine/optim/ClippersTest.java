@@ -1,5 +1,7 @@
 package dev.ballast.engine.optim;
 
+import dev.ballast.engine.InputException;
+
 import dev.ballast.engine.nn.Parameter;
 import org.junit.jupiter.api.Test;
 
@@ -133,28 +135,33 @@ class ClippersTest {
 
     @Test
     void createsEachModeWithItsThreshold() {
-        GradientClipper g = Clippers.create("global-norm", 5, 0);
+        GradientClipper g = Clippers.create(ClipMode.GLOBAL_NORM, 5, 0);
         assertInstanceOf(GlobalNormClipper.class, g);
         assertEquals(5, ((GlobalNormClipper) g).maxNorm());
-        assertEquals(5, ((TensorNormClipper) Clippers.create("tensor-norm", 5, 0)).maxNorm());
-        assertEquals(0.25, ((ValueClipper) Clippers.create("value", 0, 0.25)).maxValue());
-        assertInstanceOf(NoClipper.class, Clippers.create("none", 0, 0));
+        assertEquals(5, ((TensorNormClipper) Clippers.create(ClipMode.TENSOR_NORM, 5, 0)).maxNorm());
+        assertEquals(0.25, ((ValueClipper) Clippers.create(ClipMode.VALUE, 0, 0.25)).maxValue());
+        assertInstanceOf(NoClipper.class, Clippers.create(ClipMode.NONE, 0, 0));
         assertEquals("global-norm(max=5.0)", g.describe());
     }
 
     @Test
     void rejectsNonPositiveThresholdNamingTheFlag() {
-        assertEquals("--clip-norm must be > 0, got 0.0",
-                assertThrows(IllegalArgumentException.class, () -> Clippers.create("global-norm", 0, 1)).getMessage());
-        assertEquals("--clip-norm must be > 0, got -1.0",
-                assertThrows(IllegalArgumentException.class, () -> Clippers.create("tensor-norm", -1, 1)).getMessage());
-        assertEquals("--clip-value must be > 0, got NaN",
-                assertThrows(IllegalArgumentException.class, () -> Clippers.create("value", 1, Double.NaN)).getMessage());
+        assertEquals("clip_norm must be > 0, got 0.0",
+                assertThrows(IllegalArgumentException.class, () -> Clippers.create(ClipMode.GLOBAL_NORM, 0, 1)).getMessage());
+        assertEquals("clip_norm must be > 0, got -1.0",
+                assertThrows(IllegalArgumentException.class, () -> Clippers.create(ClipMode.TENSOR_NORM, -1, 1)).getMessage());
+        assertEquals("clip_value must be > 0, got NaN",
+                assertThrows(IllegalArgumentException.class, () -> Clippers.create(ClipMode.VALUE, 1, Double.NaN)).getMessage());
     }
 
     @Test
     void unknownModeListsChoices() {
-        assertEquals("unknown clipping mode 'norm' (choose global-norm, layer-norm, tensor-norm, value, auto, agc, none)",
-                assertThrows(IllegalArgumentException.class, () -> Clippers.create("norm", 1, 1)).getMessage());
+        InputException e = assertThrows(InputException.class, () -> ClipMode.parse("norm"));
+        assertEquals("clip must be one of global-norm, layer-norm, tensor-norm, value, auto, agc, none, got 'norm'",
+                e.getMessage());
+        assertEquals("clip", e.field());
+        for (ClipMode m : ClipMode.values()) {
+            assertEquals(m, ClipMode.parse(m.id().toUpperCase(java.util.Locale.ROOT)));
+        }
     }
 }

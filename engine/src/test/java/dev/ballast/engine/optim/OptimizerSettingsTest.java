@@ -45,41 +45,41 @@ class OptimizerSettingsTest {
 
     @Test
     void rejectsOutOfRangeValuesNamingTheFlag() {
-        assertRejected("--beta1 must be in [0, 1), got 1.0", () -> OptimizerSettings.builder().beta1(1).build());
-        assertRejected("--beta2 must be in [0, 1), got -0.1", () -> OptimizerSettings.builder().beta2(-0.1).build());
-        assertRejected("--momentum must be in [0, 1), got NaN",
+        assertRejected("beta1 must be in [0, 1), got 1.0", () -> OptimizerSettings.builder().beta1(1).build());
+        assertRejected("beta2 must be in [0, 1), got -0.1", () -> OptimizerSettings.builder().beta2(-0.1).build());
+        assertRejected("momentum must be in [0, 1), got NaN",
                 () -> OptimizerSettings.builder().momentum(Double.NaN).build());
-        assertRejected("--rms-alpha must be in [0, 1), got 1.5", () -> OptimizerSettings.builder().rmsAlpha(1.5).build());
-        assertRejected("--eps must be > 0, got 0.0", () -> OptimizerSettings.builder().eps(0).build());
-        assertRejected("--weight-decay must be >= 0, got -0.01",
+        assertRejected("rms_alpha must be in [0, 1), got 1.5", () -> OptimizerSettings.builder().rmsAlpha(1.5).build());
+        assertRejected("eps must be > 0, got 0.0", () -> OptimizerSettings.builder().eps(0).build());
+        assertRejected("weight_decay must be >= 0, got -0.01",
                 () -> OptimizerSettings.builder().weightDecay(-0.01).build());
-        assertRejected("--weight-decay must be >= 0, got NaN",
+        assertRejected("weight_decay must be >= 0, got NaN",
                 () -> OptimizerSettings.builder().weightDecay(Double.NaN).build());
     }
 
     @Test
     void nesterovRequiresMomentum() {
-        assertRejected("--nesterov requires --momentum > 0, got 0.0",
+        assertRejected("nesterov requires momentum > 0, got 0.0",
                 () -> OptimizerSettings.builder().nesterov(true).build());
     }
 
     @Test
     void createsEveryOptimizerByName() {
         OptimizerSettings s = OptimizerSettings.defaults();
-        assertInstanceOf(Sgd.class, Optimizers.create("sgd", s));
-        assertInstanceOf(Adam.class, Optimizers.create("adam", s));
-        assertInstanceOf(AdamW.class, Optimizers.create("adamw", s));
-        assertInstanceOf(RmsProp.class, Optimizers.create("rmsprop", s));
-        assertInstanceOf(Adagrad.class, Optimizers.create("adagrad", s));
-        for (String name : Optimizers.NAMES) {
-            assertEquals(name, Optimizers.create(name, s).name());
-            assertEquals(s, Optimizers.create(name, s).settings());
+        assertInstanceOf(Sgd.class, Optimizers.create(OptimizerKind.SGD, s));
+        assertInstanceOf(Adam.class, Optimizers.create(OptimizerKind.ADAM, s));
+        assertInstanceOf(AdamW.class, Optimizers.create(OptimizerKind.ADAMW, s));
+        assertInstanceOf(RmsProp.class, Optimizers.create(OptimizerKind.RMSPROP, s));
+        assertInstanceOf(Adagrad.class, Optimizers.create(OptimizerKind.ADAGRAD, s));
+        for (OptimizerKind kind : OptimizerKind.values()) {
+            assertEquals(kind.id(), Optimizers.create(kind, s).name());
+            assertEquals(s, Optimizers.create(kind, s).settings());
         }
     }
 
     @Test
     void unknownOptimizerListsChoices() {
-        assertRejected("unknown optimizer 'adamax' (choose sgd, adam, adamw, rmsprop, adagrad)",
-                () -> Optimizers.create("adamax", OptimizerSettings.defaults()));
+        assertRejected("optimizer must be one of sgd, adam, adamw, rmsprop, adagrad, got 'adamax'",
+                () -> OptimizerKind.parse("adamax"));
     }
 }

@@ -65,9 +65,9 @@ class RegularizerTest {
 
     @Test
     void rejectsNegativeCoefficientsNamingTheFlag() {
-        assertEquals("--l2 must be >= 0, got -1.0",
+        assertEquals("l2 must be >= 0, got -1.0",
                 assertThrows(IllegalArgumentException.class, () -> new Regularizer(-1, 0)).getMessage());
-        assertEquals("--l1 must be >= 0, got NaN",
+        assertEquals("l1 must be >= 0, got NaN",
                 assertThrows(IllegalArgumentException.class, () -> new Regularizer(0, Double.NaN)).getMessage());
     }
 }

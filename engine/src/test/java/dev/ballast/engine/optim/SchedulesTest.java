@@ -156,24 +156,24 @@ class SchedulesTest {
 
     @Test
     void parseErrorsNameSpecAndProblem() {
-        assertParseError("invalid --lr-schedule 'step:x': EVERY must be a positive integer", "step:x");
-        assertParseError("invalid --lr-schedule 'step:0:0.5': EVERY must be a positive integer", "step:0:0.5");
-        assertParseError("invalid --lr-schedule 'step:100': missing parameters, expected step:EVERY:GAMMA",
+        assertParseError("invalid lr_schedule 'step:x': EVERY must be a positive integer", "step:x");
+        assertParseError("invalid lr_schedule 'step:0:0.5': EVERY must be a positive integer", "step:0:0.5");
+        assertParseError("invalid lr_schedule 'step:100': missing parameters, expected step:EVERY:GAMMA",
                 "step:100");
-        assertParseError("invalid --lr-schedule 'step:100:half': GAMMA must be a number, got 'half'",
+        assertParseError("invalid lr_schedule 'step:100:half': GAMMA must be a number, got 'half'",
                 "step:100:half");
-        assertParseError("invalid --lr-schedule 'step:100:2': GAMMA must be in (0, 1], got 2.0", "step:100:2");
-        assertParseError("invalid --lr-schedule 'constant:1': too many parameters, expected constant",
+        assertParseError("invalid lr_schedule 'step:100:2': GAMMA must be in (0, 1], got 2.0", "step:100:2");
+        assertParseError("invalid lr_schedule 'constant:1': too many parameters, expected constant",
                 "constant:1");
-        assertParseError("invalid --lr-schedule 'plateau:1.5': FACTOR must be in (0, 1), got 1.5", "plateau:1.5");
-        assertParseError("invalid --lr-schedule 'plateau:0.5:0': PATIENCE must be a positive integer",
+        assertParseError("invalid lr_schedule 'plateau:1.5': FACTOR must be in (0, 1), got 1.5", "plateau:1.5");
+        assertParseError("invalid lr_schedule 'plateau:0.5:0': PATIENCE must be a positive integer",
                 "plateau:0.5:0");
-        assertParseError("invalid --lr-schedule 'cosine:-1': WARMUP must be a non-negative integer", "cosine:-1");
-        assertParseError("invalid --lr-schedule 'cosine:5000': WARMUP must be an integer in [0, 1000] (the total "
+        assertParseError("invalid lr_schedule 'cosine:-1': WARMUP must be a non-negative integer", "cosine:-1");
+        assertParseError("invalid lr_schedule 'cosine:5000': WARMUP must be an integer in [0, 1000] (the total "
                 + "steps), got 5000", "cosine:5000");
-        assertParseError("invalid --lr-schedule 'linear': unknown schedule 'linear' (choose constant, "
+        assertParseError("invalid lr_schedule 'linear': unknown schedule 'linear' (choose constant, "
                 + "step:EVERY:GAMMA, plateau[:FACTOR[:PATIENCE]], cosine[:WARMUP])", "linear");
-        assertParseError("invalid --lr-schedule '': empty (choose constant, step:EVERY:GAMMA, "
+        assertParseError("invalid lr_schedule '': empty (choose constant, step:EVERY:GAMMA, "
                 + "plateau[:FACTOR[:PATIENCE]], cosine[:WARMUP])", "");
     }
 
@@ -181,7 +181,7 @@ class SchedulesTest {
     void cosineNeedsKnownTotal() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Schedules.parse("cosine", 0.1f, 0));
-        assertTrue(e.getMessage().startsWith("invalid --lr-schedule 'cosine': "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("invalid lr_schedule 'cosine': "), e.getMessage());
         assertTrue(e.getMessage().contains("total number of steps"), e.getMessage());
     }
 }

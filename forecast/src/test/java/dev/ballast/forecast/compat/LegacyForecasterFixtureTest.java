@@ -11,6 +11,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Forecaster directories written by earlier releases still load and forecast what they forecast then. */
 class LegacyForecasterFixtureTest {
@@ -27,6 +28,8 @@ class LegacyForecasterFixtureTest {
         assertEquals(List.of("temp"), f.covariateNames());
         assertEquals(4, f.network().shape().hidden());
         assertEquals(4, f.network().shape().features());
+        assertNull(f.config().validation(), "\"validation\": 0 meant automatic, now null");
+        assertNull(f.config().clipValue());
         double[][] expected = ForecasterFixture.expectedForecasts(dir);
         double[][] actual = ForecasterFixture.forecasts(f);
         for (int i = 0; i < expected.length; i++) {

@@ -1,6 +1,6 @@
 package dev.ballast.lm.bench;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.engine.nn.CellType;
 import dev.ballast.lm.ModelConfig;
 import java.util.List;
@@ -30,8 +30,8 @@ public record BenchConfig(String name, String level, CellType cell, int layers, 
             new BenchConfig("word-lstm-2x200", "word", CellType.LSTM, 2, 200, 200, 20, 20, REFERENCE_PTB_VOCAB));
 
     public static BenchConfig named(String name) {
-        return ALL.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(() -> new ConfigException(
-                "unknown --config '" + name + "' (choose " + String.join(", ", ALL.stream().map(BenchConfig::name).toList()) + ")"));
+        return ALL.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(() -> InputException.naming(
+                "unknown {config} '" + name + "' (choose " + String.join(", ", ALL.stream().map(BenchConfig::name).toList()) + ")"));
     }
 
     public ModelConfig modelConfig() {

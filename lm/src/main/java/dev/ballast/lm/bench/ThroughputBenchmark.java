@@ -1,5 +1,9 @@
 package dev.ballast.lm.bench;
 
+import dev.ballast.engine.optim.ClipMode;
+
+import dev.ballast.engine.optim.OptimizerKind;
+
 import dev.ballast.engine.Rng;
 import dev.ballast.lm.generate.Sampler;
 import dev.ballast.lm.generate.SamplingOptions;
@@ -105,8 +109,8 @@ public final class ThroughputBenchmark {
      * reference has none.
      */
     static TrainerSettings settings() {
-        return new TrainerSettings(Long.MAX_VALUE, 1, "adam", 2e-3f, OptimizerSettings.defaults(), "constant",
-                "global-norm", 5.0, 1.0, Clippers.DEFAULT_PERCENTILE, Clippers.DEFAULT_RATIO,
+        return new TrainerSettings(Long.MAX_VALUE, 1, OptimizerKind.ADAM, 2e-3f, OptimizerSettings.defaults(), "constant",
+                ClipMode.GLOBAL_NORM, 5.0, 1.0, Clippers.DEFAULT_PERCENTILE, Clippers.DEFAULT_RATIO,
                 new Regularizer(0, 0, false), 0, true, StabilityGuard.Rules.DEFAULTS, 0, 0);
     }
 

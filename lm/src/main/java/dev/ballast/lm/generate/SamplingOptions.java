@@ -1,6 +1,6 @@
 package dev.ballast.lm.generate;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 
 /**
  * How the next token is chosen from the model's distribution.
@@ -16,13 +16,13 @@ public record SamplingOptions(double temperature, int topK, double topP) {
 
     public SamplingOptions {
         if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-            throw new ConfigException("--temperature must be at least 0 (0 = greedy), got " + temperature);
+            throw InputException.field("temperature", "must be at least 0 (0 = greedy), got " + temperature);
         }
         if (topK < 0) {
-            throw new ConfigException("--top-k must be at least 0 (0 = off), got " + topK);
+            throw InputException.field("top_k", "must be at least 0 (0 = off), got " + topK);
         }
         if (!(topP > 0 && topP <= 1)) {
-            throw new ConfigException("--top-p must be in (0, 1], got " + topP);
+            throw InputException.field("top_p", "must be in (0, 1], got " + topP);
         }
     }
 

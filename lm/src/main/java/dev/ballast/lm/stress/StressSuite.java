@@ -1,5 +1,17 @@
 package dev.ballast.lm.stress;
 
+import dev.ballast.engine.optim.ClipMode;
+
+import dev.ballast.training.Recovery;
+
+import dev.ballast.engine.nn.CellType;
+
+import dev.ballast.engine.nn.InitScheme;
+
+import dev.ballast.engine.optim.OptimizerKind;
+
+import dev.ballast.engine.InputException;
+
 import dev.ballast.lm.LanguageModelTask;
 
 
@@ -44,17 +56,17 @@ public final class StressSuite {
     public static List<Case> cases() {
         return List.of(
                 new Case("rnn-tanh-high-lr-long-window", "vanilla tanh RNN, SGD lr 4, 100-step window", "builtin", 1,
-                        b -> b.cell("rnn-tanh").optimizer("sgd").lr(4f).seq(100)),
+                        b -> b.cell(CellType.RNN_TANH).optimizer(OptimizerKind.SGD).lr(4f).seq(100)),
                 new Case("rnn-large-recurrent-init", "tanh RNN with recurrent weights x4 at init, SGD lr 2, momentum 0.5", "builtin", 4,
-                        b -> b.cell("rnn-tanh").optimizer("sgd").lr(2f).momentum(0.5).seq(50)),
+                        b -> b.cell(CellType.RNN_TANH).optimizer(OptimizerKind.SGD).lr(2f).momentum(0.5).seq(50)),
                 new Case("lstm-sgd-no-clip", "LSTM, SGD lr 20 with momentum 0.9", "builtin", 1,
-                        b -> b.cell("lstm").optimizer("sgd").lr(20f).momentum(0.9).seq(50)),
+                        b -> b.cell(CellType.LSTM).optimizer(OptimizerKind.SGD).lr(20f).momentum(0.9).seq(50)),
                 new Case("rnn-relu-adam-high-lr", "ReLU RNN, Adam lr 0.3", "builtin", 1,
-                        b -> b.cell("rnn-relu").optimizer("adam").lr(0.3f).seq(50)),
+                        b -> b.cell(CellType.RNN_RELU).optimizer(OptimizerKind.ADAM).lr(0.3f).seq(50)),
                 new Case("addition-problem", "Pascanu et al. 2013 addition task, tanh RNN, SGD lr 1, momentum 0.9",
-                        "addition", 1, b -> b.cell("rnn-tanh").optimizer("sgd").lr(1f).momentum(0.9).seq(100)),
+                        "addition", 1, b -> b.cell(CellType.RNN_TANH).optimizer(OptimizerKind.SGD).lr(1f).momentum(0.9).seq(100)),
                 new Case("temporal-order", "Pascanu et al. 2013 temporal order task, ReLU RNN, SGD lr 0.5",
-                        "temporal-order", 1, b -> b.cell("rnn-relu").optimizer("sgd").lr(0.5f).seq(100)));
+                        "temporal-order", 1, b -> b.cell(CellType.RNN_RELU).optimizer(OptimizerKind.SGD).lr(0.5f).seq(100)));
     }
 
     /** How the stress runs initialise their recurrent weights: {@code pinned} or the training {@code defaults}. */
@@ -69,9 +81,9 @@ public final class StressSuite {
     static TrainingConfig.Builder base(Path corpus, long seed, String init) {
         TrainingConfig.Builder b = TrainingConfig.builder();
         switch (init) {
-            case "pinned" -> b.init("orthogonal").forgetBias(1f);
+            case "pinned" -> b.init(InitScheme.ORTHOGONAL).forgetBias(1f);
             case "defaults" -> { }
-            default -> throw new IllegalArgumentException("--init must be one of " + String.join(", ", INITS)
+            default -> throw InputException.field("init", "must be one of " + String.join(", ", INITS)
                     + ", got '" + init + "'");
         }
         return b.corpus(corpus.toString())
@@ -88,11 +100,11 @@ public final class StressSuite {
     public static Result run(Case c, Path work, long seed, String init) {
         Path corpus = corpus(c.corpus(), work);
         TrainingConfig.Builder b = c.setup().apply(base(corpus, seed, init));
-        Outcome off = once(b.clip("none").recovery("off").build(), c, work.resolve(c.name() + "-unprotected"));
-        Outcome on = once(b.clip("global-norm").clipNorm(5.0).recovery("on").build(), c,
+        Outcome off = once(b.clip(ClipMode.NONE).recovery(Recovery.OFF).build(), c, work.resolve(c.name() + "-unprotected"));
+        Outcome on = once(b.clip(ClipMode.GLOBAL_NORM).clipNorm(5.0).recovery(Recovery.ON).build(), c,
                 work.resolve(c.name() + "-protected"));
-        TrainingConfig.Builder tuned = c.setup().apply(base(corpus, seed, init)).optimizer("adam").lr(3e-3f).momentum(0)
-                .clip("global-norm").clipNorm(5.0).recovery("on");
+        TrainingConfig.Builder tuned = c.setup().apply(base(corpus, seed, init)).optimizer(OptimizerKind.ADAM).lr(3e-3f).momentum(0)
+                .clip(ClipMode.GLOBAL_NORM).clipNorm(5.0).recovery(Recovery.ON);
         Outcome ref = once(tuned.build(), new Case(c.name(), c.description(), c.corpus(), 1, c.setup()),
                 work.resolve(c.name() + "-reference"));
         return new Result(c.name(), c.description(), off, on, ref);

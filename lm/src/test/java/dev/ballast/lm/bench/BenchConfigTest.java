@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.engine.math.KernelProvider;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +65,7 @@ class BenchConfigTest {
 
     @Test
     void unknownConfigListsTheChoices() {
-        ConfigException e = assertThrows(ConfigException.class, () -> BenchConfig.named("char-gru"));
+        InputException e = assertThrows(InputException.class, () -> BenchConfig.named("char-gru"));
         assertTrue(e.getMessage().contains("char-lstm-2x256"), e.getMessage());
     }
 

@@ -3,6 +3,7 @@ package dev.ballast.lm.compat;
 import dev.ballast.engine.math.KernelProvider;
 import dev.ballast.lm.ModelFiles;
 import dev.ballast.lm.TrainedModel;
+import dev.ballast.lm.TrainingConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Model directories written by earlier releases still load and compute what they computed then. */
 class LegacyLmFixtureTest {
@@ -27,6 +29,9 @@ class LegacyLmFixtureTest {
         assertEquals(4, m.network().config().hidden());
         assertEquals(18, m.tokenizer().vocabulary().size());
         assertEquals("tiny.txt", m.training().corpus());
+        assertNull(m.training().steps(), "\"steps\": 0 meant the default, now null");
+        assertNull(m.training().epochs());
+        assertEquals(TrainingConfig.DEFAULT_STEPS, m.training().totalSteps(11));
         assertEquals("tiny.txt", m.provenance().corpus());
         assertEquals(0, m.metrics().path("step").asInt());
         assertArrayEquals(LmFixture.expectedLogits(dir), LmFixture.logits(m), 1e-6f);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ballast.engine.ConfigException;
+import dev.ballast.engine.InputException;
 import dev.ballast.engine.Rng;
 import org.junit.jupiter.api.Test;
 
@@ -75,9 +75,9 @@ class SamplerTest {
 
     @Test
     void rejectsBadOptions() {
-        assertThrows(ConfigException.class, () -> new SamplingOptions(-1, 0, 1));
-        assertThrows(ConfigException.class, () -> new SamplingOptions(1, -2, 1));
-        assertThrows(ConfigException.class, () -> new SamplingOptions(1, 0, 0));
-        assertThrows(ConfigException.class, () -> new SamplingOptions(1, 0, 1.5));
+        assertThrows(InputException.class, () -> new SamplingOptions(-1, 0, 1));
+        assertThrows(InputException.class, () -> new SamplingOptions(1, -2, 1));
+        assertThrows(InputException.class, () -> new SamplingOptions(1, 0, 0));
+        assertThrows(InputException.class, () -> new SamplingOptions(1, 0, 1.5));
     }
 }

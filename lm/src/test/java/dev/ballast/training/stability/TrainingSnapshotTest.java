@@ -1,5 +1,7 @@
 package dev.ballast.training.stability;
 
+import dev.ballast.engine.optim.OptimizerKind;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,7 +27,7 @@ class TrainingSnapshotTest {
 
     private final ModelConfig cfg = new ModelConfig(CellType.LSTM, 7, 4, 6, 2, 0.2f);
     private final LanguageModel model = new LanguageModel(cfg, KernelProvider.scalar());
-    private final Optimizer adam = Optimizers.create("adam", OptimizerSettings.defaults());
+    private final Optimizer adam = Optimizers.create(OptimizerKind.ADAM, OptimizerSettings.defaults());
     private final LearningRateSchedule schedule = Schedules.parse("plateau:0.5:1", 0.01f, 100);
     private final Rng rng = new Rng(3);
     private final TbpttBatcher batcher;

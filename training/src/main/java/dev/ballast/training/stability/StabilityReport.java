@@ -1,5 +1,7 @@
 package dev.ballast.training.stability;
 
+import dev.ballast.engine.optim.ClipMode;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,9 +39,9 @@ public final class StabilityReport {
     }
 
     /** @param clipMode the clipping mode in force, for the report */
-    public static void write(Path runDir, StabilityMonitor m, StabilityGuard guard, Batches batches, String clipMode) {
+    public static void write(Path runDir, StabilityMonitor m, StabilityGuard guard, Batches batches, ClipMode clipMode) {
         List<Finding> findings = Findings.of(m, batches.window());
-        ObjectNode root = toJson(m, guard, batches, clipMode, findings);
+        ObjectNode root = toJson(m, guard, batches, clipMode.id(), findings);
         AtomicFiles.writeString(runDir.resolve(FILE), Json.text(root));
         ObjectNode q = JsonNodeFactory.instance.objectNode();
         q.put("format", "ballast-quarantine");
