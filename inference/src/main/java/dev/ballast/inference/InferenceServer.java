@@ -85,6 +85,7 @@ public final class InferenceServer implements AutoCloseable {
     private final AtomicInteger seedCounter = new AtomicInteger();
     private final ServerMetrics metrics = new ServerMetrics();
     private final LanguageEndpoints lm;         // null when serving a forecaster
+    private final Completions completions;      // null when serving a forecaster
     private final ScheduledExecutorService sweeper;
 
     private InferenceServer(InferenceModel model, ForecastModel forecaster, String host, int port, ServerLimits limits,
@@ -122,6 +123,7 @@ public final class InferenceServer implements AutoCloseable {
         if (model != null) {
             lm = new LanguageEndpoints(model, limits, metrics, this::fail,
                     () -> System.nanoTime() ^ seedCounter.incrementAndGet());
+            completions = new Completions(lm);
             sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "ballast-sessions");
                 t.setDaemon(true);
@@ -130,6 +132,7 @@ public final class InferenceServer implements AutoCloseable {
             sweeper.scheduleWithFixedDelay(lm.sessions::expireIdle, 1, 1, TimeUnit.SECONDS);
         } else {
             lm = null;
+            completions = null;
             sweeper = null;
         }
         modelPool = new ThreadPoolExecutor(limits.threads(), limits.threads(), 0, TimeUnit.SECONDS,
@@ -274,6 +277,16 @@ public final class InferenceServer implements AutoCloseable {
                 requireLanguageModel(path);
                 withBody(ex, body -> lm.score(ex, body));
             }
+            case "/v1/completions" -> {
+                requireMethod(method, "POST");
+                requireLanguageModel(path);
+                withBody(ex, body -> completions.completions(ex, body));
+            }
+            case "/v1/models" -> {
+                requireMethod(method, "GET");
+                requireLanguageModel(path);
+                completions.models(ex);
+            }
             case "/metrics" -> {
                 requireMethod(method, "GET");
                 byte[] text = metrics.render().getBytes(StandardCharsets.UTF_8);
@@ -297,7 +310,7 @@ public final class InferenceServer implements AutoCloseable {
                     return;
                 }
                 throw new RequestException(404, "no endpoint " + truncate(path) + " (endpoints: GET /health, GET /v1/model, GET /metrics, "
-                        + (model != null ? "POST /v1/generate, POST /v1/score, /v1/sessions)"
+                        + (model != null ? "POST /v1/generate, POST /v1/score, POST /v1/completions, GET /v1/models, /v1/sessions)"
                         : "POST /v1/forecast)"));
             }
         }
