@@ -245,6 +245,7 @@ final class Completions {
         private final Params params;
         private StreamWriter writer;
         private final int[] offsets; // text offset per choice, for streamed logprobs
+        private final boolean[] echoPending; // streamed echo: the choice's prompt is still to be sent
 
         Reply(InferenceServer.Exchange ex, String id, long created, Params params) {
             this.ex = ex;
@@ -252,6 +253,7 @@ final class Completions {
             this.created = created;
             this.params = params;
             this.offsets = new int[params.prompts().size() * params.gen().n()];
+            this.echoPending = new boolean[offsets.length];
         }
 
         void start(BatchJob job) {
@@ -263,12 +265,22 @@ final class Completions {
             ex.response().getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
             writer = new StreamWriter(ex.response(), ex.callback(), job::cancel);
             if (params.echo()) {
+                // The prompt goes out with each choice's first piece: nothing is written before the job is
+                // queued, so a refused request (503) can still answer with its status.
                 for (int i = 0; i < offsets.length; i++) {
-                    String prompt = params.prompts().get(i / params.gen().n());
-                    offsets[i] = prompt.length();
-                    event(chunk(i, prompt, null, null));
+                    offsets[i] = params.prompts().get(i / params.gen().n()).length();
+                    echoPending[i] = true;
                 }
             }
+        }
+
+        /** The prompt when choice {@code index} has not sent it yet (echo), else "". */
+        private String takeEcho(int index) {
+            if (!echoPending[index]) {
+                return "";
+            }
+            echoPending[index] = false;
+            return params.prompts().get(index / params.gen().n());
         }
 
         private ObjectNode envelope() {
@@ -300,12 +312,13 @@ final class Completions {
 
         @Override
         public void piece(GenerateStream stream, String text, List<TokenLogProb> tokens) {
-            if (text.isEmpty() && tokens.isEmpty()) {
+            String echo = takeEcho(stream.index);
+            if (echo.isEmpty() && text.isEmpty() && tokens.isEmpty()) {
                 return;
             }
             ObjectNode lp = params.gen().logProbs() >= 0 ? logprobs(tokens, stream.index) : null;
             offsets[stream.index] += text.length();
-            event(chunk(stream.index, text, lp, null));
+            event(chunk(stream.index, echo + text, lp, null));
         }
 
         @Override
@@ -331,7 +344,7 @@ final class Completions {
                 return;
             }
             for (GenerateStream s : streams) {
-                event(chunk(s.index, "", null, s.result().stopped() ? "stop" : "length"));
+                event(chunk(s.index, takeEcho(s.index), null, s.result().stopped() ? "stop" : "length"));
             }
             if (params.includeUsage()) {
                 ObjectNode n = envelope();
