@@ -312,7 +312,8 @@ final class LanguageEndpoints {
     }
 
     private void createSession(InferenceServer.Exchange ex, byte[] bytes) {
-        RequestBody body = RequestBody.parse(bytes, SESSION_CREATE_FIELDS);
+        // No body at all is an empty session, as {} is (so "curl -X POST .../v1/sessions" works).
+        RequestBody body = RequestBody.parse(bytes.length == 0 ? new byte[] {'{', '}'} : bytes, SESSION_CREATE_FIELDS);
         String prompt = body.string("prompt", "");
         int[] ids = encode("prompt", prompt);
         SessionStore.Session s = sessions.create();
