@@ -308,9 +308,11 @@ def main():
     failed = []
     status, payload = get_json(host, port, "/v1/models")
     MODEL[0] = json.loads(payload)["data"][0]["id"] if status == 200 else "?"
-    # warm up (JIT, buffers): a few short generations, alone and together
-    stream_generate(host, port, "ROMEO:", 20, 1)
-    concurrent_clients(host, port, min(8, args.clients), 20, 1)
+    # Warm up: the JVM compiles the batched kernels only after some use, and a cold server is many times
+    # slower; one full round of each phase first, not counted.
+    for _ in range(2):
+        stream_generate(host, port, "ROMEO:", args.tokens, 1)
+        concurrent_clients(host, port, args.clients, args.tokens, 1)
 
     rows = []
     for run in range(args.runs):
