@@ -4,18 +4,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.tokenizer.UnknownSymbolException;
 import dev.ballast.engine.ConfigException;
-import dev.ballast.lm.generate.SamplingOptions;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,19 +48,28 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *   POST /v1/score      {"text": "...", "per_token": false} → tokens, total_log_prob, mean_loss, perplexity,
  *                       bits_per_token (and per_token)
  *   POST /v1/forecast   {"history": [...], "horizon": 12} → {"forecast", "lower", "upper", "level"} (see {@link ForecastEndpoint})
+ *   POST /v1/completions, GET /v1/models    OpenAI's completions API (see {@link Completions})
+ *   /v1/sessions        state kept between requests (see {@link LanguageEndpoints})
+ *   GET  /metrics       Prometheus text format (see {@link ServerMetrics})
  * </pre>
- * A server runs either a language model (generate, score) or a {@link ForecastModel} (forecast); the other
- * kind's endpoints answer 404 with a JSON error saying which kind is served.
+ * {@code /v1/generate} also takes {@code n} (samples, seeds seed .. seed + n - 1) and {@code logprobs}.
+ * A server runs either a language model (generate, score, completions, sessions) or a {@link ForecastModel}
+ * (forecast); the other kind's endpoints answer 404 with a JSON error saying which kind is served.
  * Every request is validated against {@link ServerLimits}; a bad one gets a 4xx with
  * {@code {"error": "one line", "status": n}} and the server carries on — so does a request that is not HTTP
  * at all ({@link JsonErrorHandler}). With an {@link ApiKey}, everything but {@code GET /health} needs
  * {@code Authorization: Bearer KEY} (401 otherwise).
  *
  * <p>Threads: Jetty parses requests on its selector and reads bodies asynchronously, so a client that sends
- * its headers or body slowly, or nothing at all, holds a connection but no thread. Only a fully read request
- * is handed to the model pool of {@link ServerLimits#threads()} threads, which share the model (thread-safe);
- * further requests wait for a model thread. Connections are capped at {@link ServerLimits#maxConnections()} (further clients
- * wait in the accept queue) and closed after {@link ServerLimits#idleTimeoutSeconds()} without traffic.
+ * its headers or body slowly, or nothing at all, holds a connection but no thread. A fully read request is
+ * checked on one of {@link ServerLimits#threads()} request threads, which hand language-model work to the
+ * {@link BatchScheduler}: one thread that steps every active stream of every request together (continuous
+ * batching, at most {@link ServerLimits#maxStreams()} streams, a queue of {@link ServerLimits#maxQueue()}
+ * requests beyond that, then 503 with Retry-After) and answers each request when its streams are done,
+ * streaming without ever blocking on a client. Connections are capped at {@link ServerLimits#maxConnections()}
+ * (further clients wait in the accept queue) and closed after {@link ServerLimits#idleTimeoutSeconds()}
+ * without traffic. {@link #stop} stops taking requests, lets running ones finish within the grace period and
+ * ends the rest with a last answer.
  */
 public final class InferenceServer implements AutoCloseable {
 
