@@ -343,6 +343,7 @@ final class BatchScheduler implements AutoCloseable {
                 }
             }
         }
+        long t0 = System.nanoTime();
         try {
             model.forward(window, steps, b, hb, cb, ob);
         } catch (RuntimeException e) {
@@ -355,6 +356,7 @@ final class BatchScheduler implements AutoCloseable {
             }
             return;
         }
+        metrics.modelNanos.add(System.nanoTime() - t0);
         metrics.modelSteps.increment();
         metrics.batchSize.observe(b);
         for (int i = 0; i < b; i++) {

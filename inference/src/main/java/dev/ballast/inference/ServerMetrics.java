@@ -28,6 +28,7 @@ final class ServerMetrics {
     final LongAdder generatedTokens = new LongAdder();
     final LongAdder inputTokens = new LongAdder();
     final LongAdder modelSteps = new LongAdder();
+    final LongAdder modelNanos = new LongAdder();
     final Histogram batchSize = new Histogram(BATCH_BUCKETS);
     final LongAdder rejectedQueueFull = new LongAdder();
     final LongAdder timedOut = new LongAdder();
@@ -124,6 +125,8 @@ final class ServerMetrics {
         counter(out, "ballast_input_tokens_total", "Tokens read from prompts, scored texts and session feeds.",
                 inputTokens.sum());
         counter(out, "ballast_model_steps_total", "Batched model calls made by the scheduler.", modelSteps.sum());
+        header(out, "ballast_model_seconds_total", "counter", "Time spent in batched model calls.");
+        out.append("ballast_model_seconds_total ").append(number(modelNanos.sum() / 1e9)).append('\n');
         header(out, "ballast_batch_size", "histogram", "Streams stepped together in one model call.");
         batchSize.write(out, "ballast_batch_size", "");
         gauge(out, "ballast_active_streams", "Streams the scheduler is stepping now.", activeStreams.getAsLong());
