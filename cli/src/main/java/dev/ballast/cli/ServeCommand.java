@@ -23,12 +23,17 @@ import picocli.CommandLine.Option;
 
 /** {@code ballast serve}: HTTP/JSON generation and scoring until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve a model over HTTP with JSON until stopped with Ctrl-C.",
-                "A language model answers POST /v1/generate and POST /v1/score; a forecaster (a",
-                "directory with forecaster.json, or its exported .onnx file) answers POST",
-                "/v1/forecast; both answer GET /v1/model and GET /health. --model is a run or",
-                "checkpoint directory (Ballast's engine) or an exported .onnx file (ONNX",
-                "Runtime).",
+        description = {"Serve a model over HTTP with JSON until stopped with Ctrl-C or SIGTERM.",
+                "A language model answers POST /v1/generate, POST /v1/score, /v1/sessions and",
+                "OpenAI's POST /v1/completions and GET /v1/models; a forecaster (a directory",
+                "with forecaster.json, or its exported .onnx file) answers POST /v1/forecast;",
+                "both answer GET /v1/model, GET /metrics (Prometheus) and GET /health. --model",
+                "is a run or checkpoint directory (Ballast's engine) or an exported .onnx file",
+                "(ONNX Runtime).",
+                "Concurrent requests are stepped together (continuous batching): up to",
+                "--max-streams streams share each model call; more wait in a queue of up to",
+                "--max-queue, then get 503 with Retry-After. When the server stops, running",
+                "requests get --shutdown-grace seconds to finish.",
                 "It binds to loopback unless --host says otherwise (then it warns: everything on",
                 "that network can reach it). With --api-key-file (or --api-key, or",
                 "BALLAST_API_KEY) every endpoint but GET /health needs 'Authorization: Bearer",
@@ -39,6 +44,8 @@ import picocli.CommandLine.Option;
                 "  curl -s localhost:8080/v1/generate \\",
                 "      -d '{\"prompt\": \"ROMEO:\", \"max_tokens\": 100, \"seed\": 1}'",
                 "  curl -s localhost:8080/v1/score -d '{\"text\": \"To be, or not to be\"}'",
+                "  curl -s localhost:8080/v1/completions \\",
+                "      -d '{\"model\": \"shakespeare\", \"prompt\": \"ROMEO:\", \"max_tokens\": 50}'",
                 "  ballast serve --model runs/forecast    (a forecaster: POST /v1/forecast)",
                 "  curl -s localhost:8080/v1/forecast \\",
                 "      -d '{\"history\": [112, 118, 132, ...], \"horizon\": 12}'",
@@ -62,8 +69,36 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Compute threads per model call, 0 = default (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--server-threads", paramLabel = "N", defaultValue = "4", description = "Requests that run the model at once; more wait (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server-threads", paramLabel = "N", defaultValue = "4", description = "Threads that check requests and hand them to the batch scheduler (and run forecasts) (default: ${DEFAULT-VALUE}).")
     int serverThreads;
+
+    @Option(names = "--max-streams", paramLabel = "N", defaultValue = "" + ServerLimits.DEFAULT_MAX_STREAMS,
+            description = "Streams stepped together in one model call at most; a request with n samples takes n (default: ${DEFAULT-VALUE}).")
+    int maxStreams;
+
+    @Option(names = "--max-queue", paramLabel = "N", defaultValue = "" + ServerLimits.DEFAULT_MAX_QUEUE,
+            description = "Requests that may wait for a stream; more get 503 with Retry-After (default: ${DEFAULT-VALUE}).")
+    int maxQueue;
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "" + ServerLimits.DEFAULT_REQUEST_TIMEOUT_SECONDS,
+            description = "A generate, score or session request still unfinished this long after it was queued is stopped: 504, or a stream ends with stop reason timeout (default: ${DEFAULT-VALUE}).")
+    int requestTimeout;
+
+    @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "" + ServerLimits.DEFAULT_MAX_SESSIONS,
+            description = "Open sessions at most; more get 429 (default: ${DEFAULT-VALUE}).")
+    int maxSessions;
+
+    @Option(names = "--session-idle-timeout", paramLabel = "SECONDS", defaultValue = "" + ServerLimits.DEFAULT_SESSION_IDLE_SECONDS,
+            description = "Close a session unused this long (default: ${DEFAULT-VALUE}).")
+    int sessionIdleTimeout;
+
+    @Option(names = "--prefill-chunk", paramLabel = "N", defaultValue = "" + ServerLimits.DEFAULT_PREFILL_CHUNK,
+            description = "Most prompt tokens a stream reads per scheduler step, so long prompts do not hold up generating streams (default: ${DEFAULT-VALUE}).")
+    int prefillChunk;
+
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "10",
+            description = "On SIGTERM or Ctrl-C, let running requests finish for this long, then end the rest with a last answer (default: ${DEFAULT-VALUE}).")
+    int shutdownGrace;
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + ServerLimits.DEFAULT_MAX_CONNECTIONS,
             description = "Open connections at most; more clients wait to be accepted (default: ${DEFAULT-VALUE}).")
@@ -97,7 +132,11 @@ final class ServeCommand implements Callable<Integer> {
         if (threads < 0) {
             throw new InputException("--threads must be at least 0, got " + threads);
         }
-        ServerLimits limits = new ServerLimits(maxBody, maxInputTokens, maxNewTokens, serverThreads, maxConnections, idleTimeout);
+        if (shutdownGrace < 0) {
+            throw new InputException("--shutdown-grace must be at least 0, got " + shutdownGrace);
+        }
+        ServerLimits limits = new ServerLimits(maxBody, maxInputTokens, maxNewTokens, serverThreads, maxConnections, idleTimeout,
+                maxStreams, maxQueue, requestTimeout, maxSessions, sessionIdleTimeout, prefillChunk);
         // Everything about where and how to listen is checked before the model is loaded.
         InetAddress address = ListenAddress.resolve(host);
         ApiKey key = apiKey(apiKey, apiKeyFile, System.getenv("BALLAST_API_KEY"));
@@ -156,7 +195,11 @@ final class ServeCommand implements Callable<Integer> {
         InferenceServer start() throws java.io.IOException;
     }
 
-    /** Starts the server, says where it listens (warning when beyond loopback), and blocks until the JVM shuts down (Ctrl-C). */
+    /**
+     * Starts the server, says where it listens (warning when beyond loopback), and blocks until the JVM shuts down
+     * (SIGTERM or Ctrl-C): then no new request is taken, running ones get --shutdown-grace seconds to finish, and
+     * the rest end with a last answer (503, or a stream's final line with stop reason "shutdown").
+     */
     private void serveUntilStopped(ServerStart start, InetAddress address, boolean keyRequired, String what) throws Exception {
         InferenceServer server;
         try {
@@ -171,7 +214,12 @@ final class ServeCommand implements Callable<Integer> {
         });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop(2);
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("ballast serve: stopping; running requests have " + shutdownGrace + " s to finish");
+            err.flush();
+            server.stop(shutdownGrace);
+            err.println("ballast serve: stopped");
+            err.flush();
             stopped.countDown();
         }, "ballast-serve-stop"));
         PrintWriter out = spec.commandLine().getOut();

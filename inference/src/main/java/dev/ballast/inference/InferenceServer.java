@@ -3,19 +3,16 @@ package dev.ballast.inference;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.engine.InputException;
-import dev.ballast.lm.generate.SamplingOptions;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -50,27 +47,31 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *   POST /v1/score      {"text": "...", "per_token": false} → tokens, total_log_prob, mean_loss, perplexity,
  *                       bits_per_token (and per_token)
  *   POST /v1/forecast   {"history": [...], "horizon": 12} → {"forecast", "lower", "upper", "level"} (see {@link ForecastEndpoint})
+ *   POST /v1/completions, GET /v1/models    OpenAI's completions API (see {@link Completions})
+ *   /v1/sessions        state kept between requests (see {@link LanguageEndpoints})
+ *   GET  /metrics       Prometheus text format (see {@link ServerMetrics})
  * </pre>
- * A server runs either a language model (generate, score) or a {@link ForecastModel} (forecast); the other
- * kind's endpoints answer 404 with a JSON error saying which kind is served.
+ * {@code /v1/generate} also takes {@code n} (samples, seeds seed .. seed + n - 1) and {@code logprobs}.
+ * A server runs either a language model (generate, score, completions, sessions) or a {@link ForecastModel}
+ * (forecast); the other kind's endpoints answer 404 with a JSON error saying which kind is served.
  * Every request is validated against {@link ServerLimits}; a bad one gets a 4xx with
  * {@code {"error": "one line", "status": n}} and the server carries on — so does a request that is not HTTP
  * at all ({@link JsonErrorHandler}). With an {@link ApiKey}, everything but {@code GET /health} needs
  * {@code Authorization: Bearer KEY} (401 otherwise).
  *
  * <p>Threads: Jetty parses requests on its selector and reads bodies asynchronously, so a client that sends
- * its headers or body slowly, or nothing at all, holds a connection but no thread. Only a fully read request
- * is handed to the model pool of {@link ServerLimits#threads()} threads, which share the model (thread-safe);
- * further requests wait for a model thread. Connections are capped at {@link ServerLimits#maxConnections()} (further clients
- * wait in the accept queue) and closed after {@link ServerLimits#idleTimeoutSeconds()} without traffic.
+ * its headers or body slowly, or nothing at all, holds a connection but no thread. A fully read request is
+ * checked on one of {@link ServerLimits#threads()} request threads, which hand language-model work to the
+ * {@link BatchScheduler}: one thread that steps every active stream of every request together (continuous
+ * batching, at most {@link ServerLimits#maxStreams()} streams, a queue of {@link ServerLimits#maxQueue()}
+ * requests beyond that, then 503 with Retry-After) and answers each request when its streams are done,
+ * streaming without ever blocking on a client. Connections are capped at {@link ServerLimits#maxConnections()}
+ * (further clients wait in the accept queue) and closed after {@link ServerLimits#idleTimeoutSeconds()}
+ * without traffic. {@link #stop} stops taking requests, lets running ones finish within the grace period and
+ * ends the rest with a last answer.
  */
 public final class InferenceServer implements AutoCloseable {
 
-    private static final Set<String> GENERATE_FIELDS = Set.of("prompt", "max_tokens", "temperature", "top_k", "top_p",
-            "seed", "stop", "stream");
-    private static final Set<String> SCORE_FIELDS = Set.of("text", "per_token");
-    private static final int MAX_STOP_STRINGS = 8;
-    private static final int MAX_STOP_LENGTH = 64;
     /** Jetty's own threads: one acceptor, one selector, and workers for parsing and writing; never the model. */
     private static final int HTTP_THREADS = 12;
     private static final int MAX_HEADER_BYTES = 8 * 1024;
@@ -85,6 +86,10 @@ public final class InferenceServer implements AutoCloseable {
     private final ThreadPoolExecutor modelPool;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicInteger seedCounter = new AtomicInteger();
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final LanguageEndpoints lm;         // null when serving a forecaster
+    private final Completions completions;      // null when serving a forecaster
+    private final ScheduledExecutorService sweeper;
 
     private InferenceServer(InferenceModel model, ForecastModel forecaster, String host, int port, ServerLimits limits,
                             ApiKey apiKey) {
@@ -118,6 +123,21 @@ public final class InferenceServer implements AutoCloseable {
         // Requests beyond the model threads wait, as they always have. A connection has at most one request in
         // flight, so a queue with room for one per connection never refuses one while the server runs; the 503
         // below is for requests that arrive as it stops.
+        if (model != null) {
+            lm = new LanguageEndpoints(model, limits, metrics, this::fail,
+                    () -> System.nanoTime() ^ seedCounter.incrementAndGet());
+            completions = new Completions(lm);
+            sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ballast-sessions");
+                t.setDaemon(true);
+                return t;
+            });
+            sweeper.scheduleWithFixedDelay(lm.sessions::expireIdle, 1, 1, TimeUnit.SECONDS);
+        } else {
+            lm = null;
+            completions = null;
+            sweeper = null;
+        }
         modelPool = new ThreadPoolExecutor(limits.threads(), limits.threads(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(limits.maxConnections()), r -> {
                     Thread t = new Thread(r, "ballast-serve");
@@ -181,7 +201,7 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     /** One request: Jetty's request, response and completion callback, and the decoded path. */
-    private record Exchange(Request request, Response response, Callback callback, String path) {
+    record Exchange(Request request, Response response, Callback callback, String path) {
 
         void send(int status, ObjectNode body) {
             byte[] bytes = (body.toString() + "\n").getBytes(StandardCharsets.UTF_8);
@@ -205,7 +225,8 @@ public final class InferenceServer implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) {
             requests.incrementAndGet();
             String path = request.getHttpURI().getDecodedPath();
-            Exchange ex = new Exchange(request, response, callback, path == null ? "" : path);
+            path = path == null ? "" : path;
+            Exchange ex = new Exchange(request, response, counted(path, response, callback), path);
             // Reads and writes still time out, but a request waiting for or running on the model is not idle.
             request.addIdleTimeoutListener(timeout -> false);
             try {
@@ -259,17 +280,29 @@ public final class InferenceServer implements AutoCloseable {
             case "/v1/generate" -> {
                 requireMethod(method, "POST");
                 requireLanguageModel(path);
-                withBody(ex, body -> generate(ex, RequestBody.parse(body, GENERATE_FIELDS)));
+                withBody(ex, body -> lm.generate(ex, body));
             }
             case "/v1/score" -> {
                 requireMethod(method, "POST");
                 requireLanguageModel(path);
-                withBody(ex, bytes -> {
-                    RequestBody body = RequestBody.parse(bytes, SCORE_FIELDS);
-                    String text = body.requiredString("text");
-                    checkTokens("text", text);
-                    ex.send(200, Scorer.score(model, text).toJson(body.bool("per_token", false)));
-                });
+                withBody(ex, body -> lm.score(ex, body));
+            }
+            case "/v1/completions" -> {
+                requireMethod(method, "POST");
+                requireLanguageModel(path);
+                withBody(ex, body -> completions.completions(ex, body));
+            }
+            case "/v1/models" -> {
+                requireMethod(method, "GET");
+                requireLanguageModel(path);
+                completions.models(ex);
+            }
+            case "/metrics" -> {
+                requireMethod(method, "GET");
+                byte[] text = metrics.render().getBytes(StandardCharsets.UTF_8);
+                ex.response().setStatus(200);
+                ex.response().getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                ex.response().write(true, ByteBuffer.wrap(text), ex.callback());
             }
             case "/v1/forecast" -> {
                 requireMethod(method, "POST");
@@ -280,8 +313,16 @@ public final class InferenceServer implements AutoCloseable {
                 withBody(ex, body -> ex.send(200,
                         ForecastEndpoint.handle(forecaster, RequestBody.parse(body, ForecastEndpoint.FIELDS), limits)));
             }
-            default -> throw new RequestException(404, "no endpoint " + truncate(path) + " (endpoints: GET /health, GET /v1/model, "
-                    + (model != null ? "POST /v1/generate, POST /v1/score)" : "POST /v1/forecast)"));
+            default -> {
+                if (path.equals("/v1/sessions") || path.startsWith("/v1/sessions/")) {
+                    requireLanguageModel(path);
+                    lm.sessions(ex, path.length() > 13 ? path.substring(13) : "", this::withBody);
+                    return;
+                }
+                throw new RequestException(404, "no endpoint " + truncate(path) + " (endpoints: GET /health, GET /v1/model, GET /metrics, "
+                        + (model != null ? "POST /v1/generate, POST /v1/score, POST /v1/completions, GET /v1/models, /v1/sessions)"
+                        : "POST /v1/forecast)"));
+            }
         }
     }
 
@@ -304,8 +345,62 @@ public final class InferenceServer implements AutoCloseable {
 
     /** What to do with a request's body once all of it is in; runs on a model thread. */
     @FunctionalInterface
-    private interface BodyTask {
+    interface BodyTask {
         void run(byte[] body);
+    }
+
+    /** Reads a request's body, then runs a task with it (see {@link #withBody}). */
+    @FunctionalInterface
+    interface BodyRunner {
+        void run(Exchange ex, BodyTask task);
+    }
+
+    /** The route a path counts under in the metrics: a fixed name, never a session id or an unknown path. */
+    static String endpointLabel(String path) {
+        switch (path) {
+            case "/health", "/v1/model", "/v1/models", "/v1/generate", "/v1/score", "/v1/forecast", "/v1/completions",
+                 "/metrics", "/v1/sessions" -> {
+                return path;
+            }
+            default -> {
+                if (path.startsWith("/v1/sessions/")) {
+                    String rest = path.substring(13);
+                    int slash = rest.indexOf('/');
+                    if (slash < 0) {
+                        return "/v1/sessions/{id}";
+                    }
+                    String action = rest.substring(slash + 1);
+                    if (action.equals("feed") || action.equals("generate") || action.equals("logprobs")) {
+                        return "/v1/sessions/{id}/" + action;
+                    }
+                }
+                return "other";
+            }
+        }
+    }
+
+    /** The request's callback, counting the request (endpoint, status, duration) in the metrics when it ends. */
+    private Callback counted(String path, Response response, Callback callback) {
+        long start = System.nanoTime();
+        String label = endpointLabel(path);
+        return new Callback() {
+            @Override
+            public void succeeded() {
+                metrics.request(label, response.getStatus(), (System.nanoTime() - start) / 1e9);
+                callback.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable x) {
+                metrics.request(label, response.isCommitted() ? response.getStatus() : 500, (System.nanoTime() - start) / 1e9);
+                callback.failed(x);
+            }
+
+            @Override
+            public InvocationType getInvocationType() {
+                return callback.getInvocationType();
+            }
+        };
     }
 
     /**
@@ -395,79 +490,10 @@ public final class InferenceServer implements AutoCloseable {
         }
     }
 
-    private void generate(Exchange ex, RequestBody body) {
-        String prompt = body.string("prompt", "");
-        checkTokens("prompt", prompt);
-        int maxTokens = body.integer("max_tokens", 100);
-        if (maxTokens < 0 || maxTokens > limits.maxNewTokens()) {
-            throw RequestException.field("max_tokens", "must be in [0, " + limits.maxNewTokens() + "], got " + maxTokens);
-        }
-        double temperature = body.number("temperature", 1.0);
-        int topK = body.integer("top_k", 0);
-        double topP = body.number("top_p", 1.0);
-        SamplingOptions sampling = new SamplingOptions(temperature, topK, topP);
-        Long seed = body.longValue("seed");
-        long s = seed != null ? seed : System.nanoTime() ^ seedCounter.incrementAndGet();
-        List<String> stop = body.strings("stop", MAX_STOP_STRINGS, MAX_STOP_LENGTH);
-        GenerationRequest request = new GenerationRequest(prompt, maxTokens, sampling, s, stop);
-        if (!body.bool("stream", false)) {
-            ex.send(200, toJson(Generator.generate(model, request, null)));
-            return;
-        }
-        // NDJSON, chunked: each piece is written (and flushed) as it is generated; a client that stops reading
-        // blocks this model thread until the idle timeout fails the write, and then generation stops.
-        ex.response().setStatus(200);
-        ex.response().getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-ndjson; charset=utf-8");
-        OutputStream out = Content.Sink.asOutputStream(ex.response());
-        Generation g = Generator.generate(model, request, piece -> {
-            ObjectNode n = JsonNodeFactory.instance.objectNode();
-            n.put("text", piece);
-            writeLine(out, n);
-        });
-        ObjectNode last = toJson(g);
-        last.put("done", true);
-        writeLine(out, last);
-        try {
-            out.close(); // the last chunk
-        } catch (IOException e) {
-            throw new ClientGone(e);
-        }
-        ex.callback().succeeded();
-    }
-
     /** A streaming client went away: generation stops and the exchange is cut. */
     private static final class ClientGone extends RuntimeException {
         ClientGone(IOException cause) {
             super(cause);
-        }
-    }
-
-    private static void writeLine(OutputStream out, ObjectNode n) {
-        try {
-            out.write((n.toString() + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException | UncheckedIOException e) {
-            throw new ClientGone(e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
-        }
-    }
-
-    private static ObjectNode toJson(Generation g) {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("text", g.text());
-        n.put("tokens", g.tokens());
-        n.put("stop_reason", g.stopReason());
-        n.put("seed", g.seed());
-        return n;
-    }
-
-    private void checkTokens(String field, String text) {
-        // Code points bound the token count of every tokenizer we have; check before encoding anything.
-        if (text.length() > 4L * limits.maxInputTokens()) {
-            throw RequestException.field(field, "is longer than " + limits.maxInputTokens() + " tokens");
-        }
-        int n = model.tokenizer().encode(text).length;
-        if (n > limits.maxInputTokens()) {
-            throw RequestException.field(field, "is " + n + " tokens, at most " + limits.maxInputTokens() + " allowed");
         }
     }
 
@@ -483,13 +509,43 @@ public final class InferenceServer implements AutoCloseable {
 
     /** Stops accepting requests, lets running ones finish for up to {@code graceSeconds}, then stops. */
     public void stop(int graceSeconds) {
-        server.setStopTimeout(TimeUnit.SECONDS.toMillis(graceSeconds));
+        long grace = TimeUnit.SECONDS.toMillis(graceSeconds);
+        // Jetty stops accepting and waits for open requests; meanwhile the scheduler refuses new work, lets its
+        // streams finish within the grace period and then ends the rest with a proper last answer, which is what
+        // lets Jetty's wait end. A second more for those last answers to go out.
+        Thread drain = null;
+        if (lm != null) {
+            drain = new Thread(() -> lm.shutdown(grace), "ballast-drain");
+            drain.setDaemon(true);
+            drain.start();
+        }
+        server.setStopTimeout(grace + 1000);
         try {
             server.stop();
         } catch (Exception e) {
             // stopping is best effort; the connections are closed either way
         }
+        if (drain != null) {
+            try {
+                drain.join(grace + 5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
         modelPool.shutdownNow();
+    }
+
+    /** The metrics (tests). */
+    ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** The batch scheduler, or null for a forecaster (tests). */
+    BatchScheduler scheduler() {
+        return lm == null ? null : lm.scheduler;
     }
 
     @Override

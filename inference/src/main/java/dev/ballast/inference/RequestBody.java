@@ -167,6 +167,11 @@ final class RequestBody {
         return n;
     }
 
+    /** The field's raw value, or null when absent. */
+    JsonNode node(String field) {
+        return root.get(field);
+    }
+
     boolean has(String field) {
         return root.has(field);
     }

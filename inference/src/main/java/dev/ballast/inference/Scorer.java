@@ -22,10 +22,15 @@ public final class Scorer {
     private Scorer() {
     }
 
-    /** @throws IllegalArgumentException (a user error) when the text encodes to no scorable token */
-    public static Score score(InferenceModel model, String text) {
-        Tokenizer tokenizer = model.tokenizer();
-        int vocab = model.config().vocabSize();
+    /** A text's ids, the ids fed to the model ({@code input[i]} predicts {@code ids[i + first]}) and that offset. */
+    record Prepared(int[] ids, int[] input, int first) {
+        int[] targets() {
+            return java.util.Arrays.copyOfRange(ids, first, first + input.length);
+        }
+    }
+
+    /** @throws dev.ballast.engine.InputException (a user error) when the text encodes to no scorable token */
+    static Prepared prepare(Tokenizer tokenizer, String text) {
         int[] ids = tokenizer.encode(text);
         int startId = tokenizer.startId();
         int[] input; // input[i] predicts ids[i + first]
@@ -45,6 +50,17 @@ public final class Scorer {
             throw new InputException("text has no token to score (it is empty"
                     + (first == 1 ? " or a single token)" : ")"));
         }
+        return new Prepared(ids, input, first);
+    }
+
+    /** @throws IllegalArgumentException (a user error) when the text encodes to no scorable token */
+    public static Score score(InferenceModel model, String text) {
+        Tokenizer tokenizer = model.tokenizer();
+        int vocab = model.config().vocabSize();
+        Prepared p = prepare(tokenizer, text);
+        int[] ids = p.ids();
+        int[] input = p.input();
+        int first = p.first();
         InferenceSession session = model.newSession();
         double[] logProbs = new double[input.length];
         List<String> pieces = new ArrayList<>(input.length);

@@ -76,6 +76,13 @@ class ApiKeyServerTest {
         assertUnauthorized(call("POST", "/health", null), "needs an API key");
         assertUnauthorized(call("POST", "/v1/score", "Basic " + KEY), "needs an API key");
         assertUnauthorized(call("POST", "/v1/score", "Bearer"), "needs an API key");
+        // the batching server's endpoints too
+        assertUnauthorized(call("POST", "/v1/completions", null), "needs an API key");
+        assertUnauthorized(call("GET", "/v1/models", null), "needs an API key");
+        assertUnauthorized(call("GET", "/metrics", null), "needs an API key");
+        assertUnauthorized(call("POST", "/v1/sessions", null), "needs an API key");
+        assertUnauthorized(call("GET", "/v1/sessions", "Bearer wrong"), "wrong API key");
+        assertUnauthorized(call("GET", "/v1/sessions/sess_0/logprobs", null), "needs an API key");
     }
 
     @Test
@@ -108,6 +115,8 @@ class ApiKeyServerTest {
         assertEquals(200, score.statusCode(), score.body());
         assertTrue(JSON.readTree(score.body()).get("perplexity").asDouble() > 1);
         assertEquals(200, call("GET", "/v1/model", "bearer  " + KEY + " ").statusCode(), "scheme is case-insensitive");
+        assertEquals(200, call("GET", "/v1/models", "Bearer " + KEY).statusCode());
+        assertEquals(200, call("GET", "/metrics", "Bearer " + KEY).statusCode());
         HttpResponse<String> missing = call("POST", "/v1/nothing", "Bearer " + KEY);
         assertEquals(404, missing.statusCode(), "with the key, the usual errors");
     }

@@ -57,44 +57,129 @@ public final class GenerationLoop {
      *               text (may be null); with stop strings it lags by up to the longest one's length minus 1
      */
     public Result run(TokenPredictor model, String prompt, int maxTokens, Consumer<String> sink) {
-        if (maxTokens < 0) {
-            throw new IllegalArgumentException("maxTokens must be at least 0, got " + maxTokens);
-        }
-        int[] promptIds = promptIds(tokenizer, prompt);
-        Tokenizer.StreamDecoder decoder = decoderAfter(tokenizer, promptIds);
-        float[] scores = model.feed(promptIds); // (V)
-        int unknown = tokenizer.unknownId();
-        StringBuilder out = new StringBuilder();
-        int emitted = 0;
+        Run run = start(prompt, maxTokens, sink);
+        float[] scores = model.feed(run.promptIds()); // (V)
         int[] token = new int[1];
-        int produced = 0;
-        boolean stopped = false;
-        while (produced < maxTokens) {
-            if (unknown >= 0) {
-                scores[unknown] = Float.NEGATIVE_INFINITY;
+        while (run.next(scores, 0, scores.length)) {
+            token[0] = run.lastToken();
+            scores = model.feed(token);
+        }
+        return run.result();
+    }
+
+    /**
+     * The same loop one token at a time, for a caller that runs the model itself (e.g. many streams in one
+     * batch): feed {@link Run#promptIds()}, then hand each row of scores to {@link Run#next} and feed
+     * {@link Run#lastToken()} for as long as it returns true. Gives exactly what {@link #run} gives for the
+     * same scores. The run uses this loop's sampler: one run at a time per loop.
+     */
+    public Run start(String prompt, int maxTokens, Consumer<String> sink) {
+        int[] promptIds = promptIds(tokenizer, prompt);
+        return new Run(promptIds, decoderAfter(tokenizer, promptIds), maxTokens, sink);
+    }
+
+    /**
+     * A run that continues a stream the caller has already fed ({@code context}: its last ids, so that the
+     * first token is spaced right); its first {@link Run#next} gets the scores after the context.
+     */
+    public Run resume(int[] context, int maxTokens, Consumer<String> sink) {
+        return new Run(new int[0], decoderAfter(tokenizer, context), maxTokens, sink);
+    }
+
+    /** One generation in progress; see {@link #start}. */
+    public final class Run {
+        private final int[] promptIds;
+        private final Tokenizer.StreamDecoder decoder;
+        private final int maxTokens;
+        private final Consumer<String> sink;
+        private final StringBuilder out = new StringBuilder();
+        private int emitted;
+        private int produced;
+        private int lastToken = -1;
+        private boolean stopped;
+        private boolean finished;
+
+        private Run(int[] promptIds, Tokenizer.StreamDecoder decoder, int maxTokens, Consumer<String> sink) {
+            if (maxTokens < 0) {
+                throw new IllegalArgumentException("maxTokens must be at least 0, got " + maxTokens);
             }
-            token[0] = sampler.sample(scores, 0, scores.length);
+            this.promptIds = promptIds;
+            this.decoder = decoder;
+            this.maxTokens = maxTokens;
+            this.sink = sink;
+            if (maxTokens == 0) {
+                finish();
+            }
+        }
+
+        /** The ids to feed before the first {@link #next}: the prompt's, or its start of text when it is empty. */
+        public int[] promptIds() {
+            return promptIds;
+        }
+
+        /**
+         * Samples the next token from {@code scores[off, off + vocab)} (the row after the last id fed; the unknown
+         * id's entry is overwritten with -infinity) and decodes it.
+         *
+         * @return true when the caller should feed {@link #lastToken()} and call again; false when the text is
+         *         complete (maximum length or a stop string), also when it was complete before this call
+         */
+        public boolean next(float[] scores, int off, int vocab) {
+            if (finished) {
+                return false;
+            }
+            int unknown = tokenizer.unknownId();
+            if (unknown >= 0) {
+                scores[off + unknown] = Float.NEGATIVE_INFINITY;
+            }
+            lastToken = sampler.sample(scores, off, vocab);
             produced++;
             int before = out.length();
-            out.append(decoder.next(token[0]));
+            out.append(decoder.next(lastToken));
             int stopAt = findStop(out, before);
             if (stopAt >= 0) {
                 out.setLength(stopAt);
                 stopped = true;
-                break;
+                finish();
+                return false;
             }
             if (sink != null && out.length() - holdBack > emitted) {
                 sink.accept(out.substring(emitted, out.length() - holdBack));
                 emitted = out.length() - holdBack;
             }
-            if (produced < maxTokens) { // the last token's successor is never needed
-                scores = model.feed(token);
+            if (produced >= maxTokens) { // the last token's successor is never needed
+                finish();
+                return false;
+            }
+            return true;
+        }
+
+        private void finish() {
+            finished = true;
+            if (sink != null && out.length() > emitted) {
+                sink.accept(out.substring(emitted));
+                emitted = out.length();
             }
         }
-        if (sink != null && out.length() > emitted) {
-            sink.accept(out.substring(emitted));
+
+        /** The token the last {@link #next} sampled, -1 before the first. */
+        public int lastToken() {
+            return lastToken;
         }
-        return new Result(out.toString(), produced, stopped);
+
+        /** Tokens sampled so far. */
+        public int produced() {
+            return produced;
+        }
+
+        public boolean finished() {
+            return finished;
+        }
+
+        /** The result so far (final once {@link #next} has returned false). */
+        public Result result() {
+            return new Result(out.toString(), produced, stopped);
+        }
     }
 
     /** The earliest start of a stop string that ends at or after {@code newFrom}, or -1. */
