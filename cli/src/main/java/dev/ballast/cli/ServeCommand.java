@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ballast serve}: HTTP/JSON generation and scoring until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve a model over HTTP with JSON until stopped with Ctrl-C or SIGTERM.",
+        description = {"Serve a model over HTTP with JSON until stopped with Ctrl-C.",
                 "A language model answers POST /v1/generate, POST /v1/score, /v1/sessions and",
                 "OpenAI's POST /v1/completions and GET /v1/models; a forecaster (a directory",
                 "with forecaster.json, or its exported .onnx file) answers POST /v1/forecast;",

@@ -51,13 +51,8 @@ record GenerateParams(GenerationRequest request, int n, int logProbs, boolean st
                 body.bool("stream", false));
     }
 
+    /** The sampling settings; an invalid one is an InputException naming its field, which the server spells as JSON. */
     static SamplingOptions sampling(double temperature, int topK, double topP) {
-        try {
-            return new SamplingOptions(temperature, topK, topP);
-        } catch (IllegalArgumentException e) {
-            // SamplingOptions names the CLI flag; a request names the field.
-            throw new RequestException(400, e.getMessage().replace("--temperature", "field 'temperature'")
-                    .replace("--top-k", "field 'top_k'").replace("--top-p", "field 'top_p'"));
-        }
+        return new SamplingOptions(temperature, topK, topP);
     }
 }
