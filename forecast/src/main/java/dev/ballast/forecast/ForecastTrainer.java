@@ -108,7 +108,7 @@ public final class ForecastTrainer {
                 }
             }
         } catch (IOException e) {
-            throw new ForecastException("cannot use a working directory for training: " + e.getMessage());
+            throw new ForecastException("cannot use a working directory for training: " + dev.ballast.engine.io.FileErrors.describe(e));
         }
     }
 

@@ -85,7 +85,7 @@ public final class ModelFiles {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new CheckpointException("cannot create model directory " + dir + ": " + e.getMessage());
+            throw new CheckpointException("cannot create model directory " + dir + ": " + dev.ballast.engine.io.FileErrors.describe(e));
         }
         WeightsRef weights = WeightsFile.save(dir, WEIGHTS, model.network().parameters());
         ModelDocument.write(dir.resolve(MODEL_JSON), document(model, weights));

@@ -115,11 +115,9 @@ public final class AtomicFiles {
         return HexFormat.of().formatHex(b);
     }
 
+    /** What a file-system failure was, in words with its path ({@link FileErrors#describe}). */
     public static String describe(Exception e) {
-        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-        String message = cause.getMessage();
-        String text = message == null ? cause.getClass().getSimpleName() : cause.getClass().getSimpleName() + " " + message;
-        return text.replace('\n', ' ');
+        return FileErrors.describe(e);
     }
 
     private static void deleteQuietly(Path file) {
