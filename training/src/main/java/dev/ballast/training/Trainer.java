@@ -409,11 +409,17 @@ public final class Trainer<T extends TrainingTask> {
         }
         metrics.set("stability", stabilitySummary());
         Path staged = store.stage(step);
-        task.saveModel(staged, metrics);
-        new TrainingCheckpoint(step, optimizer.steps(), optimizer.state(), schedule.state(), dropoutRng.state(),
-                batches.position(), hidden(), cells(), bestValLoss, tokensSeen).save(staged, optimizer.name());
-        StabilityState.save(staged, guard, monitor, clipper);
-        Path committed = store.commit(staged, step, best, eval == null ? Double.NaN : eval.loss());
+        Path committed;
+        try {
+            task.saveModel(staged, metrics);
+            new TrainingCheckpoint(step, optimizer.steps(), optimizer.state(), schedule.state(), dropoutRng.state(),
+                    batches.position(), hidden(), cells(), bestValLoss, tokensSeen).save(staged, optimizer.name());
+            StabilityState.save(staged, guard, monitor, clipper);
+            committed = store.commit(staged, step, best, eval == null ? Double.NaN : eval.loss());
+        } catch (RuntimeException | Error e) {
+            store.discard(staged); // no half-written .staging-* directory stays behind
+            throw e;
+        }
         listener.onCheckpoint(step, committed);
         guard.snapshot(step, tokensSeen); // a rollback never goes behind a saved checkpoint
     }
