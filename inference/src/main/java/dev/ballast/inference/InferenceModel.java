@@ -30,10 +30,11 @@ public interface InferenceModel extends AutoCloseable {
      * @param threads compute threads, 0 = one per core (engine) or ONNX Runtime's default
      * @throws CheckpointException one line naming the file when it cannot be used
      */
-    static InferenceModel open(Path path, int threads) {
+    static InferenceModel open(Path given, int threads) {
         if (threads < 0) {
             throw new dev.ballast.engine.ConfigException("--threads must be at least 0, got " + threads);
         }
+        Path path = dev.ballast.training.checkpoint.RunLink.follow(given); // runs/latest as a pointer file
         if (Files.isDirectory(path)) {
             return EngineModel.open(path, threads);
         }

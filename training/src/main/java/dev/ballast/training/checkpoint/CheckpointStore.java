@@ -194,7 +194,8 @@ public final class CheckpointStore {
         return resolve(path, LATEST, BEST);
     }
 
-    private static Path resolve(Path path, String preferred, String fallback) {
+    private static Path resolve(Path given, String preferred, String fallback) {
+        Path path = RunLink.follow(given);
         if (!Files.exists(path)) {
             throw new CheckpointException("model not found: " + path);
         }
