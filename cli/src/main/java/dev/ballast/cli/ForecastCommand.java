@@ -205,6 +205,12 @@ final class ForecastCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ProgressPrinter progress = new ProgressPrinter(err, System.console() != null);
         Path from = resume != null ? RunLink.follow(resume) : null;
+        if (backtest > 0) {
+            // Before training: a backtest the series cannot hold fails now, not after the main model trained.
+            Backtest.requireFeasible(series.length(), from != null ? savedConfig(from) : config, backtest);
+        } else if (backtest < 0) {
+            throw new ConfigException("--backtest must be >= 0, got " + backtest);
+        }
         Path runDir;
         RunDirectory.Replaced[] old = {null};
         boolean fresh = false;
@@ -289,6 +295,11 @@ final class ForecastCommand implements Callable<Integer> {
 
     /** The link naming the newest forecaster run started without --out. */
     static final String LATEST = "forecast";
+
+    /** The configuration a resumed run keeps (its checkpoint's). */
+    private static ForecastConfig savedConfig(Path run) {
+        return ForecasterFiles.load(CheckpointStore.resolveResume(run)).config();
+    }
 
     private TimeSeries load() {
         FillPolicy policy = FillPolicy.parse(fill);
