@@ -47,9 +47,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (threads < 0) {
-            throw new ConfigException("--threads must be at least 0, got " + threads);
-        }
+        dev.ballast.engine.ResourceLimits.checkThreads("--threads", threads);
         if (steps < 1 || repeats < 1) {
             throw new ConfigException("--steps and --repeats must be at least 1");
         }

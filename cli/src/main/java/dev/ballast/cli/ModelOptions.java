@@ -25,9 +25,7 @@ final class ModelOptions {
     }
 
     TrainedModel load() {
-        if (threads < 0) {
-            throw new dev.ballast.engine.ConfigException("--threads must be at least 0, got " + threads);
-        }
+        dev.ballast.engine.ResourceLimits.checkThreads("--threads", threads);
         Path dir = CheckpointStore.resolveModel(path());
         return ModelFiles.load(dir, KernelProvider.best(threads));
     }

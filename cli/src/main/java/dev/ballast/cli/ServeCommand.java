@@ -85,9 +85,7 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new ConfigException("--port must be in [0, 65535], got " + port);
         }
-        if (threads < 0) {
-            throw new ConfigException("--threads must be at least 0, got " + threads);
-        }
+        dev.ballast.engine.ResourceLimits.checkThreads("--threads", threads);
         ServerLimits limits = new ServerLimits(maxBody, maxInputTokens, maxNewTokens, serverThreads, maxConnections, idleTimeout);
         // Everything about where and how to listen is checked before the model is loaded.
         InetAddress address = ListenAddress.resolve(host);

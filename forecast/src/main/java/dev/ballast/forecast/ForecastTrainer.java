@@ -53,6 +53,7 @@ public final class ForecastTrainer {
                                HoldoutSplit split, ForecastConfig c, Path runDir, TrainingListener listener,
                                Consumer<Trainer<ForecastTask>> started) {
         SeriesEncoding encoding = SeriesEncoding.fit(y, covariates, split.trainEnd(), c, source);
+        checkMemory(c, encoding.features());
         Forecaster forecaster = Forecaster.create(c, encoding, covariateNames);
         Rng rng = new Rng(c.seed());
         forecaster.network().initialize(rng.split());
@@ -86,6 +87,18 @@ public final class ForecastTrainer {
         Path runDir = dir.toAbsolutePath().getParent().getParent();
         return inDirectory(runDir, d -> new Trainer<>(ForecastTask.settings(c), task, d, listener).resumeFrom(dir),
                 started);
+    }
+
+    /** The network's parameters and a window batch's work space, against the heap, before anything is allocated. */
+    static void checkMemory(ForecastConfig c, int features) {
+        long p = dev.ballast.engine.ResourceLimits.recurrentParameters(c.cell(), features, c.hidden(), c.layers(), "lower --hidden");
+        long outputs = c.strategy() == Strategy.DIRECT ? c.horizon() : 1;
+        p = dev.ballast.engine.ResourceLimits.addOrMax(p, dev.ballast.engine.ResourceLimits.multiplyOrMax(c.hidden() + 1L, outputs));
+        long rows = dev.ballast.engine.ResourceLimits.multiplyOrMax(c.batch(), c.lookback() + (long) c.horizon());
+        long work = dev.ballast.engine.ResourceLimits.multiplyOrMax(rows,
+                dev.ballast.engine.ResourceLimits.multiplyOrMax(c.layers(), 2L * c.cell().gates() * c.hidden() + 6L * c.hidden()));
+        dev.ballast.engine.ResourceLimits.checkHeap("the forecaster (" + String.format(java.util.Locale.ROOT, "%,d", p)
+                + " parameters)", dev.ballast.engine.ResourceLimits.trainingBytes(p, work), "lower --hidden, --layers or --batch");
     }
 
     private interface TrainerFactory {

@@ -129,7 +129,11 @@ public final class ForecasterFiles {
     public static Forecaster fromJson(JsonNode root, String source) {
         header(root, source);
         Body body = bind(root, Body.class, source);
-        return Forecaster.create(body.config(), body.encoding(), body.covariates() == null ? List.of() : body.covariates());
+        try {
+            return Forecaster.create(body.config(), body.encoding(), body.covariates() == null ? List.of() : body.covariates());
+        } catch (dev.ballast.engine.ConfigException e) {
+            throw new ForecastException(source + ": config: " + e.getMessage().replace("--hidden ", "hidden ").replaceAll(": lower [^;]*$", ""));
+        }
     }
 
     /** The prediction intervals a {@code forecaster.json} document records, or null when it has none. */

@@ -31,9 +31,7 @@ public interface InferenceModel extends AutoCloseable {
      * @throws CheckpointException one line naming the file when it cannot be used
      */
     static InferenceModel open(Path given, int threads) {
-        if (threads < 0) {
-            throw new dev.ballast.engine.ConfigException("--threads must be at least 0, got " + threads);
-        }
+        dev.ballast.engine.ResourceLimits.checkThreads("--threads", threads);
         Path path = dev.ballast.training.checkpoint.RunLink.follow(given); // runs/latest as a pointer file
         if (Files.isDirectory(path)) {
             return EngineModel.open(path, threads);

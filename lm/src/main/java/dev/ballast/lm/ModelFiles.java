@@ -124,6 +124,7 @@ public final class ModelFiles {
             throw new CheckpointException(source + ": tokenizer has " + tokenizer.vocabulary().size()
                     + " symbols but model.vocab_size is " + config.vocabSize());
         }
+        ModelSize.checkLoading(source, config); // sizes and memory before anything is allocated
         LanguageModel network = new LanguageModel(config, kernels);
         WeightsFile.load(dir, header.weightsOr(WEIGHTS), network.parameters());
         return new TrainedModel(network, tokenizer, body.training(), header.provenance(), header.metricsOrEmpty());
