@@ -1,7 +1,5 @@
 package dev.ballast.engine;
 
-import dev.ballast.engine.nn.CellType;
-
 import java.util.Locale;
 
 /**
@@ -12,7 +10,7 @@ import java.util.Locale;
  *
  * <pre>{@code
  * ResourceLimits.checkThreads("--threads", threads);
- * long p = ResourceLimits.recurrentParameters(CellType.LSTM, 64, 256, 2);
+ * long p = ResourceLimits.recurrentParameters(4, 64, 256, 2, "lower --hidden");  // LSTM: 4 gates
  * ResourceLimits.checkHeap("the model", ResourceLimits.trainingBytes(p, activations),
  *         "lower --hidden, --layers or --batch");
  * }</pre>
@@ -97,18 +95,19 @@ public final class ResourceLimits {
     }
 
     /**
-     * Parameters of a stack of {@code layers} recurrent layers (input weights, recurrent weights, bias per
+     * Parameters of a stack of {@code layers} recurrent layers of {@code gates} gates each (4 for an LSTM,
+     * 1 for a vanilla RNN: input weights, recurrent weights, bias per
      * layer; the first reads {@code input} values, the others {@code hidden}), in long arithmetic. Each
      * weight matrix must fit one array; {@code remedy} says what to lower in that message.
      */
-    public static long recurrentParameters(CellType cell, long input, long hidden, long layers, String remedy) {
-        long gh = multiplyOrMax(cell.gates(), hidden);
+    public static long recurrentParameters(int gates, long input, long hidden, long layers, String remedy) {
+        long gh = multiplyOrMax(gates, hidden);
         long total = 0;
         for (long l = 0; l < Math.min(layers, 2); l++) { // layers from 1 up are all alike
             long in = l == 0 ? input : hidden;
             String name = "layers." + l;
-            arraySize(name + ".w_input (" + in + " x " + cell.gates() + " x " + hidden + ")", remedy, in, gh);
-            arraySize(name + ".w_recurrent (" + hidden + " x " + cell.gates() + " x " + hidden + ")", remedy, hidden, gh);
+            arraySize(name + ".w_input (" + in + " x " + gates + " x " + hidden + ")", remedy, in, gh);
+            arraySize(name + ".w_recurrent (" + hidden + " x " + gates + " x " + hidden + ")", remedy, hidden, gh);
             long one = addOrMax(addOrMax(multiplyOrMax(in, gh), multiplyOrMax(hidden, gh)), gh);
             total = addOrMax(total, l == 0 ? one : multiplyOrMax(one, layers - 1));
         }

@@ -28,10 +28,10 @@ class ResourceLimitsTest {
     void parameterCountsUseLongArithmetic() {
         // 4 x 2^30 overflows an int; the check must see it, not a wrapped-around small number.
         ConfigException e = assertThrows(ConfigException.class,
-                () -> ResourceLimits.recurrentParameters(CellType.LSTM, 64, 1L << 30, 1, "lower --hidden"));
+                () -> ResourceLimits.recurrentParameters(CellType.LSTM.gates(), 64, 1L << 30, 1, "lower --hidden"));
         assertTrue(e.getMessage().contains("would hold") && e.getMessage().endsWith(": lower --hidden"), e.getMessage());
         assertEquals(4L * 256 * (64 + 256) + 4 * 256 + 4L * 256 * 512 + 4 * 256,
-                ResourceLimits.recurrentParameters(CellType.LSTM, 64, 256, 2, "x"));
+                ResourceLimits.recurrentParameters(CellType.LSTM.gates(), 64, 256, 2, "x"));
         assertEquals(Long.MAX_VALUE, ResourceLimits.multiplyOrMax(1L << 40, 1L << 40));
         assertThrows(ConfigException.class, () -> ResourceLimits.arraySize("a", "b", 1L << 40, 1L << 40, 4));
     }

@@ -91,7 +91,7 @@ public final class ForecastTrainer {
 
     /** The network's parameters and a window batch's work space, against the heap, before anything is allocated. */
     static void checkMemory(ForecastConfig c, int features) {
-        long p = dev.ballast.engine.ResourceLimits.recurrentParameters(c.cell(), features, c.hidden(), c.layers(), "lower --hidden");
+        long p = dev.ballast.engine.ResourceLimits.recurrentParameters(c.cell().gates(), features, c.hidden(), c.layers(), "lower --hidden");
         long outputs = c.strategy() == Strategy.DIRECT ? c.horizon() : 1;
         p = dev.ballast.engine.ResourceLimits.addOrMax(p, dev.ballast.engine.ResourceLimits.multiplyOrMax(c.hidden() + 1L, outputs));
         long rows = dev.ballast.engine.ResourceLimits.multiplyOrMax(c.batch(), c.lookback() + (long) c.horizon());

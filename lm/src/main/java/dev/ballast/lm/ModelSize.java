@@ -26,7 +26,7 @@ public final class ModelSize {
     public static long parameters(CellType cell, long vocab, long embed, long hidden, long layers, boolean tied) {
         ResourceLimits.arraySize("embedding.weight (vocabulary " + vocab + " x --embed " + embed + ")", "lower --embed", vocab, embed);
         long p = ResourceLimits.multiplyOrMax(vocab, embed);
-        p = ResourceLimits.addOrMax(p, ResourceLimits.recurrentParameters(cell, embed, hidden, layers, "lower --hidden"));
+        p = ResourceLimits.addOrMax(p, ResourceLimits.recurrentParameters(cell.gates(), embed, hidden, layers, "lower --embed or --hidden"));
         if (!tied) {
             ResourceLimits.arraySize("output.weight (--hidden " + hidden + " x vocabulary " + vocab + ")", "lower --hidden",
                     hidden, vocab);
