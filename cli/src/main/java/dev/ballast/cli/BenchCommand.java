@@ -52,6 +52,9 @@ final class BenchCommand implements Callable<Integer> {
             throw new ConfigException("--steps and --repeats must be at least 1");
         }
         List<BenchConfig> configs = config == null ? BenchConfig.ALL : List.of(BenchConfig.named(config));
+        if (tokenize != null && !dev.ballast.corpora.CorpusResolver.isBuiltin(tokenize)) {
+            dev.ballast.corpora.CorpusResolver.resolve(tokenize); // a missing corpus fails now, not after the benchmarks
+        }
         int t = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         Kernels kernels = KernelProvider.best(t);
         PrintWriter out = spec.commandLine().getOut();

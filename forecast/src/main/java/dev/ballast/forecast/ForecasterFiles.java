@@ -132,7 +132,8 @@ public final class ForecasterFiles {
         try {
             return Forecaster.create(body.config(), body.encoding(), body.covariates() == null ? List.of() : body.covariates());
         } catch (dev.ballast.engine.ConfigException e) {
-            throw new ForecastException(source + ": config: " + e.getMessage().replace("--hidden ", "hidden ").replaceAll(": lower [^;]*$", ""));
+            throw new ForecastException(source + ": config (hidden " + body.config().hidden() + ", layers "
+                    + body.config().layers() + "): " + e.getMessage().replace("--hidden ", "hidden ").replaceAll(": lower [^;]*$", ""));
         }
     }
 

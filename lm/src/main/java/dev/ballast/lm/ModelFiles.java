@@ -105,6 +105,10 @@ public final class ModelFiles {
     /** Loads a model directory (one holding {@code model.json}), checking the weights' hash when recorded. */
     public static TrainedModel load(Path dir, Kernels kernels) {
         Path jsonFile = dir.resolve(MODEL_JSON);
+        if (!Files.exists(jsonFile) && Files.isRegularFile(dir.resolve("forecaster.json"))) {
+            throw new CheckpointException(dir + " holds a forecaster (forecaster.json), not a language model; use it with"
+                    + " 'ballast export' or 'ballast serve', or continue it with 'ballast forecast --resume'");
+        }
         String source = jsonFile.toString();
         JsonNode root = ModelDocument.read(jsonFile);
         ModelHeader header = ModelHeader.read(root, FORMAT, VERSION, KIND, source);

@@ -56,6 +56,14 @@ public final class AtomicFiles {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = null;
         try {
+            for (Path p = dir; p != null; p = p.getParent()) {
+                if (Files.exists(p)) {
+                    if (!Files.isDirectory(p)) {
+                        throw new CheckpointException("could not write " + target + ": " + p + " is a file, not a directory");
+                    }
+                    break;
+                }
+            }
             Files.createDirectories(dir);
             temp = dir.resolve("." + target.getFileName() + TEMP_MARKER + randomHex(8));
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
