@@ -222,7 +222,7 @@ final class ForecastCommand implements Callable<Integer> {
                 old[0] = RunDirectory.setAside(out);
             } else {
                 RunDirectory.refuseExisting(out, "forecast", "ballast forecast --resume " + out
-                        + " --data ... --column ..." );
+                        + " --data ... --column ...");
             }
         } else {
             runDir = RunDirectory.fresh(DefaultRuns.root(), "forecast-");

@@ -139,6 +139,7 @@ class BadInputCatalogueTest {
         r.add(train(2, "already holds a run", "--out", "@run"));
         r.add(train(2, "already holds a run", "--out", "@fc"));
         r.add(train(2, "is a file", "--out", "@corpus"));
+        r.add(train(2, "is a file", "--out", "@corpus", "--overwrite"));
         r.add(row(2, "model not found", "train", "--resume", "@tmp/missing-run"));
         r.add(row(2, "is not a Ballast model directory", "train", "--resume", "@emptydir"));
         r.add(row(2, "cannot be combined with --resume", "train", "--resume", "@run", "--hidden", "32"));
@@ -286,6 +287,7 @@ class BadInputCatalogueTest {
         r.add(fc(2, "already holds a run", "--out", "@fc"));
         r.add(fc(2, "already holds a run", "--out", "@run"));
         r.add(fc(2, "is a file", "--out", "@corpus"));
+        r.add(fc(2, "is a file", "--out", "@corpus", "--overwrite"));
         r.add(row(2, "@tmp/missing.csv", "forecast", "--data", "@tmp/missing.csv", "--column", "x", "--out", "@tmp/fo"));
         r.add(row(2, "@emptydir", "forecast", "--data", "@emptydir", "--column", "x", "--out", "@tmp/fo"));
         r.add(row(2, "cannot parse 'x' as a number", "forecast", "--data", "@badcsv", "--column", "v", "--out", "@tmp/fo"));

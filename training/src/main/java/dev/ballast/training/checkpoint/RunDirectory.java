@@ -128,6 +128,9 @@ public final class RunDirectory {
      * directory inside it, so the new run starts clean while the old one can still be put back.
      */
     public static Replaced setAside(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new ConfigException("--out " + dir + " is a file, not a directory; name a run directory");
+        }
         if (!holdsRun(dir)) {
             return new Replaced(dir, null, List.of());
         }
