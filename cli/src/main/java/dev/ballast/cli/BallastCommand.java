@@ -56,8 +56,9 @@ public final class BallastCommand implements Runnable {
                 cmd.getErr().println("ballast " + name + ": " + e.getMessage());
                 return EXIT_FAILED;
             }
-            if (e instanceof java.io.UncheckedIOException) {
-                cmd.getErr().println("ballast " + name + ": " + e.getMessage());
+            if (e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
+                // in words ("no such file", "disk full") with the path, never a Java class name
+                cmd.getErr().println("ballast " + name + ": " + dev.ballast.engine.io.FileErrors.describe(e));
                 return EXIT_FAILED;
             }
             cmd.getErr().println("ballast " + name + ": internal error: " + e

@@ -49,13 +49,14 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (threads < 0) {
-            throw new InputException("--threads must be at least 0, got " + threads);
-        }
+        dev.ballast.engine.ResourceLimits.checkThreads("--threads", threads);
         if (steps < 1 || repeats < 1) {
             throw new InputException("--steps and --repeats must be at least 1");
         }
         List<BenchConfig> configs = config == null ? BenchConfig.ALL : List.of(BenchConfig.named(config));
+        if (tokenize != null && !dev.ballast.corpora.CorpusResolver.isBuiltin(tokenize)) {
+            dev.ballast.corpora.CorpusResolver.resolve(tokenize); // a missing corpus fails now, not after the benchmarks
+        }
         int t = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         Kernels kernels = KernelProvider.best(t);
         PrintWriter out = spec.commandLine().getOut();

@@ -33,6 +33,7 @@ final class DiagnoseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        runDir = dev.ballast.training.checkpoint.RunLink.follow(runDir);
         Path file = runDir.resolve(StabilityReport.FILE);
         if (!Files.isRegularFile(file)) {
             throw new CheckpointException(file + " does not exist; is " + runDir + " a run directory of 'ballast train'?");

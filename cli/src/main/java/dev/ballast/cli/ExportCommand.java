@@ -48,8 +48,11 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The .onnx file to write.")
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The .onnx file to write; an existing file is refused without --overwrite, and a path among the model's own files always.")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace an existing --out file (never one of the model's own files).")
+    boolean overwrite;
 
     @Option(names = "--verify", description = "Run the file in ONNX Runtime against Ballast's engine on several batch sizes and lengths.")
     boolean verify;
@@ -62,12 +65,17 @@ final class ExportCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             throw new InputException("--out " + out + " is a directory; name the .onnx file to write");
         }
-        boolean forecaster = Files.isRegularFile(modelOptions.model.resolve(ForecasterFiles.METADATA));
+        Path modelPath = modelOptions.path();
+        OutputPaths.refuseInsideModel(out, modelPath);
+        if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !overwrite) {
+            throw new dev.ballast.engine.InputException("--out " + out + " already exists; give --overwrite to replace it, or another --out");
+        }
+        boolean forecaster = Files.isRegularFile(modelPath.resolve(ForecasterFiles.METADATA));
         TrainedModel model = null;
         Forecaster f = null;
         if (forecaster) {
-            f = ForecasterFiles.load(modelOptions.model);
-            OnnxExporter.write(ForecastOnnxExporter.export(f, ForecasterFiles.readJson(modelOptions.model)), out);
+            f = ForecasterFiles.load(modelPath);
+            OnnxExporter.write(ForecastOnnxExporter.export(f, ForecasterFiles.readJson(modelPath)), out);
         } else {
             model = modelOptions.load();
             OnnxExporter.write(OnnxExporter.export(model), out);

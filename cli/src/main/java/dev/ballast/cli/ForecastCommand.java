@@ -35,6 +35,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import dev.ballast.training.checkpoint.CheckpointStore;
+import dev.ballast.training.checkpoint.RunDirectory;
+import dev.ballast.training.checkpoint.RunLink;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -175,8 +177,11 @@ final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--backtest", paramLabel = "K", defaultValue = "0", description = "Also evaluate K rolling origins, each H earlier, refitting at each.")
     int backtest;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/forecast", description = "Run directory for the model, its checkpoints and its stability report (default: ${DEFAULT-VALUE}; with --resume, the resumed run).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory: the model, checkpoints, stability.json and report.html; one that holds a run is refused without --overwrite (default: a new runs/forecast-DATE-TIME, linked as runs/forecast; with --resume, the resumed run).")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace the run in --out: its model, checkpoints and report are deleted once the new run has started.")
+    boolean overwrite;
 
     @Option(names = "--plot", paramLabel = "FILE", description = "Write an SVG plot of the history, the hold-out, the forecast with its interval and the baselines.")
     Path plot;
@@ -200,15 +205,61 @@ final class ForecastCommand implements Callable<Integer> {
                 .build();
         PrintWriter err = spec.commandLine().getErr();
         ProgressPrinter progress = new ProgressPrinter(err, System.console() != null);
-        Path runDir = resume != null ? CheckpointStore.resolveResume(resume).toAbsolutePath().getParent().getParent() : out;
+        Path from = resume != null ? RunLink.follow(resume) : null;
+        if (backtest > 0) {
+            // Before training: a backtest the series cannot hold fails now, not after the main model trained.
+            Backtest.requireFeasible(series.length(), from != null ? savedConfig(from) : config, backtest);
+        } else if (backtest < 0) {
+            throw new InputException("--backtest must be >= 0, got " + backtest);
+        }
+        Path runDir;
+        RunDirectory.Replaced[] old = {null};
+        boolean fresh = false;
+        if (from != null) {
+            runDir = CheckpointStore.resolveResume(from).toAbsolutePath().getParent().getParent();
+        } else if (out != null) {
+            runDir = out;
+            if (overwrite) {
+                old[0] = RunDirectory.setAside(out);
+            } else {
+                RunDirectory.refuseExisting(out, "forecast", "ballast forecast --resume " + out
+                        + " --data ... --column ...");
+            }
+        } else {
+            runDir = RunDirectory.fresh(DefaultRuns.root(), "forecast-");
+            fresh = true;
+        }
+        boolean linkIt = fresh;
+        Path dir = runDir;
         CountDownLatch done = new CountDownLatch(1);
         Thread[] hook = new Thread[1];
-        ForecastPipeline.Training training = new ForecastPipeline.Training(runDir, resume,
+        ForecastPipeline.Training training = new ForecastPipeline.Training(runDir, from,
                 saved -> saved.toBuilder().steps(steps).build(), progress,
-                trainer -> hook[0] = Interrupts.onShutdown(trainer::requestStop, done));
+                trainer -> {
+                    // The new run has started: only now is the old one deleted, and the link moved.
+                    if (old[0] != null && old[0].any()) {
+                        old[0].delete();
+                        err.println("replaced the earlier run in " + dir + " (--overwrite)");
+                        old[0] = null;
+                    }
+                    if (linkIt) {
+                        Path link = DefaultRuns.root().resolve(LATEST);
+                        Path moved = RunDirectory.link(link, dir);
+                        if (moved != null) {
+                            err.println("moved the earlier run in " + link + " to " + moved + "; " + link
+                                    + " now points to " + dir);
+                        }
+                    }
+                    hook[0] = Interrupts.onShutdown(trainer::requestStop, done);
+                });
         ForecastReport r;
         try {
             r = ForecastPipeline.run(series, config, future, training);
+        } catch (RuntimeException | Error e) {
+            if (old[0] != null) {
+                old[0].restore();
+            }
+            throw e;
         } finally {
             progress.finish();
             done.countDown();
@@ -241,6 +292,14 @@ final class ForecastCommand implements Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    /** The link naming the newest forecaster run started without --out. */
+    static final String LATEST = "forecast";
+
+    /** The configuration a resumed run keeps (its checkpoint's). */
+    private static ForecastConfig savedConfig(Path run) {
+        return ForecasterFiles.load(CheckpointStore.resolveResume(run)).config();
     }
 
     private TimeSeries load() {

@@ -66,7 +66,7 @@ final class GenerateCommand implements Callable<Integer> {
         SamplingOptions options = new SamplingOptions(greedy ? 0.0 : temperature, topK, topP);
         long s = seed != null ? seed : System.nanoTime() ^ Runtime.getRuntime().freeMemory();
         // A directory runs on Ballast's engine, an exported .onnx file on ONNX Runtime.
-        try (InferenceModel m = InferenceModel.open(modelOptions.model, modelOptions.threads)) {
+        try (InferenceModel m = InferenceModel.open(modelOptions.path(), modelOptions.threads)) {
             return print(m, new GenerationRequest(prime, length, options, s, List.of()), s);
         }
     }

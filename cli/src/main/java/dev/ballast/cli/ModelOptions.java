@@ -3,6 +3,7 @@ package dev.ballast.cli;
 import dev.ballast.engine.InputException;
 
 import dev.ballast.training.checkpoint.CheckpointStore;
+import dev.ballast.training.checkpoint.RunLink;
 import dev.ballast.engine.math.KernelProvider;
 import dev.ballast.lm.ModelFiles;
 import dev.ballast.lm.TrainedModel;
@@ -20,11 +21,14 @@ final class ModelOptions {
             description = "Compute threads, 0 = one per core (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    /** The --model path, through a run link (runs/latest as a pointer file) when it is one. */
+    Path path() {
+        return RunLink.follow(model);
+    }
+
     TrainedModel load() {
-        if (threads < 0) {
-            throw new InputException("--threads must be at least 0, got " + threads);
-        }
-        Path dir = CheckpointStore.resolveModel(model);
+        dev.ballast.engine.ResourceLimits.checkThreads("--threads", threads);
+        Path dir = CheckpointStore.resolveModel(path());
         return ModelFiles.load(dir, KernelProvider.best(threads));
     }
 }

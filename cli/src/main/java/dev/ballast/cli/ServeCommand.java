@@ -129,9 +129,7 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new InputException("--port must be in [0, 65535], got " + port);
         }
-        if (threads < 0) {
-            throw new InputException("--threads must be at least 0, got " + threads);
-        }
+        dev.ballast.engine.ResourceLimits.checkThreads("--threads", threads);
         if (shutdownGrace < 0) {
             throw new InputException("--shutdown-grace must be at least 0, got " + shutdownGrace);
         }

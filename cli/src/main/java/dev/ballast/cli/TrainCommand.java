@@ -20,6 +20,10 @@ import dev.ballast.lm.TrainingData;
 import dev.ballast.lm.ModelFiles;
 import dev.ballast.training.stability.Finding;
 import dev.ballast.training.stability.Findings;
+import dev.ballast.training.checkpoint.CheckpointStore;
+import dev.ballast.training.checkpoint.RunDirectory;
+import dev.ballast.training.checkpoint.RunLink;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -36,9 +40,10 @@ import picocli.CommandLine.Option;
         description = {"Train a recurrent language model on a text corpus.",
                 "Tokens are characters (--level char, the default) or words from a Lucene",
                 "analyzer (--level word); the network is an LSTM or a vanilla RNN (--cell). With",
-                "no options it trains a 2x256 LSTM on the characters of the built-in corpus and",
-                "saves it to runs/latest. The run directory also gets stability.json, charts/",
-                "and report.html, which 'ballast diagnose' explains."},
+                "no options it trains a 2x256 LSTM on the characters of the built-in corpus into",
+                "a new directory runs/DATE-TIME, with runs/latest pointing to the newest run.",
+                "The run directory also gets stability.json, charts/ and report.html, which",
+                "'ballast diagnose' explains."},
         footer = {"", "Examples:",
                 "  ballast train --corpus tinyshakespeare --steps 600 --out runs/shakespeare",
                 "  ballast train --resume runs/shakespeare --steps 1200",
@@ -168,8 +173,10 @@ final class TrainCommand implements Callable<Integer> {
     int evalBatch;
     @Option(names = "--sample-length", paramLabel = "N", description = "Tokens (characters or words) sampled at each validation, 0 = none (default: ${DEFAULT-VALUE}).")
     int sampleLength;
-    @Option(names = "--out", paramLabel = "DIR", description = "Run directory for checkpoints (default: runs/latest, or the resumed run).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory for checkpoints; one that holds a run is refused without --overwrite (default: a new runs/DATE-TIME, linked as runs/latest; with --resume, the resumed run).")
     Path out;
+    @Option(names = "--overwrite", description = "Replace the run in --out: its checkpoints, pointers and report are deleted once the new run has started.")
+    boolean overwrite;
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue a run (its directory or a checkpoint) exactly where it stopped.")
     Path resume;
     @Option(names = "--json", description = "Print one JSON object with the results on stdout; progress goes to stderr.")
@@ -182,9 +189,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ProgressPrinter progress = new ProgressPrinter(spec.commandLine().getErr(), System.console() != null);
-        Trainer<LanguageModelTask> trainer = resume != null
-                ? LanguageModelTask.resume(resume, this::applyResumeOverrides, out, progress)
-                : LanguageModelTask.start(toConfig(), out != null ? out : Path.of("runs", "latest"), progress);
+        Trainer<LanguageModelTask> trainer = resume != null ? resume(progress) : start(progress);
         if (trainer.task().config().wordLevel()) {
             TrainingData d = trainer.task().data();
             spec.commandLine().getErr().printf(Locale.ROOT,
@@ -217,6 +222,68 @@ final class TrainCommand implements Callable<Integer> {
             return BallastCommand.EXIT_INTERRUPTED;
         }
         return 0;
+    }
+
+    /** The link naming the newest run started without --out. */
+    static final String LATEST = "latest";
+
+    private Trainer<LanguageModelTask> resume(ProgressPrinter progress) {
+        Path from = RunLink.follow(resume);
+        if (out != null) {
+            Path resumedRun = CheckpointStore.resolveResume(from).toAbsolutePath().getParent().getParent();
+            if (!sameDirectory(out, resumedRun)) {
+                RunDirectory.refuseExisting(out, "train", "ballast train --resume " + out);
+            }
+        }
+        return LanguageModelTask.resume(from, this::applyResumeOverrides, out, progress);
+    }
+
+    /**
+     * A new run: into --out when given (refused when it holds a run, unless --overwrite), else into a new
+     * runs/DATE-TIME that runs/latest then points to. Nothing is created or moved before the flags, the
+     * corpus and the model's size have passed their checks.
+     */
+    private Trainer<LanguageModelTask> start(ProgressPrinter progress) {
+        TrainingConfig config = toConfig();
+        Path dir = out != null ? out : RunDirectory.fresh(DefaultRuns.root(), "");
+        RunDirectory.Replaced old = null;
+        if (out != null) {
+            if (overwrite) {
+                old = RunDirectory.setAside(out);
+            } else {
+                RunDirectory.refuseExisting(out, "train", "ballast train --resume " + out);
+            }
+        }
+        Trainer<LanguageModelTask> trainer;
+        try {
+            trainer = LanguageModelTask.start(config, dir, progress);
+        } catch (RuntimeException | Error e) {
+            if (old != null) {
+                old.restore();
+            }
+            throw e;
+        }
+        if (old != null && old.any()) {
+            old.delete();
+            spec.commandLine().getErr().println("replaced the earlier run in " + out + " (--overwrite)");
+        }
+        if (out == null) {
+            Path link = DefaultRuns.root().resolve(LATEST);
+            Path moved = RunDirectory.link(link, dir);
+            if (moved != null) {
+                spec.commandLine().getErr().println("moved the earlier run in " + link + " to " + moved
+                        + "; " + link + " now points to " + dir);
+            }
+        }
+        return trainer;
+    }
+
+    static boolean sameDirectory(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
     }
 
     private static ObjectNode toJson(Trainer.Result r, Trainer<LanguageModelTask> trainer) {

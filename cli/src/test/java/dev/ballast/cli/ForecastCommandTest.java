@@ -112,4 +112,20 @@ class ForecastCommandTest {
                 tooShort.err());
         assertEquals(1, tooShort.err().trim().lines().count());
     }
+
+    @Test
+    void anImpossibleBacktestFailsBeforeTraining() throws Exception {
+        Path out = tmp.resolve("bt");
+        long t0 = System.nanoTime();
+        // A million steps would take hours: the refusal must come before any of them.
+        CliRun o = ballast("forecast", "--data", csv().toString(), "--column", "Sales", "--backtest", "1000",
+                "--steps", "1000000", "--out", out.toString());
+        double seconds = (System.nanoTime() - t0) * 1e-9;
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().startsWith("ballast forecast: --backtest 1000 needs origins 12 points apart"), o.err());
+        assertTrue(o.err().contains("at most --backtest"), o.err());
+        assertEquals(1, o.err().strip().lines().count(), o.err());
+        assertTrue(seconds < 20, "took " + seconds + " s");
+        assertTrue(!Files.exists(out), "nothing is written for a refused run");
+    }
 }

@@ -36,7 +36,7 @@ class ForecastExportCliTest {
         assertTrue(json.get("verify").get("max_abs_diff").asDouble() <= 1e-4, e.out());
         assertTrue(ForecastOnnxRunner.isForecaster(onnx));
 
-        CliRun text = ballast("export", "--model", dir.toString(), "--out", onnx.toString(), "--verify");
+        CliRun text = ballast("export", "--model", dir.toString(), "--out", onnx.toString(), "--verify", "--overwrite");
         assertTrue(text.out().contains("max |scaled prediction difference|") && text.out().contains(": ok"), text.out());
     }
 

@@ -104,7 +104,7 @@ public final class CorpusResolver {
                     .sorted()
                     .collect(Collectors.toList());
         } catch (IOException e) {
-            throw new CorpusException("cannot list the corpora root " + rootDir + ": " + e.getMessage(), e);
+            throw new CorpusException("cannot list the corpora root " + rootDir + ": " + dev.ballast.engine.io.FileErrors.describe(e), e);
         }
     }
 

@@ -128,7 +128,7 @@ public final class TextDigest {
         } catch (AccessDeniedException e) {
             throw new CorpusException("corpus file " + file + " is not readable (permission denied)", e);
         } catch (IOException e) {
-            throw new CorpusException("cannot read corpus file " + file + ": " + e.getMessage(), e);
+            throw new CorpusException("cannot read corpus file " + file + ": " + dev.ballast.engine.io.FileErrors.describe(e), e);
         }
     }
 

@@ -180,9 +180,6 @@ public final class TextReader {
     }
 
     private static String describe(Throwable e) {
-        if (e.getMessage() == null) {
-            return e.getClass().getSimpleName();
-        }
-        return e.getMessage();
+        return dev.ballast.engine.io.FileErrors.describe(e);
     }
 }

@@ -103,7 +103,7 @@ final class RecurrentSession implements AutoCloseable {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new CheckpointException("cannot read " + file + ": " + e.getMessage());
+            throw new CheckpointException("cannot read " + file + ": " + dev.ballast.engine.io.FileErrors.describe(e));
         }
     }
 

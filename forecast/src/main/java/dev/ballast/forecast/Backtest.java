@@ -38,6 +38,39 @@ public record Backtest(List<ForecastReport> cuts, ForecastMetrics mean, Map<Stri
         return new Backtest(cuts, average(cuts.stream().map(ForecastReport::metrics).toList()), baselines);
     }
 
+    /**
+     * Checks, before anything is trained, that a series of {@code length} points holds {@code folds}
+     * origins: the earliest cut, {@code (folds - 1) * H} points before the end, must still leave a hold-out,
+     * validation points and enough training windows for the look-back. One line naming the largest
+     * {@code --backtest} that fits otherwise.
+     */
+    public static void requireFeasible(int length, ForecastConfig c, int folds) {
+        if (folds < 1) {
+            throw new InputException("--backtest must be >= 1, got " + folds);
+        }
+        int h = c.horizon();
+        int minTrain = c.difference() + c.lookback() + (c.strategy() == Strategy.DIRECT ? h : 1) + 1;
+        int fitting = 0;
+        while (fitting < folds && fits(length - (long) fitting * h, h, c.validation(), minTrain)) {
+            fitting++;
+        }
+        if (fitting < folds) {
+            long earliest = Math.max(0, length - (long) (folds - 1) * h);
+            throw new InputException("--backtest " + folds + " needs origins " + h + " points apart (--horizon): the"
+                    + " earliest leaves " + earliest + " of the " + length + " points, too few to hold out " + h
+                    + " and train with --lookback " + c.lookback() + " (at least " + minTrain + " training points);"
+                    + (fitting == 0 ? " the series is too short for even one" : " at most --backtest " + fitting + " fits"));
+        }
+    }
+
+    private static boolean fits(long end, int horizon, int validation, int minTrain) {
+        if (end <= 0) {
+            return false;
+        }
+        long v = validation > 0 ? validation : Math.max(1, Math.min(horizon, end / 5));
+        return end - horizon - v >= minTrain;
+    }
+
     static TimeSeries truncate(TimeSeries s, int end) {
         double[][] cov = new double[s.covariates().length][];
         for (int k = 0; k < cov.length; k++) {

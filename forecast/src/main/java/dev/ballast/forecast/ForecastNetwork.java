@@ -44,6 +44,11 @@ public final class ForecastNetwork {
     private int batch;
 
     public ForecastNetwork(NetworkShape shape, Kernels kernels) {
+        // Every weight matrix must fit an array, checked in long arithmetic before any is allocated.
+        dev.ballast.engine.ResourceLimits.recurrentParameters(shape.cell().gates(), shape.features(), shape.hidden(),
+                shape.layers(), "lower --hidden");
+        dev.ballast.engine.ResourceLimits.arraySize("head.weight (--hidden " + shape.hidden() + " x " + shape.outputs()
+                + " outputs)", "lower --hidden or --horizon", shape.hidden(), shape.outputs());
         this.shape = shape;
         this.kernels = kernels;
         this.stack = new RecurrentStack(shape.cell(), shape.features(), shape.hidden(), shape.layers(),

@@ -53,6 +53,7 @@ public final class ForecastTrainer {
                                HoldoutSplit split, ForecastConfig c, Path runDir, TrainingListener listener,
                                Consumer<Trainer<ForecastTask>> started) {
         SeriesEncoding encoding = SeriesEncoding.fit(y, covariates, split.trainEnd(), c, source);
+        checkMemory(c, encoding.features());
         Forecaster forecaster = Forecaster.create(c, encoding, covariateNames);
         Rng rng = new Rng(c.seed());
         forecaster.network().initialize(rng.split());
@@ -88,6 +89,18 @@ public final class ForecastTrainer {
                 started);
     }
 
+    /** The network's parameters and a window batch's work space, against the heap, before anything is allocated. */
+    static void checkMemory(ForecastConfig c, int features) {
+        long p = dev.ballast.engine.ResourceLimits.recurrentParameters(c.cell().gates(), features, c.hidden(), c.layers(), "lower --hidden");
+        long outputs = c.strategy() == Strategy.DIRECT ? c.horizon() : 1;
+        p = dev.ballast.engine.ResourceLimits.addOrMax(p, dev.ballast.engine.ResourceLimits.multiplyOrMax(c.hidden() + 1L, outputs));
+        long rows = dev.ballast.engine.ResourceLimits.multiplyOrMax(c.batch(), c.lookback() + (long) c.horizon());
+        long work = dev.ballast.engine.ResourceLimits.multiplyOrMax(rows,
+                dev.ballast.engine.ResourceLimits.multiplyOrMax(c.layers(), 2L * c.cell().gates() * c.hidden() + 6L * c.hidden()));
+        dev.ballast.engine.ResourceLimits.checkHeap("the forecaster (" + String.format(java.util.Locale.ROOT, "%,d", p)
+                + " parameters)", dev.ballast.engine.ResourceLimits.trainingBytes(p, work), "lower --hidden, --layers or --batch");
+    }
+
     private interface TrainerFactory {
         Trainer<ForecastTask> create(Path runDir);
     }
@@ -108,7 +121,7 @@ public final class ForecastTrainer {
                 }
             }
         } catch (IOException e) {
-            throw new InputException("cannot use a working directory for training: " + e.getMessage());
+            throw new InputException("cannot use a working directory for training: " + dev.ballast.engine.io.FileErrors.describe(e));
         }
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.engine.InputException;
 import dev.ballast.engine.io.CheckpointException;
 import dev.ballast.engine.io.Json;
 import dev.ballast.training.model.ModelDocument;
@@ -126,7 +127,12 @@ public final class ForecasterFiles {
     public static Forecaster fromJson(JsonNode root, String source) {
         header(root, source);
         Body body = bind(root, Body.class, source);
-        return Forecaster.create(body.config(), body.encoding(), body.covariates() == null ? List.of() : body.covariates());
+        try {
+            return Forecaster.create(body.config(), body.encoding(), body.covariates() == null ? List.of() : body.covariates());
+        } catch (InputException e) {
+            throw new InputException(source + ": config (hidden " + body.config().hidden() + ", layers "
+                    + body.config().layers() + "): " + e.getMessage().replace("--hidden ", "hidden ").replaceAll(": lower [^;]*$", ""));
+        }
     }
 
     /** The prediction intervals a {@code forecaster.json} document records, or null when it has none. */

@@ -55,7 +55,8 @@ public final class ForecastModel implements AutoCloseable {
     }
 
     /** Whether {@code path} is a forecaster directory or an exported forecaster file. */
-    public static boolean isForecaster(Path path) {
+    public static boolean isForecaster(Path given) {
+        Path path = dev.ballast.training.checkpoint.RunLink.follow(given);
         if (Files.isDirectory(path)) {
             return Files.isRegularFile(path.resolve(ForecasterFiles.METADATA));
         }
@@ -68,7 +69,8 @@ public final class ForecastModel implements AutoCloseable {
      * @param threads ONNX Runtime intra-op threads, 0 = its default (the engine forecasts on one thread)
      * @throws CheckpointException one line naming the path when it cannot be used
      */
-    public static ForecastModel open(Path path, int threads) {
+    public static ForecastModel open(Path given, int threads) {
+        Path path = dev.ballast.training.checkpoint.RunLink.follow(given);
         if (Files.isDirectory(path)) {
             if (!Files.isRegularFile(path.resolve(ForecasterFiles.METADATA))) {
                 throw new CheckpointException(path + " is not a forecaster directory (no " + ForecasterFiles.METADATA + ")");

@@ -32,10 +32,9 @@ public interface InferenceModel extends AutoCloseable {
      * @param threads compute threads, 0 = one per core (engine) or ONNX Runtime's default
      * @throws CheckpointException one line naming the file when it cannot be used
      */
-    static InferenceModel open(Path path, int threads) {
-        if (threads < 0) {
-            throw InputException.field("threads", "must be at least 0, got " + threads);
-        }
+    static InferenceModel open(Path given, int threads) {
+        dev.ballast.engine.ResourceLimits.checkThreads("--threads", threads);
+        Path path = dev.ballast.training.checkpoint.RunLink.follow(given); // runs/latest as a pointer file
         if (Files.isDirectory(path)) {
             return EngineModel.open(path, threads);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.corpora.Batches;
 import dev.ballast.corpora.TbpttBatcher;
 import dev.ballast.engine.InputException;
+import dev.ballast.engine.ResourceLimits;
 import dev.ballast.engine.Rng;
 import dev.ballast.engine.io.CheckpointException;
 import dev.ballast.engine.math.KernelProvider;
@@ -48,7 +49,10 @@ public final class LanguageModelTask extends TokenWindowTask {
 
     /** A new run: reads the corpus, fits the tokenizer, initialises the model from the seed. */
     public static Trainer<LanguageModelTask> start(TrainingConfig config, Path runDir, TrainingListener listener) {
+        ResourceLimits.checkThreads("--threads", config.threads());
         TrainingData data = TrainingData.load(config);
+        // Sizes and memory before the model is allocated: one line instead of an overflow or OutOfMemoryError.
+        ModelSize.checkTraining(config, data.tokenizer().vocabulary().size());
         Kernels kernels = KernelProvider.best(config.threads());
         ModelConfig mc = new ModelConfig(config.cell(), data.tokenizer().vocabulary().size(),
                 config.embed(), config.hidden(), config.layers(), config.dropout(), config.tieWeights(),
@@ -74,6 +78,7 @@ public final class LanguageModelTask extends TokenWindowTask {
             throw new CheckpointException(dir + " has no training configuration; it cannot be resumed");
         }
         TrainingConfig config = overrides.apply(saved.training());
+        ResourceLimits.checkThreads("--threads", config.threads());
         TrainingData data = TrainingData.load(config, saved.tokenizer());
         if (saved.provenance() != null && !saved.provenance().corpusSha256().isEmpty()
                 && !saved.provenance().corpusSha256().equals(data.sha256())) {

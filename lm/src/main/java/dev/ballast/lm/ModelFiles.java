@@ -85,7 +85,7 @@ public final class ModelFiles {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new CheckpointException("cannot create model directory " + dir + ": " + e.getMessage());
+            throw new CheckpointException("cannot create model directory " + dir + ": " + dev.ballast.engine.io.FileErrors.describe(e));
         }
         WeightsRef weights = WeightsFile.save(dir, WEIGHTS, model.network().parameters());
         ModelDocument.write(dir.resolve(MODEL_JSON), document(model, weights));
@@ -105,6 +105,10 @@ public final class ModelFiles {
     /** Loads a model directory (one holding {@code model.json}), checking the weights' hash when recorded. */
     public static TrainedModel load(Path dir, Kernels kernels) {
         Path jsonFile = dir.resolve(MODEL_JSON);
+        if (!Files.exists(jsonFile) && Files.isRegularFile(dir.resolve("forecaster.json"))) {
+            throw new CheckpointException(dir + " holds a forecaster (forecaster.json), not a language model; use it with"
+                    + " 'ballast export' or 'ballast serve', or continue it with 'ballast forecast --resume'");
+        }
         String source = jsonFile.toString();
         JsonNode root = ModelDocument.read(jsonFile);
         ModelHeader header = ModelHeader.read(root, FORMAT, VERSION, KIND, source);
@@ -124,6 +128,7 @@ public final class ModelFiles {
             throw new CheckpointException(source + ": tokenizer has " + tokenizer.vocabulary().size()
                     + " symbols but model.vocab_size is " + config.vocabSize());
         }
+        ModelSize.checkLoading(source, config); // sizes and memory before anything is allocated
         LanguageModel network = new LanguageModel(config, kernels);
         WeightsFile.load(dir, header.weightsOr(WEIGHTS), network.parameters());
         return new TrainedModel(network, tokenizer, body.training(), header.provenance(), header.metricsOrEmpty());

@@ -114,6 +114,24 @@ class ModelFilesTest {
     }
 
     @Test
+    void oversizedShapesAreRefusedBeforeAllocatingNamingTheFile() throws IOException {
+        ObjectNode doc = savedDocument();
+        Path dir = rewrite(doc);
+        Path json = dir.resolve(ModelFiles.MODEL_JSON);
+        // 4 x 2^30 overflows an int: refused by name, not an internal error or a wrapped-around size.
+        ((ObjectNode) doc.get("model")).put("hidden", 1073741824);
+        rewrite(doc);
+        String m = loadError(dir);
+        assertTrue(m.startsWith(json + ": model (hidden 1073741824"), m);
+        assertTrue(m.contains("would hold") && m.contains("more than a Java array can"), m);
+        // Fits every array but not the heap.
+        ((ObjectNode) doc.get("model")).put("hidden", 20000).put("embed", 20000).put("layers", 8);
+        rewrite(doc);
+        m = loadError(dir);
+        assertTrue(m.startsWith(json + ": model (hidden 20000") && m.contains("needs") && m.contains("the heap is"), m);
+    }
+
+    @Test
     void aTrainedModelsProvenanceNamesItsCorpusWithoutAPath() throws IOException {
         Path corpus = TinyCorpus.write(tmp, 2000).toAbsolutePath();
         TrainingConfig config = TrainingConfig.builder().corpus(corpus.toString()).layers(1).hidden(8).embed(4)

@@ -182,6 +182,12 @@ public final class Trainer<T extends TrainingTask> {
         Validation lastEval = null;
         long evaluatedAt = -1;
         guard.snapshot(step, tokensSeen);
+        double[] deferred = guard.takeDeferredTrend();
+        if (deferred != null) {
+            // The checkpoint resumed from was written after its step but before that step's trend check,
+            // as an uninterrupted run does it: run the check now, in the same place in the sequence.
+            checkTrend(deferred[0], deferred[1]);
+        }
         while (step < totalSteps && !stopRequested) {
             long t0 = System.nanoTime();
             int epoch = batches.epoch();
@@ -198,7 +204,7 @@ public final class Trainer<T extends TrainingTask> {
                 lastEval = validateAndSave();
                 evaluatedAt = step;
             }
-            checkTrend(taken.clip);
+            checkTrend(taken.clip.normBefore(), StabilityMonitor.thresholdOf(clipper));
         }
         if (stopRequested && step < totalSteps) {
             saveCheckpoint(null, false);
@@ -223,7 +229,7 @@ public final class Trainer<T extends TrainingTask> {
         while (step < target) {
             Taken taken = takeStep();
             if (taken != null) {
-                checkTrend(taken.clip);
+                checkTrend(taken.clip.normBefore(), StabilityMonitor.thresholdOf(clipper));
             }
         }
     }
@@ -290,10 +296,10 @@ public final class Trainer<T extends TrainingTask> {
     }
 
     /** After a healthy step (and its validation): a slow trend the guard acts on. */
-    private void checkTrend(ClipResult clip) {
-        Incident.Kind trend = guard.checkTrend(clip.normBefore(), StabilityMonitor.thresholdOf(clipper));
+    private void checkTrend(double normBefore, double threshold) {
+        Incident.Kind trend = guard.checkTrend(normBefore, threshold);
         if (trend != null) {
-            recoverTrend(trend, trend == Incident.Kind.LOSS_REGRESSION ? guard.regressionAverage() : clip.normBefore());
+            recoverTrend(trend, trend == Incident.Kind.LOSS_REGRESSION ? guard.regressionAverage() : normBefore);
         }
     }
 
@@ -409,11 +415,17 @@ public final class Trainer<T extends TrainingTask> {
         }
         metrics.set("stability", stabilitySummary());
         Path staged = store.stage(step);
-        task.saveModel(staged, metrics);
-        new TrainingCheckpoint(step, optimizer.steps(), optimizer.state(), schedule.state(), dropoutRng.state(),
-                batches.position(), hidden(), cells(), bestValLoss, tokensSeen).save(staged, optimizer.name());
-        StabilityState.save(staged, guard, monitor, clipper);
-        Path committed = store.commit(staged, step, best, eval == null ? Double.NaN : eval.loss());
+        Path committed;
+        try {
+            task.saveModel(staged, metrics);
+            new TrainingCheckpoint(step, optimizer.steps(), optimizer.state(), schedule.state(), dropoutRng.state(),
+                    batches.position(), hidden(), cells(), bestValLoss, tokensSeen).save(staged, optimizer.name());
+            StabilityState.save(staged, guard, monitor, clipper);
+            committed = store.commit(staged, step, best, eval == null ? Double.NaN : eval.loss());
+        } catch (RuntimeException | Error e) {
+            store.discard(staged); // no half-written .staging-* directory stays behind
+            throw e;
+        }
         listener.onCheckpoint(step, committed);
         guard.snapshot(step, tokensSeen); // a rollback never goes behind a saved checkpoint
     }

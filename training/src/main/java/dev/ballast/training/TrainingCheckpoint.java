@@ -10,9 +10,9 @@ import dev.ballast.engine.io.SafeTensorsFile;
 import dev.ballast.engine.io.TensorData;
 import dev.ballast.engine.io.Json;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a checkpoint holds beyond the model, so that a resumed run continues exactly: the step,
@@ -29,8 +29,9 @@ record TrainingCheckpoint(long step, long optimizerSteps, Map<String, float[]> o
     static final String FORMAT = "ballast-trainer-state";
 
     void save(Path dir, String optimizerName) {
+        // Sorted by name, so the same state always gives the same bytes, whatever map the slots came in.
         Map<String, TensorData> tensors = new LinkedHashMap<>();
-        optimizerSlots.forEach((k, v) -> tensors.put("optimizer/" + k, new TensorData(new int[] {v.length}, v.clone())));
+        new TreeMap<>(optimizerSlots).forEach((k, v) -> tensors.put("optimizer/" + k, new TensorData(new int[] {v.length}, v.clone())));
         for (int l = 0; l < stateH.length; l++) {
             tensors.put("state/h/" + l, new TensorData(new int[] {stateH[l].length}, stateH[l].clone()));
             if (stateC[l] != null) {
@@ -49,7 +50,7 @@ record TrainingCheckpoint(long step, long optimizerSteps, Map<String, float[]> o
         n.put("optimizer", optimizerName);
         n.put("optimizer_steps", optimizerSteps);
         ObjectNode s = n.putObject("schedule");
-        schedule.forEach(s::put);
+        new TreeMap<>(schedule).forEach(s::put);
         // RNG state as text: JSON numbers lose precision past 2^53 in many readers.
         n.put("dropout_rng", Long.toString(dropoutRng));
         n.put("data_position", dataPosition);
@@ -67,7 +68,7 @@ record TrainingCheckpoint(long step, long optimizerSteps, Map<String, float[]> o
             throw new CheckpointException(jsonFile + " is not a Ballast trainer state (format " + FORMAT + " version 1)");
         }
         SafeTensorsFile file = SafeTensors.read(dir.resolve(TENSORS));
-        Map<String, float[]> slots = new HashMap<>();
+        Map<String, float[]> slots = new LinkedHashMap<>();
         file.tensors().forEach((k, v) -> {
             if (k.startsWith("optimizer/")) {
                 slots.put(k.substring("optimizer/".length()), v.data());
@@ -79,7 +80,7 @@ record TrainingCheckpoint(long step, long optimizerSteps, Map<String, float[]> o
             h[l] = tensor(file, dir, "state/h/" + l);
             c[l] = lstm ? tensor(file, dir, "state/c/" + l) : null;
         }
-        Map<String, Double> schedule = new HashMap<>();
+        Map<String, Double> schedule = new LinkedHashMap<>();
         n.path("schedule").fields().forEachRemaining(e -> schedule.put(e.getKey(), e.getValue().asDouble()));
         long rng;
         try {

@@ -80,7 +80,7 @@ public final class TimeSeriesCsv {
         } catch (java.nio.charset.MalformedInputException e) {
             throw new TimeSeriesException(file + ": not UTF-8 text");
         } catch (IOException e) {
-            throw new TimeSeriesException("cannot read " + file + ": " + e.getMessage());
+            throw new TimeSeriesException("cannot read " + file + ": " + dev.ballast.engine.io.FileErrors.describe(e));
         }
         return parse(text, file.getFileName().toString(), options);
     }

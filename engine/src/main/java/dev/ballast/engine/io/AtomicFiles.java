@@ -56,6 +56,14 @@ public final class AtomicFiles {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = null;
         try {
+            for (Path p = dir; p != null; p = p.getParent()) {
+                if (Files.exists(p)) {
+                    if (!Files.isDirectory(p)) {
+                        throw new CheckpointException("could not write " + target + ": " + p + " is a file, not a directory");
+                    }
+                    break;
+                }
+            }
             Files.createDirectories(dir);
             temp = dir.resolve("." + target.getFileName() + TEMP_MARKER + randomHex(8));
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -115,11 +123,9 @@ public final class AtomicFiles {
         return HexFormat.of().formatHex(b);
     }
 
+    /** What a file-system failure was, in words with its path ({@link FileErrors#describe}). */
     public static String describe(Exception e) {
-        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-        String message = cause.getMessage();
-        String text = message == null ? cause.getClass().getSimpleName() : cause.getClass().getSimpleName() + " " + message;
-        return text.replace('\n', ' ');
+        return FileErrors.describe(e);
     }
 
     private static void deleteQuietly(Path file) {

@@ -40,7 +40,7 @@ public final class Json {
             throw new CheckpointException(file + " is not valid JSON: " + firstLine(e.getOriginalMessage())
                     + " (line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")");
         } catch (IOException e) {
-            throw new CheckpointException("cannot read " + file + ": " + firstLine(e.getMessage()));
+            throw new CheckpointException("cannot read " + file + ": " + FileErrors.describe(e));
         }
     }
 

@@ -42,9 +42,8 @@ public final class KernelProvider {
      * Without the Vector API this is the single-threaded scalar reference.
      */
     public static Kernels best(int threads) {
-        if (threads < 0) {
-            throw new IllegalArgumentException("threads must be >= 0 (0 = one per core), got " + threads);
-        }
+        // Refused before any thread pool exists: at most 4 per core and 256 (a one-line InputException).
+        dev.ballast.engine.ResourceLimits.checkThreads("--threads", threads);
         int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         if (!vectorAvailable()) {
             return fallBack(FALLBACK_NOTICE);

@@ -96,6 +96,24 @@ public final class CheckpointStore {
     }
 
     /**
+     * Deletes a staged directory whose checkpoint could not be written (best effort: the failure that
+     * led here matters more; a leftover is also removed when the run directory is next opened). A
+     * directory already committed, or not a staging directory of this store, is left alone.
+     */
+    public void discard(Path staged) {
+        Path dir = staged.toAbsolutePath().normalize();
+        if (!checkpointsDir.toAbsolutePath().normalize().equals(dir.getParent())
+                || !dir.getFileName().toString().startsWith(STAGING_PREFIX) || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            deleteRecursively(dir);
+        } catch (IOException e) {
+            // see above
+        }
+    }
+
+    /**
      * Makes a staged directory the checkpoint of {@code step}: fsyncs its files, renames it to
      * {@code checkpoints/step-%08d}, points latest.json (and best.json when {@code best}) at it, and prunes
      * old checkpoints. {@code valLoss} may be NaN when unknown; it is then left out of the pointers.
@@ -176,7 +194,8 @@ public final class CheckpointStore {
         return resolve(path, LATEST, BEST);
     }
 
-    private static Path resolve(Path path, String preferred, String fallback) {
+    private static Path resolve(Path given, String preferred, String fallback) {
+        Path path = RunLink.follow(given);
         if (!Files.exists(path)) {
             throw new CheckpointException("model not found: " + path);
         }

@@ -71,6 +71,10 @@ public final class StabilityGuard {
     private double pendingSum;
     private int pendingSteps;
     private String lastLayer = "";
+    // A healthy step whose trend check (checkTrend) has not run yet: a checkpoint written between the two
+    // records the step's norm and threshold, and a run resumed from it runs the check first (deferredTrend).
+    private boolean trendDue;
+    private double[] deferredTrend;
 
     public StabilityGuard(boolean enabled, Rules rules, StabilityMonitor monitor,
                           List<Parameter> params, List<RecurrentLayer> layers, Optimizer optimizer,
@@ -149,6 +153,7 @@ public final class StabilityGuard {
         if (!enabled) {
             return;
         }
+        trendDue = true;
         spikes.accept(loss);
         regression.accept(loss);
         policy.healthy();
@@ -195,6 +200,7 @@ public final class StabilityGuard {
         if (!enabled) {
             return null;
         }
+        trendDue = false;
         clipAlarm.accept(normBefore, threshold);
         recurrence.accept(normBefore, threshold);
         if (regression.regressed() && !policy.exhausted() && regressionTarget() != null) {
@@ -355,6 +361,27 @@ public final class StabilityGuard {
         clipAlarm.reset();
         monitor.change(step, "lr_scale", before, policy.lrScale(), kind.words());
         return action;
+    }
+
+    /**
+     * Whether the last healthy step's {@link #checkTrend} is still to come: true while a checkpoint is
+     * written between a step and its trend check (validation checkpoints are), false after a stop.
+     */
+    public boolean trendDue() {
+        return enabled && trendDue;
+    }
+
+    /** A resumed run's first action: the trend check of the step its checkpoint was written before (see {@link #trendDue}). */
+    public void deferTrend(double normBefore, double threshold) {
+        deferredTrend = new double[] {normBefore, threshold};
+        trendDue = true;
+    }
+
+    /** The {normBefore, threshold} a resumed run must run {@link #checkTrend} with before its first step, once; or null. */
+    public double[] takeDeferredTrend() {
+        double[] t = deferredTrend;
+        deferredTrend = null;
+        return enabled ? t : null;
     }
 
     public LossRegressionDetector regression() {

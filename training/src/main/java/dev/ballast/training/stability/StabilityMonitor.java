@@ -71,6 +71,8 @@ public final class StabilityMonitor {
     private long recordedSteps;
     private long nonFiniteSteps;
     private double maxGradNorm;
+    private double lastNormBefore = Double.NaN; // of the last recorded step
+    private double lastThreshold = Double.NaN;
 
     /** One periodic diagnosis. Arrays are per recurrent layer (bottom first). */
     record Diagnostic(long step, double[] spectral, double[][] gateSpectral, double[][] gateGradNorms,
@@ -181,6 +183,8 @@ public final class StabilityMonitor {
             return bad;
         }
         recordedSteps++;
+        lastNormBefore = clip.normBefore();
+        lastThreshold = threshold;
         if (clip.clipped()) {
             clippedSteps++;
         }
@@ -338,6 +342,11 @@ public final class StabilityMonitor {
 
     public double[] layerUpdateRatios() {
         return layerUpdateRatio.clone();
+    }
+
+    /** {gradient norm before clipping, clip threshold} of the last recorded step (NaN before any). */
+    public double[] lastClip() {
+        return new double[] {lastNormBefore, lastThreshold};
     }
 
     /** The counters that continue across a resume: {recorded, clipped, nonFinite, maxGradNorm}. */

@@ -44,6 +44,10 @@ public final class StabilityState {
         if (clipper instanceof AutoClipper auto) {
             n.set("autoclip_history", StabilityMonitor.array(auto.history()));
         }
+        if (guard.trendDue()) {
+            // Written between a step and its trend check: the resumed run runs that check first.
+            n.set("pending_trend", StabilityMonitor.array(monitor.lastClip()));
+        }
         AtomicFiles.writeString(checkpointDir.resolve(FILE), Json.text(n));
     }
 
@@ -85,6 +89,10 @@ public final class StabilityState {
         guard.policy().restoreLrCuts(n.path("lr_cuts").asInt(0));
         guard.policy().restoreRescales(n.path("rescales").asInt(0));
         guard.recurrence().restore(n.path("exploding_streak").asInt(0));
+        double[] pending = doubles(n, "pending_trend", file);
+        if (pending.length == 2) {
+            guard.deferTrend(pending[0], pending[1]);
+        }
         if (clipper instanceof AutoClipper auto && n.has("autoclip_history")) {
             auto.restore(doubles(n, "autoclip_history", file));
         }
