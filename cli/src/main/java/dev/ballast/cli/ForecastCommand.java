@@ -177,7 +177,7 @@ final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--backtest", paramLabel = "K", defaultValue = "0", description = "Also evaluate K rolling origins, each H earlier, refitting at each.")
     int backtest;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Run directory: the model, checkpoints, stability.json and report.html; one that holds a run is refused without --overwrite (default: a new runs/forecast-DATE-TIME, linked as runs/forecast; with --resume, the resumed run).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory for the model, its checkpoints and its stability report; one that holds a run is refused without --overwrite (default: a new runs/forecast-DATE-TIME, linked as runs/forecast; with --resume, the resumed run).")
     Path out;
 
     @Option(names = "--overwrite", description = "Replace the run in --out: its model, checkpoints and report are deleted once the new run has started.")

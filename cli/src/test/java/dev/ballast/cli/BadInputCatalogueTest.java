@@ -86,16 +86,16 @@ class BadInputCatalogueTest {
         r.add(train(2, "--dropout must be in [0, 1)", "--dropout", "1.0"));
         r.add(train(2, "--dropout must be in [0, 1)", "--dropout", "-0.1"));
         r.add(train(2, "got 'gru'", "--cell", "gru"));
-        r.add(train(2, "optimizer 'foo'", "--optimizer", "foo"));
-        r.add(train(2, "clipping mode 'foo'", "--clip", "foo"));
+        r.add(train(2, "--optimizer must be one of sgd, adam", "--optimizer", "foo"));
+        r.add(train(2, "--clip must be one of global-norm", "--clip", "foo"));
         r.add(train(2, "--clip-norm", "--clip-norm", "-1"));
         r.add(train(2, "--clip-value", "--clip-value", "-1"));
         r.add(train(2, "--lr-schedule", "--lr-schedule", "foo"));
         r.add(train(2, "--lr-schedule", "--lr-schedule", "step:0:0.5"));
         r.add(train(2, "--lr-schedule", "--lr-schedule", "cosine:-1"));
         r.add(train(2, "--init", "--init", "foo"));
-        r.add(train(2, "policy 'foo'", "--unknown-policy", "foo"));
-        r.add(train(2, "--level must be char or word", "--level", "foo"));
+        r.add(train(2, "--unknown-policy must be one of", "--unknown-policy", "foo"));
+        r.add(train(2, "--level must be one of char, word", "--level", "foo"));
         r.add(train(2, "analyzer 'nonsense-analyzer'", "--level", "word", "--analyzer", "nonsense-analyzer"));
         r.add(train(2, "--valid-fraction", "--valid-fraction", "1.5"));
         r.add(train(2, "--valid-fraction", "--valid-fraction", "-0.1"));
@@ -107,7 +107,7 @@ class BadInputCatalogueTest {
         r.add(train(2, "--spike-factor", "--spike-factor", "0"));
         r.add(train(2, "--clip-alarm-window must be at least 0", "--clip-alarm-window", "-1"));
         r.add(train(2, "--clip-alarm-factor", "--clip-alarm-factor", "0.5"));
-        r.add(train(2, "--recovery must be on or off", "--recovery", "maybe"));
+        r.add(train(2, "--recovery must be one of on, off", "--recovery", "maybe"));
         r.add(train(2, "--momentum", "--momentum", "-1"));
         r.add(train(2, "--weight-decay", "--weight-decay", "-1"));
         r.add(train(2, "--l2 must be at least 0", "--l2", "-1"));
@@ -264,7 +264,7 @@ class BadInputCatalogueTest {
         r.add(fc(2, "--optimizer", "--optimizer", "foo"));
         r.add(fc(2, "--clip", "--clip", "foo"));
         r.add(fc(2, "--clip-norm", "--clip-norm", "-1"));
-        r.add(fc(2, "--loss must be mse, mae or huber", "--loss", "l3"));
+        r.add(fc(2, "--loss must be one of mse, mae, huber", "--loss", "l3"));
         r.add(fc(2, "--scale", "--scale", "foo"));
         r.add(fc(2, "--transform", "--transform", "sqrt"));
         r.add(fc(2, "--difference", "--difference", "-1"));
@@ -277,7 +277,7 @@ class BadInputCatalogueTest {
         r.add(fc(2, "--future must be >= 0", "--future", "-1"));
         r.add(fc(2, "--fill", "--fill", "foo"));
         r.add(fc(2, "got 'gru'", "--cell", "gru"));
-        r.add(fc(2, "--recovery must be on or off", "--recovery", "maybe"));
+        r.add(fc(2, "--recovery must be one of on, off", "--recovery", "maybe"));
         r.add(fc(2, "would hold", "--hidden", "100000000"));
         r.add(fc(2, "the heap is", "--hidden", "20000"));
         r.add(fc(2, "--lr-schedule", "--lr-schedule", "foo"));

@@ -63,11 +63,12 @@ public record Backtest(List<ForecastReport> cuts, ForecastMetrics mean, Map<Stri
         }
     }
 
-    private static boolean fits(long end, int horizon, int validation, int minTrain) {
+    /** As {@link HoldoutSplit#of}: whether a series ending at {@code end} still splits (validation null = automatic). */
+    private static boolean fits(long end, int horizon, Integer validation, int minTrain) {
         if (end <= 0) {
             return false;
         }
-        long v = validation > 0 ? validation : Math.max(1, Math.min(horizon, end / 5));
+        long v = validation != null ? validation : Math.max(1, Math.min(horizon, end / 5));
         return end - horizon - v >= minTrain;
     }
 
