@@ -11,10 +11,13 @@ import dev.ballast.engine.optim.GradientClipper;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The stability toolkit's part of a checkpoint, {@code stability-state.json} (format
- * {@code ballast-stability-state}, version 1): everything of it that changes training — the spike
+ * {@code ballast-stability-state}, version 2: each detector's state as named fields; version 1's positional
+ * arrays are still read): everything of it that changes training — the spike
  * detector's average, the recovery's learning-rate and clip scales, retry counters and quarantined
  * batches, the AutoClip norm history — plus the monitor's counters and the slow-trend rules' state (loss regression average, clip alarm window,
  * best validation), so a resumed run continues exactly.
@@ -31,13 +34,13 @@ public final class StabilityState {
     public static void save(Path checkpointDir, StabilityGuard guard, StabilityMonitor monitor, GradientClipper clipper) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("format", FORMAT);
-        n.put("version", 1);
-        n.set("spike", StabilityMonitor.array(guard.spikes().state()));
-        n.set("recovery", StabilityMonitor.array(guard.policy().state()));
-        n.set("counters", StabilityMonitor.array(monitor.counters()));
-        n.set("regression", StabilityMonitor.array(guard.regression().state()));
-        n.set("clip_alarm", StabilityMonitor.array(guard.clipAlarm().state()));
-        n.set("validation", StabilityMonitor.array(guard.validationState()));
+        n.put("version", VERSION);
+        n.set("spike", named(SPIKE, guard.spikes().state()));
+        n.set("recovery", named(RECOVERY, guard.policy().state()));
+        n.set("counters", named(COUNTERS, monitor.counters()));
+        n.set("regression", named(REGRESSION, guard.regression().state()));
+        n.set("clip_alarm", named(CLIP_ALARM, guard.clipAlarm().state()));
+        n.set("validation", named(VALIDATION, guard.validationState()));
         n.put("lr_cuts", guard.policy().lrCuts());
         n.put("rescales", guard.policy().rescales());
         n.put("exploding_streak", guard.recurrence().streak());
@@ -46,7 +49,7 @@ public final class StabilityState {
         }
         if (guard.trendDue()) {
             // Written between a step and its trend check: the resumed run runs that check first.
-            n.set("pending_trend", StabilityMonitor.array(monitor.lastClip()));
+            n.set("pending_trend", named(PENDING_TREND, monitor.lastClip()));
         }
         AtomicFiles.writeString(checkpointDir.resolve(FILE), Json.text(n));
     }
@@ -58,44 +61,108 @@ public final class StabilityState {
             return;
         }
         JsonNode n = Json.read(file);
-        if (!FORMAT.equals(n.path("format").asText()) || n.path("version").asInt() != 1) {
-            throw new CheckpointException(file + " is not a Ballast stability state (format " + FORMAT + " version 1)");
+        int version = n.path("version").asInt();
+        if (!FORMAT.equals(n.path("format").asText()) || version < 1 || version > VERSION) {
+            throw new CheckpointException(file + " is not a Ballast stability state (format " + FORMAT + " version 1 or "
+                    + VERSION + ")");
         }
-        double[] spike = doubles(n, "spike", file);
+        double[] spike = values(n, "spike", SPIKE, file);
         if (spike.length > 0) {
             guard.spikes().restore(spike);
         }
-        double[] recovery = doubles(n, "recovery", file);
+        double[] recovery = values(n, "recovery", RECOVERY, file);
         if (recovery.length > 0) {
             guard.policy().restore(recovery);
         }
-        double[] counters = doubles(n, "counters", file);
+        double[] counters = values(n, "counters", COUNTERS, file);
         if (counters.length > 0) {
             monitor.restoreCounters(counters);
         }
         // Added later than the rest: a checkpoint without them starts these rules afresh.
-        double[] regression = doubles(n, "regression", file);
+        double[] regression = values(n, "regression", REGRESSION, file);
         if (regression.length > 0) {
             guard.regression().restore(regression);
         }
-        double[] alarm = doubles(n, "clip_alarm", file);
+        double[] alarm = values(n, "clip_alarm", CLIP_ALARM, file);
         if (alarm.length > 0) {
             guard.clipAlarm().restore(alarm);
         }
-        double[] validation = doubles(n, "validation", file);
+        double[] validation = values(n, "validation", VALIDATION, file);
         if (validation.length > 0) {
             guard.restoreValidation(validation);
         }
         guard.policy().restoreLrCuts(n.path("lr_cuts").asInt(0));
         guard.policy().restoreRescales(n.path("rescales").asInt(0));
         guard.recurrence().restore(n.path("exploding_streak").asInt(0));
-        double[] pending = doubles(n, "pending_trend", file);
+        double[] pending = values(n, "pending_trend", PENDING_TREND, file);
         if (pending.length == 2) {
             guard.deferTrend(pending[0], pending[1]);
         }
         if (clipper instanceof AutoClipper auto && n.has("autoclip_history")) {
             auto.restore(doubles(n, "autoclip_history", file));
         }
+    }
+
+    /**
+     * A block's fields by name, in the order its detector's {@code state()} lists them, then (for
+     * {@link Schema#tail}) the variable-length rest as an array. Version 1 files wrote the bare array.
+     */
+    record Schema(List<String> fields, String tail) {
+    }
+
+    static final int VERSION = 2;
+    static final Schema SPIKE = new Schema(List.of("ema", "count", "best"), null);
+    static final Schema RECOVERY = new Schema(List.of("lr_scale", "clip_scale", "consecutive", "rollbacks", "skips"),
+            "quarantined");
+    static final Schema COUNTERS = new Schema(List.of("recorded_steps", "clipped_steps", "nonfinite_steps",
+            "max_grad_norm"), null);
+    static final Schema REGRESSION = new Schema(List.of("ema", "count", "best", "above"), null);
+    static final Schema CLIP_ALARM = new Schema(List.of("filled", "next", "count"), "far");
+    static final Schema VALIDATION = new Schema(List.of("best", "above"), null);
+    static final Schema PENDING_TREND = new Schema(List.of("grad_norm", "threshold"), null);
+
+    /** {@code values} as an object of named fields; a non-finite value (e.g. "no best yet") is null. */
+    static ObjectNode named(Schema schema, double[] values) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        int k = schema.fields().size();
+        for (int i = 0; i < k && i < values.length; i++) {
+            if (Double.isFinite(values[i])) {
+                o.put(schema.fields().get(i), values[i]);
+            } else {
+                o.putNull(schema.fields().get(i));
+            }
+        }
+        if (schema.tail() != null) {
+            o.set(schema.tail(), StabilityMonitor.array(java.util.Arrays.copyOfRange(values, Math.min(k, values.length),
+                    values.length)));
+        }
+        return o;
+    }
+
+    /** A block read back into its positional form: named fields (version 2) or the bare array (version 1). */
+    static double[] values(JsonNode n, String key, Schema schema, Path file) {
+        JsonNode b = n.path(key);
+        if (!b.isObject()) {
+            return doubles(n, key, file);
+        }
+        List<Double> out = new ArrayList<>();
+        for (String f : schema.fields()) {
+            JsonNode v = b.path(f);
+            if (v.isMissingNode() || !(v.isNumber() || v.isNull())) {
+                throw new CheckpointException(file + ": '" + key + "." + f + "' must be a number or null");
+            }
+            out.add(v.isNull() ? Double.NaN : v.asDouble());
+        }
+        if (schema.tail() != null) {
+            for (double v : doubles(b, schema.tail(), file)) {
+                out.add(v);
+            }
+        }
+        double[] a = new double[out.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = out.get(i);
+        }
+        return a;
     }
 
     static double[] doubles(JsonNode n, String key, Path file) {
