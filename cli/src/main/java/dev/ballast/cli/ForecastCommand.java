@@ -1,6 +1,7 @@
 package dev.ballast.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.corpora.timeseries.FillPolicy;
 import dev.ballast.corpora.timeseries.TimeSeries;
@@ -354,8 +355,11 @@ final class ForecastCommand implements Callable<Integer> {
                     r.future()[i], r.futureLower()[i], r.futureUpper()[i]);
         }
         o.printf("model saved to %s%s%n", r.training().trained().runDir(), plot != null ? ", plot to " + plot : "");
-        o.printf("stability: %s; report in %s%n", r.training().stability(),
-                r.training().trained().runDir().resolve("report.html"));
+        JsonNode st = r.training().stability();
+        o.printf(Locale.ROOT, "stability: %.1f%% of steps clipped, %d non-finite, %d rollbacks, max gradient norm %.3g,"
+                        + " %d incidents; report in %s%n", 100 * st.path("clipped_fraction").asDouble(),
+                st.path("nonfinite_steps").asInt(), st.path("rollbacks").asInt(), st.path("max_grad_norm").asDouble(),
+                st.path("incidents").asInt(), r.training().trained().runDir().resolve("report.html"));
     }
 
     private static void row(PrintWriter o, String name, ForecastMetrics m) {

@@ -303,6 +303,11 @@ public final class Trainer<T extends TrainingTask> {
         }
     }
 
+    /** Four significant digits for people; the full value is in stability.json. */
+    private static String readable(double v) {
+        return String.format(java.util.Locale.ROOT, "%.4g", v);
+    }
+
     private long parameterCount() {
         long n = 0;
         for (Parameter p : params) {
@@ -315,7 +320,7 @@ public final class Trainer<T extends TrainingTask> {
     private void recover(Incident.Kind kind, float loss, ClipResult clip, long position) {
         double value = kind == Incident.Kind.NONFINITE_GRADIENT && clip != null ? clip.normBefore() : loss;
         Incident.Action action = guard.recover(step + 1, kind, value, position);
-        listener.onIncident(step + 1, kind.words() + " (" + value + "); " + switch (action) {
+        listener.onIncident(step + 1, kind.words() + " (" + readable(value) + "); " + switch (action) {
             case SKIPPED -> "update skipped";
             case ROLLED_BACK -> "rolled back to step " + guard.snapshotStep() + ", learning rate x" + guard.lrScale();
             case LR_LOWERED, WEIGHTS_RESCALED -> "learning rate x" + guard.lrScale(); // trends: not from here
@@ -333,7 +338,7 @@ public final class Trainer<T extends TrainingTask> {
                 String what = switch (kind) {
                     case NONFINITE_LOSS -> "the loss became " + loss;
                     case NONFINITE_GRADIENT -> "the gradient norm became " + value;
-                    default -> kind.words() + " (" + value + ")";
+                    default -> kind.words() + " (" + readable(value) + ")";
                 };
                 throw diverged(what + (guard.enabled() ? " and " + guard.rollbacks() + " rollbacks did not help" : ""));
             }
@@ -343,7 +348,7 @@ public final class Trainer<T extends TrainingTask> {
     /** A slow trend after step {@code step} went through: halve the rate, after a rollback for a loss regression. */
     private void recoverTrend(Incident.Kind kind, double value) {
         Incident.Action action = guard.recover(step, kind, value, -1);
-        listener.onIncident(step, kind.words() + " (" + value + "); " + switch (action) {
+        listener.onIncident(step, kind.words() + " (" + readable(value) + "); " + switch (action) {
             case WEIGHTS_RESCALED -> "recurrent matrices with spectral norm up to " + guard.lastSpectral()
                     + " scaled down to 1";
             case ROLLED_BACK -> "rolled back to step " + guard.snapshotStep() + ", learning rate x" + guard.lrScale();
