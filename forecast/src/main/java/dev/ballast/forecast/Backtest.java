@@ -49,7 +49,7 @@ public record Backtest(List<ForecastReport> cuts, ForecastMetrics mean, Map<Stri
             throw new InputException("--backtest must be >= 1, got " + folds);
         }
         int h = c.horizon();
-        int minTrain = c.difference() + c.lookback() + (c.strategy() == Strategy.DIRECT ? h : 1) + 1;
+        int minTrain = c.minTrainPoints();
         int fitting = 0;
         while (fitting < folds && fits(length - (long) fitting * h, h, c.validation(), minTrain)) {
             fitting++;

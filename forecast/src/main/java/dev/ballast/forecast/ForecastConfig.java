@@ -109,6 +109,11 @@ public record ForecastConfig(int lookback, int horizon, int season, Integer vali
         return b;
     }
 
+    /** The fewest training points the windows need: the differencing lag, a look-back and its targets, one more. */
+    public int minTrainPoints() {
+        return difference + lookback + (strategy == Strategy.DIRECT ? horizon : 1) + 1;
+    }
+
     /** Inputs per time step: the value, then 2 phase features when they are on. */
     public int features(int covariates) {
         return 1 + covariates + (usesPhase() ? 2 : 0);

@@ -70,16 +70,13 @@ public final class ForecastPipeline {
             trained = ForecastTrainer.resume(training.resume(), y, series.covariates(), series.source(),
                     training.overrides(), training.listener(), training.started());
         } else {
-            int minTrain = config.difference() + config.lookback()
-                    + (config.strategy() == Strategy.DIRECT ? config.horizon() : 1) + 1;
-            HoldoutSplit split = HoldoutSplit.of(y.length, config.horizon(), config.validation(), minTrain);
+            HoldoutSplit split = HoldoutSplit.of(y.length, config.horizon(), config.validation(), config.minTrainPoints());
             trained = ForecastTrainer.train(y, series.covariates(), series.covariateNames(), series.source(), split,
                     config, training.runDir(), training.listener(), training.started());
         }
         Forecaster f = trained.forecaster();
         ForecastConfig c = f.config();
-        int minTrain = c.difference() + c.lookback() + (c.strategy() == Strategy.DIRECT ? c.horizon() : 1) + 1;
-        HoldoutSplit split = HoldoutSplit.of(y.length, c.horizon(), c.validation(), minTrain);
+        HoldoutSplit split = HoldoutSplit.of(y.length, c.horizon(), c.validation(), c.minTrainPoints());
         PredictionIntervals intervals = PredictionIntervals.fromResiduals(trained.residuals(), c.interval());
 
         int h = c.horizon();

@@ -49,6 +49,7 @@ public final class ForecastTask implements TrainingTask {
     private final float[] dOut;
     private final int[] starts;
     private float[] out;
+    private final double fingerprint; // of the series, saved with every checkpoint (computed once)
 
     /** @param forecaster the model to train, initialised (or loaded from a checkpoint) */
     ForecastTask(Forecaster forecaster, double[] y, double[][] covariates, HoldoutSplit split, String source) {
@@ -60,6 +61,7 @@ public final class ForecastTask implements TrainingTask {
         this.split = split;
         this.origins = split.validationOrigins(VALIDATION_ORIGINS);
         this.source = source;
+        this.fingerprint = ForecastTrainer.fingerprint(y);
         SeriesEncoding encoding = forecaster.encoding();
         double[] s = encoding.encode(y);
         float[] sf = new float[s.length];
@@ -208,7 +210,7 @@ public final class ForecastTask implements TrainingTask {
                 m.put(e.getKey(), e.getValue().asDouble());
             }
         });
-        m.put("data_fingerprint", ForecastTrainer.fingerprint(y));
+        m.put("data_fingerprint", fingerprint);
         ForecasterFiles.save(dir, forecaster, m, source);
     }
 

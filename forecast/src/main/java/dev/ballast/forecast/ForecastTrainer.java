@@ -81,8 +81,7 @@ public final class ForecastTrainer {
         }
         Forecaster f = Forecaster.create(c, saved.encoding(), saved.covariateNames());
         copy(saved.network().parameters(), f.network().parameters());
-        int minTrain = c.difference() + c.lookback() + (c.strategy() == Strategy.DIRECT ? c.horizon() : 1) + 1;
-        HoldoutSplit split = HoldoutSplit.of(y.length, c.horizon(), c.validation(), minTrain);
+        HoldoutSplit split = HoldoutSplit.of(y.length, c.horizon(), c.validation(), c.minTrainPoints());
         ForecastTask task = new ForecastTask(f, y, covariates, split, source);
         Path runDir = dir.toAbsolutePath().getParent().getParent();
         return inDirectory(runDir, d -> new Trainer<>(ForecastTask.settings(c), task, d, listener).resumeFrom(dir),

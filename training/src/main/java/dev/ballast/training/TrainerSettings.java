@@ -1,7 +1,6 @@
 package dev.ballast.training;
 
 import dev.ballast.engine.math.Kernels;
-import dev.ballast.engine.optim.AutoClipper;
 import dev.ballast.engine.optim.ClipMode;
 import dev.ballast.engine.optim.Clippers;
 import dev.ballast.engine.optim.GradientClipper;
@@ -39,6 +38,6 @@ public record TrainerSettings(long steps, long seed, OptimizerKind optimizer, fl
 
     /** Whether the clipping mode adapts its own threshold (AutoClip), so a recovery scale does not apply. */
     public boolean adaptiveClip() {
-        return Clippers.create(clip, clipNorm, clipValue, clipPercentile, clipRatio) instanceof AutoClipper;
+        return clip == ClipMode.AUTO;
     }
 }
